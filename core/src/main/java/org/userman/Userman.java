@@ -1,0 +1,127 @@
+package org.userman;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.userman.account.AccountStore;
+import org.userman.account.Accounts;
+import org.userman.account.EmailVerifications;
+import org.userman.account.PasswordResets;
+import org.userman.apikey.ApiKeyStore;
+import org.userman.apikey.ApiKeys;
+import org.userman.auth.Authenticator;
+import org.userman.mail.Mailer;
+import org.userman.mail.Mails;
+import org.userman.mail.OutboxMailer;
+import org.userman.onetime.OneTimeTokens;
+import org.userman.password.PasswordHasher;
+import org.userman.password.PasswordPolicy;
+import org.userman.session.AccessTokens;
+import org.userman.session.SessionCheck;
+import org.userman.session.SessionStore;
+import org.userman.session.Sessions;
+import org.userman.session.SigningKeys;
+import org.userman.store.Database;
+
+/**
+ * The library's composition root: {@link #open} builds every object once and wires them through
+ * their constructors. Embed it in any JVM program, or run the server around it.
+ */
+public final class Userman implements AutoCloseable {
+  private final Database database;
+  private final Accounts accounts;
+  private final EmailVerifications verifications;
+  private final PasswordResets resets;
+  private final Sessions sessions;
+  private final ApiKeys apiKeys;
+  private final Authenticator authenticator;
+  private final SigningKeys signingKeys;
+
+  private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
+    ObjectMapper json = jsonMapper();
+    Ids ids = new Ids(clock, random);
+    Secrets secrets = new Secrets(random);
+    this.database = Database.open(config.database());
+    try {
+      AccountStore accountStore = new AccountStore(json);
+      SessionStore sessionStore = new SessionStore();
+      ApiKeyStore apiKeyStore = new ApiKeyStore();
+      OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
+      PasswordHasher hasher = new PasswordHasher(config.hashing(), secrets);
+      PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
+      Mailer mailer = new OutboxMailer(config.outbox(), config.mailFrom(), clock, ids);
+      Mails mails = new Mails(config.publicUrl(), "Userman");
+      this.verifications =
+          new EmailVerifications(database, accountStore, tokens, mailer, mails, config.accounts(), clock);
+      this.accounts =
+          new Accounts(
+              database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids);
+      this.resets =
+          new PasswordResets(
+              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock);
+      this.signingKeys = new SigningKeys(database, clock, ids, random);
+      signingKeys.load();
+      AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.accessTokenTtl(), clock);
+      this.sessions =
+          new Sessions(database, sessionStore, accountStore, hasher, accessTokens, secrets, ids, clock, config.sessionTtl());
+      this.apiKeys = new ApiKeys(database, apiKeyStore, secrets, ids, clock);
+      this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock), apiKeys);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  public static Userman open(UsermanConfig config) {
+    return open(config, Clock.systemUTC(), new SecureRandom());
+  }
+
+  /** Opens with an explicit clock and randomness source (tests move time without sleeping). */
+  public static Userman open(UsermanConfig config, Clock clock, SecureRandom random) {
+    return new Userman(config, clock, random);
+  }
+
+  /** The JSON settings used for stored attributes and by the HTTP layer: strict about duplicates. */
+  public static ObjectMapper jsonMapper() {
+    return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  public EmailVerifications verifications() {
+    return verifications;
+  }
+
+  public PasswordResets passwordResets() {
+    return resets;
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  public SigningKeys signingKeys() {
+    return signingKeys;
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+}

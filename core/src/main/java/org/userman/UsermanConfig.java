@@ -1,0 +1,57 @@
+package org.userman;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.userman.account.AccountSettings;
+import org.userman.password.HashParameters;
+import org.userman.store.DatabaseSettings;
+
+/**
+ * Everything the library needs, validated by whoever builds it (the server's config loader). The
+ * outbox folder receives mail while no SMTP server is configured.
+ *
+ * @param publicUrl the base of links in mails, and the {@code iss} of access tokens
+ */
+public record UsermanConfig(
+    DatabaseSettings database,
+    Path outbox,
+    String publicUrl,
+    String mailFrom,
+    AccountSettings accounts,
+    HashParameters hashing,
+    Duration accessTokenTtl,
+    Duration sessionTtl) {
+
+  public UsermanConfig {
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(publicUrl, "publicUrl");
+    Objects.requireNonNull(mailFrom, "mailFrom");
+    Objects.requireNonNull(accounts, "accounts");
+    Objects.requireNonNull(hashing, "hashing");
+    Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+    Objects.requireNonNull(sessionTtl, "sessionTtl");
+  }
+
+  /** The defaults for an embedded database in {@code dataDir}. */
+  public static UsermanConfig embedded(Path dataDir, String publicUrl) {
+    return new UsermanConfig(
+        DatabaseSettings.sqlite(dataDir.resolve("userman.db")),
+        dataDir.resolve("outbox"),
+        publicUrl,
+        "Userman <no-reply@localhost>",
+        AccountSettings.defaults(),
+        HashParameters.OWASP,
+        Duration.ofMinutes(15),
+        Duration.ofDays(30));
+  }
+
+  public UsermanConfig withAccounts(AccountSettings accounts) {
+    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl);
+  }
+
+  public UsermanConfig withHashing(HashParameters hashing) {
+    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl);
+  }
+}

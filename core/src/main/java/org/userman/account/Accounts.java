@@ -1,0 +1,313 @@
+package org.userman.account;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.userman.ErrorCode;
+import org.userman.FieldError;
+import org.userman.Ids;
+import org.userman.UsermanException;
+import org.userman.ValidationException;
+import org.userman.apikey.ApiKeyStore;
+import org.userman.onetime.OneTimeTokens;
+import org.userman.password.Password;
+import org.userman.password.PasswordHasher;
+import org.userman.password.PasswordPolicy;
+import org.userman.role.Roles;
+import org.userman.session.SessionStore;
+import org.userman.store.Database;
+import org.userman.store.Dialect;
+
+/** Creating, reading, changing and deleting accounts, with the rules that guard them. */
+public final class Accounts {
+  private final Database db;
+  private final AccountStore store;
+  private final SessionStore sessions;
+  private final ApiKeyStore apiKeys;
+  private final PasswordHasher hasher;
+  private final PasswordPolicy policy;
+  private final EmailVerifications verifications;
+  private final AccountSettings settings;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final Ids ids;
+
+  public Accounts(
+      Database db,
+      AccountStore store,
+      SessionStore sessions,
+      ApiKeyStore apiKeys,
+      PasswordHasher hasher,
+      PasswordPolicy policy,
+      EmailVerifications verifications,
+      AccountSettings settings,
+      ObjectMapper json,
+      Clock clock,
+      Ids ids) {
+    this.db = db;
+    this.store = store;
+    this.sessions = sessions;
+    this.apiKeys = apiKeys;
+    this.hasher = hasher;
+    this.policy = policy;
+    this.verifications = verifications;
+    this.settings = settings;
+    this.json = json;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  /**
+   * Registers a user. Anyone may, unless registration is closed; only admins ({@code byAdmin}) set
+   * status, roles or the verified flag.
+   */
+  public User create(NewUser n, boolean byAdmin) {
+    if (!byAdmin && n.setsAdminFields()) {
+      throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins may set status, roles or email_verified.");
+    }
+    if (!byAdmin && settings.registration() == RegistrationPolicy.CLOSED) {
+      throw new UsermanException(ErrorCode.REGISTRATION_CLOSED, "Registration is closed; an admin creates accounts.");
+    }
+    List<FieldError> errors = new ArrayList<>();
+    Email.check("email", n.email()).ifPresent(errors::add);
+    UserFields.checkName(errors, n.name());
+    UserFields.checkUsername(errors, n.username());
+    UserFields.checkAttributes(errors, store, n.attributes());
+    UserFields.checkRoles(errors, n.roles());
+    if (n.password() == null) {
+      errors.add(FieldError.required("password"));
+    } else {
+      errors.addAll(policy.check("password", n.password(), n.email(), n.username(), n.name()));
+    }
+    ValidationException.throwIfAny(errors);
+
+    Email email = Email.parse("email", n.email());
+    String username = n.username() == null ? null : Username.normalize(n.username());
+    String hash = hasher.hash(n.password());
+    Instant now = clock.instant();
+    UserStatus status = n.status() != null ? n.status() : byAdmin ? UserStatus.ACTIVE : initialStatus();
+    boolean verified = Boolean.TRUE.equals(n.emailVerified());
+    User user =
+        new User(
+            ids.next(),
+            email.value(),
+            verified,
+            username,
+            UserFields.cleanName(n.name()),
+            status,
+            n.roles() == null ? List.of() : List.copyOf(new TreeSet<>(n.roles())),
+            n.attributes() == null ? json.createObjectNode() : n.attributes(),
+            now,
+            now,
+            null);
+    try {
+      db.tx(
+          h -> {
+            if (store.emailTaken(h, email.value(), null)) {
+              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+            }
+            if (username != null && store.usernameTaken(h, username, null)) {
+              throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
+            }
+            store.insert(h, user, hash);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      throw takenOr(e, email.value(), username);
+    }
+    if (!verified) {
+      verifications.send(user);
+    }
+    return user;
+  }
+
+  private UserStatus initialStatus() {
+    return settings.registration() == RegistrationPolicy.OPEN ? UserStatus.ACTIVE : UserStatus.PENDING;
+  }
+
+  /** A unique-index race lost to a concurrent write becomes the same 409 as the check before it. */
+  private RuntimeException takenOr(RuntimeException e, String email, String username) {
+    if (!Dialect.isUniqueViolation(e)) {
+      return e;
+    }
+    boolean emailTaken = email != null && db.read(h -> store.emailTaken(h, email, null));
+    return emailTaken || username == null
+        ? new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.")
+        : new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
+  }
+
+  public Optional<User> find(String id) {
+    if (!Ids.looksLikeId(id)) {
+      return Optional.empty();
+    }
+    return db.read(h -> store.findById(h, id));
+  }
+
+  public User get(String id) {
+    return find(id).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+  }
+
+  public Optional<User> findByEmail(String email) {
+    return db.read(h -> store.findByEmail(h, email));
+  }
+
+  /** Finds a user by id or email, as the command line names them. */
+  public Optional<User> findByIdOrEmail(String idOrEmail) {
+    return idOrEmail.indexOf('@') >= 0 ? findByEmail(idOrEmail) : find(idOrEmail);
+  }
+
+  public boolean isAdmin(String userId) {
+    return db.read(h -> store.hasRole(h, userId, Roles.ADMIN));
+  }
+
+  public Page<User> list(UserQuery query) {
+    return db.read(h -> store.list(h, query));
+  }
+
+  /** What a user may change on their own account: name, username and attributes. */
+  public User updateProfile(String userId, UserPatch patch) {
+    if (!patch.isSelfService()) {
+      throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins change these fields.");
+    }
+    return update(userId, patch);
+  }
+
+  /**
+   * Changes any field. Disabling ends every session and API key of the user at once; a new
+   * password ends every session; the last active admin cannot be disabled or demoted.
+   */
+  public User update(String userId, UserPatch p) {
+    User before = get(userId);
+    List<FieldError> errors = new ArrayList<>();
+    if (p.email() != null) {
+      Email.check("email", p.email()).ifPresent(errors::add);
+    }
+    UserFields.checkName(errors, p.name());
+    UserFields.checkUsername(errors, p.username());
+    UserFields.checkRoles(errors, p.roles());
+    if (p.attributes() != null) {
+      UserFields.checkAttributes(errors, store, UserFields.merge(before.attributes(), p.attributes()));
+    }
+    if (p.password() != null) {
+      errors.addAll(
+          policy.check(
+              "password",
+              p.password(),
+              p.email() != null ? p.email() : before.email(),
+              p.username() != null ? p.username() : before.username(),
+              p.name() != null ? p.name() : before.name()));
+    }
+    ValidationException.throwIfAny(errors);
+    String newHash = p.password() == null ? null : hasher.hash(p.password());
+    String email = p.email() == null ? null : Email.parse("email", p.email()).value();
+    String username = p.username() == null ? null : Username.normalize(p.username());
+    try {
+      return db.tx(
+          h -> {
+            User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+            Instant now = clock.instant();
+            boolean emailChanged = email != null && !email.equals(cur.email());
+            if (emailChanged && store.emailTaken(h, email, userId)) {
+              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+            }
+            if (username != null && store.usernameTaken(h, username, userId)) {
+              throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
+            }
+            List<String> roles = p.roles() == null ? cur.roles() : List.copyOf(new TreeSet<>(p.roles()));
+            User next =
+                new User(
+                    cur.id(),
+                    emailChanged ? email : cur.email(),
+                    p.emailVerified() != null ? p.emailVerified() : !emailChanged && cur.emailVerified(),
+                    p.clearUsername() ? null : username != null ? username : cur.username(),
+                    p.name() != null ? UserFields.cleanName(p.name()) : cur.name(),
+                    p.status() != null ? p.status() : cur.status(),
+                    roles,
+                    p.attributes() != null ? UserFields.merge(cur.attributes(), p.attributes()) : cur.attributes(),
+                    cur.createdAt(),
+                    now,
+                    cur.lastLoginAt());
+            guardLastAdmin(h, cur, next);
+            store.update(h, next);
+            if (p.roles() != null) {
+              store.setRoles(h, userId, roles);
+            }
+            if (newHash != null) {
+              store.setPasswordHash(h, userId, newHash, now);
+              sessions.revokeAll(h, userId, null, now);
+            }
+            if (next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED) {
+              sessions.revokeAll(h, userId, null, now);
+              apiKeys.deleteAll(h, userId);
+            }
+            return next;
+          });
+    } catch (RuntimeException e) {
+      throw takenOr(e, email, username);
+    }
+  }
+
+  private void guardLastAdmin(org.jdbi.v3.core.Handle h, User cur, User next) {
+    if (cur.isActiveAdmin()
+        && (next == null || !next.isActiveAdmin())
+        && store.countActiveAdminsOtherThan(h, cur.id()) == 0) {
+      throw new UsermanException(ErrorCode.LAST_ADMIN, "This is the last active admin; make another admin first.");
+    }
+  }
+
+  public void delete(String userId) {
+    db.tx(
+        h -> {
+          User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+          guardLastAdmin(h, cur, null);
+          store.delete(h, userId);
+          return null;
+        });
+  }
+
+  /** A signed-in user's password change: the current password is required; other sessions end. */
+  public void changePassword(String userId, String keepSessionId, Password current, Password next) {
+    User user = get(userId);
+    checkCurrentPassword(userId, current);
+    ValidationException.throwIfAny(
+        policy.check("new_password", next, user.email(), user.username(), user.name()));
+    String hash = hasher.hash(next);
+    db.tx(
+        h -> {
+          Instant now = clock.instant();
+          store.setPasswordHash(h, userId, hash, now);
+          sessions.revokeAll(h, userId, keepSessionId, now);
+          return null;
+        });
+  }
+
+  /** Sets a password without the old one (operators, resets); every session of the user ends. */
+  public void setPassword(String userId, Password password) {
+    update(userId, new UserPatch(null, null, null, false, null, null, null, null, password));
+  }
+
+  /** Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed. */
+  public void requestEmailChange(String userId, String newEmail, Password current) {
+    Email email = Email.parse("email", newEmail);
+    User user = get(userId);
+    checkCurrentPassword(userId, current);
+    if (email.normalized().equals(org.userman.Text.fold(user.email()))) {
+      return;
+    }
+    if (db.read(h -> store.emailTaken(h, email.value(), userId))) {
+      throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+    }
+    verifications.sendChange(user, email.value());
+  }
+
+  private void checkCurrentPassword(String userId, Password current) {
+    String hash = db.read(h -> store.passwordHash(h, userId)).orElse(null);
+    if (current == null || !hasher.verify(current, hash)) {
+      throw new UsermanException(ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package org.userman.account;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.userman.ErrorCode;
+import org.userman.Text;
+import org.userman.UsermanException;
+import org.userman.mail.Mailer;
+import org.userman.mail.Mails;
+import org.userman.onetime.OneTimeTokens;
+import org.userman.onetime.OneTimeTokens.Grant;
+import org.userman.onetime.OneTimeTokens.Kind;
+import org.userman.store.Database;
+import org.userman.store.Dialect;
+
+/** Proving that an address is the user's: at registration, on request, and for a new address. */
+public final class EmailVerifications {
+  private static final System.Logger LOG = System.getLogger(EmailVerifications.class.getName());
+  private final Database db;
+  private final AccountStore store;
+  private final OneTimeTokens tokens;
+  private final Mailer mailer;
+  private final Mails mails;
+  private final AccountSettings settings;
+  private final Clock clock;
+
+  public EmailVerifications(
+      Database db, AccountStore store, OneTimeTokens tokens, Mailer mailer, Mails mails, AccountSettings settings, Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.tokens = tokens;
+    this.mailer = mailer;
+    this.mails = mails;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /**
+   * Sends a new verification mail when {@code email} belongs to an unverified, not disabled
+   * account; does nothing otherwise, and the caller answers the same either way.
+   */
+  public void request(String email) {
+    Email parsed = Email.parse("email", email);
+    db.read(h -> store.findByEmail(h, parsed.value()))
+        .filter(u -> !u.emailVerified() && u.status() != UserStatus.DISABLED)
+        .ifPresent(this::send);
+  }
+
+  void send(User user) {
+    String token = db.tx(h -> tokens.issue(h, user.id(), Kind.VERIFY_EMAIL, user.email(), settings.verificationTtl()));
+    deliver(mails.verifyEmail(user.email(), token, settings.verificationTtl()));
+  }
+
+  void sendChange(User user, String newEmail) {
+    String token = db.tx(h -> tokens.issue(h, user.id(), Kind.CHANGE_EMAIL, newEmail, settings.verificationTtl()));
+    deliver(mails.verifyEmail(newEmail, token, settings.verificationTtl()));
+  }
+
+  private void deliver(org.userman.mail.Mail mail) {
+    try {
+      mailer.send(mail);
+    } catch (RuntimeException e) {
+      // The account change stands; the user can ask for a new mail.
+      LOG.log(System.Logger.Level.ERROR, "could not send " + mail + ": " + e.getMessage());
+    }
+  }
+
+  /** Spends a verification or email-change token and applies it. */
+  public User confirm(String token) {
+    try {
+      return db.tx(
+          h -> {
+            Grant grant = tokens.consume(h, Set.of(Kind.VERIFY_EMAIL, Kind.CHANGE_EMAIL), token).orElseThrow(EmailVerifications::invalid);
+            User cur = store.findById(h, grant.userId()).orElseThrow(EmailVerifications::invalid);
+            if (grant.kind() == Kind.VERIFY_EMAIL && !Text.fold(cur.email()).equals(Text.fold(grant.email()))) {
+              // The address changed since this mail went out: it proves nothing about the new one.
+              throw invalid();
+            }
+            if (grant.kind() == Kind.CHANGE_EMAIL && store.emailTaken(h, grant.email(), cur.id())) {
+              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+            }
+            User next = verified(cur, grant.email());
+            store.update(h, next);
+            return next;
+          });
+    } catch (RuntimeException e) {
+      if (Dialect.isUniqueViolation(e)) {
+        throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@code user} with {@code email} proven: verified, and active if it was only waiting for that.
+   */
+  User verified(User user, String email) {
+    UserStatus status =
+        user.status() == UserStatus.PENDING && settings.registration() == RegistrationPolicy.VERIFY
+            ? UserStatus.ACTIVE
+            : user.status();
+    return new User(
+        user.id(),
+        email,
+        true,
+        user.username(),
+        user.name(),
+        status,
+        user.roles(),
+        user.attributes(),
+        user.createdAt(),
+        clock.instant(),
+        user.lastLoginAt());
+  }
+
+  static UsermanException invalid() {
+    return new UsermanException(ErrorCode.INVALID_TOKEN, "The token is unknown, used, expired or superseded.");
+  }
+
+  Optional<User> findByEmail(String email) {
+    return db.read(h -> store.findByEmail(h, email));
+  }
+}

@@ -1,0 +1,95 @@
+package org.userman.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import org.userman.ValidationException;
+import org.userman.mail.Mailer;
+import org.userman.mail.Mails;
+import org.userman.onetime.OneTimeTokens;
+import org.userman.onetime.OneTimeTokens.Grant;
+import org.userman.onetime.OneTimeTokens.Kind;
+import org.userman.password.Password;
+import org.userman.password.PasswordHasher;
+import org.userman.password.PasswordPolicy;
+import org.userman.session.SessionStore;
+import org.userman.store.Database;
+
+/** Forgotten passwords: a mailed, single-use token sets a new one and ends every session. */
+public final class PasswordResets {
+  private static final System.Logger LOG = System.getLogger(PasswordResets.class.getName());
+  private final Database db;
+  private final AccountStore store;
+  private final SessionStore sessions;
+  private final OneTimeTokens tokens;
+  private final PasswordHasher hasher;
+  private final PasswordPolicy policy;
+  private final EmailVerifications verifications;
+  private final Mailer mailer;
+  private final Mails mails;
+  private final AccountSettings settings;
+  private final Clock clock;
+
+  public PasswordResets(
+      Database db,
+      AccountStore store,
+      SessionStore sessions,
+      OneTimeTokens tokens,
+      PasswordHasher hasher,
+      PasswordPolicy policy,
+      EmailVerifications verifications,
+      Mailer mailer,
+      Mails mails,
+      AccountSettings settings,
+      Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.policy = policy;
+    this.verifications = verifications;
+    this.mailer = mailer;
+    this.mails = mails;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Mails a reset link when {@code email} has a usable account; the caller answers alike either way. */
+  public void request(String email) {
+    Email parsed = Email.parse("email", email);
+    verifications.findByEmail(parsed.value())
+        .filter(u -> u.status() != UserStatus.DISABLED)
+        .ifPresent(
+            user -> {
+              String token = db.tx(h -> tokens.issue(h, user.id(), Kind.RESET_PASSWORD, user.email(), settings.resetTtl()));
+              try {
+                mailer.send(mails.resetPassword(user.email(), token, settings.resetTtl()));
+              } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not send a reset mail: " + e.getMessage());
+              }
+            });
+  }
+
+  /** Sets the new password; the token is spent only when the password is acceptable. */
+  public void confirm(String token, Password password) {
+    Set<Kind> reset = Set.of(Kind.RESET_PASSWORD);
+    Grant grant = db.read(h -> tokens.peek(h, reset, token)).orElseThrow(EmailVerifications::invalid);
+    User user = db.read(h -> store.findById(h, grant.userId())).orElseThrow(EmailVerifications::invalid);
+    ValidationException.throwIfAny(policy.check("password", password, user.email(), user.username(), user.name()));
+    String hash = hasher.hash(password);
+    db.tx(
+        h -> {
+          tokens.consume(h, reset, token).orElseThrow(EmailVerifications::invalid);
+          User cur = store.findById(h, grant.userId()).orElseThrow(EmailVerifications::invalid);
+          Instant now = clock.instant();
+          store.setPasswordHash(h, cur.id(), hash, now);
+          sessions.revokeAll(h, cur.id(), null, now);
+          if (cur.email().equalsIgnoreCase(grant.email())) {
+            // The mail reached the user, which proves the address too.
+            store.update(h, verifications.verified(cur, cur.email()));
+          }
+          return null;
+        });
+  }
+}

@@ -1,0 +1,115 @@
+package org.userman.apikey;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.userman.ErrorCode;
+import org.userman.FieldError;
+import org.userman.Ids;
+import org.userman.Secrets;
+import org.userman.Text;
+import org.userman.UsermanException;
+import org.userman.ValidationException;
+import org.userman.account.UserStatus;
+import org.userman.store.Database;
+
+/**
+ * Personal API keys: {@code um_} followed by 43 random URL-safe characters, so secret scanners can
+ * recognize a leaked one. Only the SHA-256 of a key is stored; the first characters are kept as
+ * its visible prefix.
+ */
+public final class ApiKeys {
+  public static final String KEY_PREFIX = "um_";
+  public static final int MAX_KEYS_PER_USER = 100;
+  private static final int MAX_NAME = 100;
+  private static final int SHOWN_PREFIX = KEY_PREFIX.length() + 8;
+  /** Writing last_used_at on every call would turn each read into a write; once a minute is enough. */
+  private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+  private final Database db;
+  private final ApiKeyStore store;
+  private final Secrets secrets;
+  private final Ids ids;
+  private final Clock clock;
+
+  /** Who a valid key acts for. */
+  public record KeyOwner(String keyId, String userId) {}
+
+  public ApiKeys(Database db, ApiKeyStore store, Secrets secrets, Ids ids, Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.secrets = secrets;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  public static boolean looksLikeKey(String credential) {
+    return credential.startsWith(KEY_PREFIX);
+  }
+
+  public CreatedApiKey create(String userId, String name, Instant expiresAt) {
+    Instant now = clock.instant();
+    List<FieldError> errors = new ArrayList<>();
+    if (name == null || name.isBlank()) {
+      errors.add(FieldError.required("name"));
+    } else if (name.length() > MAX_NAME) {
+      errors.add(FieldError.tooLong("name", MAX_NAME));
+    } else if (Text.hasControlCharacters(name)) {
+      errors.add(FieldError.invalidFormat("name", "control characters are not allowed"));
+    }
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      errors.add(FieldError.invalidFormat("expires_at", "must be in the future"));
+    }
+    ValidationException.throwIfAny(errors);
+    String key = KEY_PREFIX + secrets.newToken();
+    ApiKey apiKey =
+        new ApiKey(ids.next(), userId, Text.nfkc(name.strip()), key.substring(0, SHOWN_PREFIX), now, null, expiresAt);
+    db.tx(
+        h -> {
+          if (store.count(h, userId) >= MAX_KEYS_PER_USER) {
+            throw new ValidationException(
+                new FieldError("name", "too_many", "at most " + MAX_KEYS_PER_USER + " API keys per user"));
+          }
+          store.insert(h, apiKey, Secrets.hash(key));
+          return null;
+        });
+    return new CreatedApiKey(apiKey, key);
+  }
+
+  public List<ApiKey> list(String userId) {
+    return db.read(h -> store.list(h, userId));
+  }
+
+  public void delete(String userId, String keyId) {
+    if (!db.tx(h -> store.delete(h, userId, keyId))) {
+      throw new UsermanException(ErrorCode.NOT_FOUND, "No such API key.");
+    }
+  }
+
+  /** The owner of a live key of an active user; empty for anything else. */
+  public Optional<KeyOwner> authenticate(String key) {
+    if (key.length() > 200) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    Optional<ApiKeyStore.KeyCheck> found = db.read(h -> store.check(h, Secrets.hash(key)));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ApiKeyStore.KeyCheck k = found.get();
+    if ((k.expiresAt() != null && !k.expiresAt().isAfter(now)) || !UserStatus.ACTIVE.wire().equals(k.userStatus())) {
+      return Optional.empty();
+    }
+    if (k.lastUsedAt() == null || k.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {
+      db.tx(
+          h -> {
+            store.touch(h, k.id(), now);
+            return null;
+          });
+    }
+    return Optional.of(new KeyOwner(k.id(), k.userId()));
+  }
+}

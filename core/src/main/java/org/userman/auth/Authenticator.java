@@ -1,0 +1,43 @@
+package org.userman.auth;
+
+import java.util.Optional;
+import org.userman.ErrorCode;
+import org.userman.UsermanException;
+import org.userman.apikey.ApiKeys;
+import org.userman.session.AccessTokens;
+import org.userman.session.SessionCheck;
+
+/**
+ * Turns a bearer credential into a {@link Principal}. An access token must also name a live
+ * session of an active user, checked in the database on every request, so sign-out, password
+ * changes and disabling take effect on the very next request on every node.
+ */
+public final class Authenticator {
+  private final AccessTokens accessTokens;
+  private final SessionCheck sessionCheck;
+  private final ApiKeys apiKeys;
+
+  public Authenticator(AccessTokens accessTokens, SessionCheck sessionCheck, ApiKeys apiKeys) {
+    this.accessTokens = accessTokens;
+    this.sessionCheck = sessionCheck;
+    this.apiKeys = apiKeys;
+  }
+
+  public Principal authenticate(String credential) {
+    return tryAuthenticate(credential).orElseThrow(
+        () -> new UsermanException(ErrorCode.UNAUTHENTICATED, "The credential is missing, invalid, expired or revoked."));
+  }
+
+  public Optional<Principal> tryAuthenticate(String credential) {
+    if (credential == null || credential.isEmpty()) {
+      return Optional.empty();
+    }
+    if (ApiKeys.looksLikeKey(credential)) {
+      return apiKeys.authenticate(credential).map(k -> new Principal(k.userId(), null, k.keyId()));
+    }
+    return accessTokens
+        .verify(credential)
+        .filter(c -> sessionCheck.isLive(c.sessionId(), c.userId()))
+        .map(c -> new Principal(c.userId(), c.sessionId(), null));
+  }
+}

@@ -1,0 +1,59 @@
+package org.userman.mail;
+
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Properties;
+import org.userman.Ids;
+
+/**
+ * Writes each message as an RFC 5322 file into the outbox folder, one file a message. A file
+ * appears whole or not at all: it is written under a temporary name, then moved.
+ */
+public final class OutboxMailer implements Mailer {
+  private final Path outbox;
+  private final String from;
+  private final Clock clock;
+  private final Ids ids;
+  private final jakarta.mail.Session session = jakarta.mail.Session.getInstance(new Properties());
+
+  public OutboxMailer(Path outbox, String from, Clock clock, Ids ids) {
+    this.outbox = outbox;
+    this.from = from;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  @Override
+  public void send(Mail mail) {
+    try {
+      Files.createDirectories(outbox);
+      MimeMessage message = new MimeMessage(session);
+      message.setFrom(new InternetAddress(from));
+      message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to()));
+      message.setSubject(mail.subject(), "UTF-8");
+      message.setText(mail.body(), "UTF-8");
+      message.setSentDate(Date.from(clock.instant()));
+      message.saveChanges();
+      String name = ids.next() + ".eml";
+      Path tmp = outbox.resolve("." + name + ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        message.writeTo(out);
+      }
+      Files.move(tmp, outbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to the outbox " + outbox, e);
+    } catch (MessagingException e) {
+      throw new IllegalStateException("cannot build a mail to " + mail.to(), e);
+    }
+  }
+}

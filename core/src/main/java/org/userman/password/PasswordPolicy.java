@@ -1,0 +1,62 @@
+package org.userman.password;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.userman.FieldError;
+
+/**
+ * NIST SP 800-63B rules: a length range and no composition rules; every Unicode character is
+ * allowed (compared after NFKC). A password may not contain the user's own identifiers.
+ */
+public final class PasswordPolicy {
+  public static final int ABSOLUTE_MIN_LENGTH = 8;
+  public static final int MAX_LENGTH = 256;
+  private static final int MIN_INFO_LENGTH = 3;
+  private final int minLength;
+
+  public PasswordPolicy(int minLength) {
+    if (minLength < ABSOLUTE_MIN_LENGTH || minLength > MAX_LENGTH) {
+      throw new IllegalArgumentException(
+          "password minimum length must be between " + ABSOLUTE_MIN_LENGTH + " and " + MAX_LENGTH);
+    }
+    this.minLength = minLength;
+  }
+
+  /**
+   * The rules {@code password}, in field {@code field}, breaks for a user with these identifiers
+   * (any may be null).
+   */
+  public List<FieldError> check(String field, Password password, String email, String username, String name) {
+    List<FieldError> errors = new ArrayList<>();
+    int length = password.length();
+    if (length < minLength) {
+      errors.add(new FieldError(field, "too_short", "Use at least " + minLength + " characters."));
+    } else if (length > MAX_LENGTH) {
+      errors.add(new FieldError(field, "too_long", "Use at most " + MAX_LENGTH + " characters."));
+    } else if (containsUserInfo(password.reveal(), email, username, name)) {
+      errors.add(
+          new FieldError(field, "contains_user_info", "The password must not contain your email, username or name."));
+    }
+    return errors;
+  }
+
+  private static boolean containsUserInfo(String password, String email, String username, String name) {
+    String folded = password.toLowerCase(Locale.ROOT);
+    List<String> parts = new ArrayList<>();
+    if (email != null) {
+      int at = email.indexOf('@');
+      parts.add(at > 0 ? email.substring(0, at) : email);
+    }
+    if (username != null) {
+      parts.add(username);
+    }
+    if (name != null) {
+      parts.addAll(List.of(name.split("\\s+")));
+    }
+    return parts.stream()
+        .map(p -> p.toLowerCase(Locale.ROOT))
+        .filter(p -> p.length() >= MIN_INFO_LENGTH)
+        .anyMatch(folded::contains);
+  }
+}

@@ -1,0 +1,207 @@
+package org.userman.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.userman.ErrorCode;
+import org.userman.FieldError;
+import org.userman.Ids;
+import org.userman.Secrets;
+import org.userman.Text;
+import org.userman.UsermanException;
+import org.userman.ValidationException;
+import org.userman.account.AccountStore;
+import org.userman.account.User;
+import org.userman.account.UserStatus;
+import org.userman.password.Password;
+import org.userman.password.PasswordHasher;
+import org.userman.store.Database;
+
+/**
+ * Sign-in, one session per device, refresh-token rotation with reuse detection, and sign-out.
+ * Refresh tokens and session state live in the database only, so any node can serve any request.
+ */
+public final class Sessions {
+  private static final int MAX_DEVICE = 200;
+  private final Database db;
+  private final SessionStore store;
+  private final AccountStore accounts;
+  private final PasswordHasher hasher;
+  private final AccessTokens accessTokens;
+  private final Secrets secrets;
+  private final Ids ids;
+  private final Clock clock;
+  private final Duration sessionTtl;
+
+  public Sessions(
+      Database db,
+      SessionStore store,
+      AccountStore accounts,
+      PasswordHasher hasher,
+      AccessTokens accessTokens,
+      Secrets secrets,
+      Ids ids,
+      Clock clock,
+      Duration sessionTtl) {
+    this.db = db;
+    this.store = store;
+    this.accounts = accounts;
+    this.hasher = hasher;
+    this.accessTokens = accessTokens;
+    this.secrets = secrets;
+    this.ids = ids;
+    this.clock = clock;
+    this.sessionTtl = sessionTtl;
+  }
+
+  /**
+   * Signs in with an email or a username. Unknown accounts and wrong passwords fail alike and cost
+   * one hash each; an inactive account is told so only after its correct password.
+   */
+  public LoginResult login(String email, String username, Password password, String device, ClientInfo client) {
+    List<FieldError> errors = new ArrayList<>();
+    if (email == null && username == null) {
+      errors.add(FieldError.required("email"));
+    }
+    if (password == null) {
+      errors.add(FieldError.required("password"));
+    }
+    if (device != null && (device.length() > MAX_DEVICE || Text.hasControlCharacters(device))) {
+      errors.add(FieldError.invalidFormat("device", "at most " + MAX_DEVICE + " printable characters"));
+    }
+    ValidationException.throwIfAny(errors);
+    Optional<User> found =
+        db.read(h -> email != null ? accounts.findByEmail(h, email) : accounts.findByUsername(h, username));
+    if (found.isEmpty()) {
+      hasher.verifyDummy(password);
+      throw invalidCredentials();
+    }
+    User user = found.get();
+    String hash = db.read(h -> accounts.passwordHash(h, user.id())).orElse(null);
+    if (!hasher.verify(password, hash)) {
+      throw invalidCredentials();
+    }
+    if (user.status() != UserStatus.ACTIVE) {
+      throw new UsermanException(ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
+    }
+    String upgraded = hasher.needsRehash(hash) ? hasher.hash(password) : null;
+    Instant now = clock.instant();
+    Session session =
+        new Session(
+            ids.next(),
+            user.id(),
+            device == null ? null : Text.nfkc(device.strip()),
+            client.ip(),
+            client.userAgent(),
+            now,
+            now,
+            now.plus(sessionTtl));
+    String refresh = secrets.newToken();
+    db.tx(
+        h -> {
+          store.insert(h, session, Secrets.hash(refresh));
+          accounts.recordLogin(h, user.id(), now);
+          if (upgraded != null) {
+            accounts.setPasswordHash(h, user.id(), upgraded, now);
+          }
+          return null;
+        });
+    User signedIn =
+        new User(
+            user.id(),
+            user.email(),
+            user.emailVerified(),
+            user.username(),
+            user.name(),
+            user.status(),
+            user.roles(),
+            user.attributes(),
+            user.createdAt(),
+            user.updatedAt(),
+            now);
+    return result(session, signedIn, refresh);
+  }
+
+  private static UsermanException invalidCredentials() {
+    return new UsermanException(ErrorCode.INVALID_CREDENTIALS, "The login or the password is wrong.");
+  }
+
+  private sealed interface Outcome permits Refreshed, Refused {}
+
+  private record Refreshed(Session session, User user, String refreshToken) implements Outcome {}
+
+  private record Refused() implements Outcome {}
+
+  /**
+   * Trades a refresh token for a new pair. A spent token presented again means it was copied: the
+   * whole session ends (committed before the refusal is sent).
+   */
+  public LoginResult refresh(String refreshToken, ClientInfo client) {
+    if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 200) {
+      throw invalidRefresh();
+    }
+    String hash = Secrets.hash(refreshToken);
+    Outcome outcome =
+        db.tx(
+            h -> {
+              Instant now = clock.instant();
+              Optional<SessionStore.RefreshState> found = store.refreshState(h, hash);
+              if (found.isEmpty()) {
+                return new Refused();
+              }
+              SessionStore.RefreshState state = found.get();
+              if (state.spent() || !store.spend(h, hash, now)) {
+                store.revokeById(h, state.sessionId(), now);
+                return new Refused();
+              }
+              if (state.revoked()
+                  || !state.expiresAt().isAfter(now)
+                  || !UserStatus.ACTIVE.wire().equals(state.userStatus())) {
+                return new Refused();
+              }
+              String next = secrets.newToken();
+              store.addRefreshToken(h, state.sessionId(), Secrets.hash(next), now);
+              store.touch(h, state.sessionId(), client, now);
+              Session session = store.findLive(h, state.sessionId(), now).orElseThrow();
+              User user = accounts.findById(h, state.userId()).orElseThrow();
+              return new Refreshed(session, user, next);
+            });
+    if (outcome instanceof Refreshed r) {
+      return result(r.session(), r.user(), r.refreshToken());
+    }
+    throw invalidRefresh();
+  }
+
+  private static UsermanException invalidRefresh() {
+    return new UsermanException(ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is unknown, spent or expired.");
+  }
+
+  private LoginResult result(Session session, User user, String refresh) {
+    return new LoginResult(
+        accessTokens.issue(user, session.id()), accessTokens.ttl().toSeconds(), refresh, session, user);
+  }
+
+  public List<Session> list(String userId) {
+    return db.read(h -> store.listLive(h, userId, clock.instant()));
+  }
+
+  /** Ends one of the user's sessions; {@code not_found} for one that is not theirs or not live. */
+  public void revoke(String userId, String sessionId) {
+    boolean done = db.tx(h -> store.revoke(h, userId, sessionId, clock.instant()));
+    if (!done) {
+      throw new UsermanException(ErrorCode.NOT_FOUND, "No such session.");
+    }
+  }
+
+  /** Ends every session of the user ("sign out everywhere"). */
+  public void revokeAll(String userId) {
+    db.tx(
+        h -> {
+          store.revokeAll(h, userId, null, clock.instant());
+          return null;
+        });
+  }
+}

@@ -1,0 +1,162 @@
+package org.userman.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.userman.Userman;
+import org.userman.server.config.ConfigException;
+import org.userman.server.config.ServerConfig;
+import org.userman.server.http.ApiKeyRoutes;
+import org.userman.server.http.HttpApi;
+import org.userman.server.http.MailTokenRoutes;
+import org.userman.server.http.MeRoutes;
+import org.userman.server.http.RequestLog;
+import org.userman.server.http.Route;
+import org.userman.server.http.RouteTable;
+import org.userman.server.http.SessionRoutes;
+import org.userman.server.http.SystemRoutes;
+import org.userman.server.http.UserRoutes;
+import org.userman.server.http.Views;
+
+/** One running node: the library, its HTTP routes and the web server, started and stopped together. */
+public final class UsermanServer implements AutoCloseable {
+  private final Userman userman;
+  private final WebServer web;
+  private final HttpApi api;
+  private final FileLock lock;
+
+  private UsermanServer(Userman userman, WebServer web, HttpApi api, FileLock lock) {
+    this.userman = userman;
+    this.web = web;
+    this.api = api;
+    this.lock = lock;
+  }
+
+  public static UsermanServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC(), new SecureRandom(), System.out::println);
+  }
+
+  /** Starts a node with explicit time, randomness and log sink (tests pass their own). */
+  public static UsermanServer start(ServerConfig config, Clock clock, SecureRandom random, Consumer<String> logSink) {
+    FileLock lock = config.sqliteFile() == null ? null : lockEmbeddedDatabase(config.sqliteFile());
+    Userman userman = null;
+    try {
+      userman = Userman.open(config.core(), clock, random);
+      ObjectMapper json = Userman.jsonMapper();
+      Views views = new Views(json);
+      RouteTable table = new RouteTable();
+      new SystemRoutes(userman.database(), userman.signingKeys(), openApiDocument(), Duration.ofSeconds(2)).declare(table);
+      new UserRoutes(userman.accounts(), views).declare(table);
+      new MailTokenRoutes(userman.verifications(), userman.passwordResets(), views).declare(table);
+      new SessionRoutes(userman.sessions(), views).declare(table);
+      new MeRoutes(userman.accounts(), views).declare(table);
+      new ApiKeyRoutes(userman.apiKeys(), views).declare(table);
+      Userman u = userman;
+      HttpApi api =
+          new HttpApi(
+              table.routes(),
+              json,
+              userman.authenticator(),
+              userId -> u.accounts().isAdmin(userId),
+              new RequestLog(logSink, config.logFormat(), json, clock),
+              random);
+      WebServer web =
+          WebServer.builder()
+              .host(config.host())
+              .port(config.port())
+              .shutdownHook(false)
+              .routing(api::register)
+              .build()
+              .start();
+      return new UsermanServer(userman, web, api, lock);
+    } catch (RuntimeException e) {
+      if (userman != null) {
+        userman.close();
+      }
+      release(lock);
+      throw e;
+    }
+  }
+
+  /**
+   * SQLite takes one writer process: a second server on the same file would only contend for its
+   * lock, so it refuses to start. The command line does not take this lock and may run beside.
+   */
+  private static FileLock lockEmbeddedDatabase(Path dbFile) {
+    Path lockFile = dbFile.resolveSibling(dbFile.getFileName() + ".server-lock");
+    try {
+      Files.createDirectories(lockFile.toAbsolutePath().getParent());
+      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new ConfigException(
+            "another Userman server is already running on " + dbFile + "; stop it, or give this one another data_dir");
+      }
+      return lock;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + lockFile, e);
+    }
+  }
+
+  private static void release(FileLock lock) {
+    if (lock != null) {
+      try {
+        lock.release();
+        lock.channel().close();
+      } catch (IOException e) {
+        // the lock dies with the process anyway
+      }
+    }
+  }
+
+  /** The OpenAPI document, written as YAML in the sources and served as JSON. */
+  static byte[] openApiDocument() {
+    try (InputStream in = UsermanServer.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the jar");
+      }
+      return new ObjectMapper().writeValueAsBytes(new ObjectMapper(new YAMLFactory()).readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  public Userman userman() {
+    return userman;
+  }
+
+  public List<Route> routes() {
+    return api.routes();
+  }
+
+  @Override
+  public void close() {
+    web.stop();
+    userman.close();
+    release(lock);
+  }
+}

@@ -1,0 +1,69 @@
+package org.userman.server.cli;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import org.userman.UsermanException;
+import org.userman.ValidationException;
+import org.userman.server.config.ConfigException;
+import org.userman.server.config.ConfigLoader;
+import org.userman.server.config.ServerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(
+    name = "userman",
+    mixinStandardHelpOptions = true,
+    version = "userman 0.1.0",
+    description = "The Userman user-account service and its administration commands.",
+    subcommands = {ServeCommand.class, UsersCommand.class})
+public final class RootCommand implements Runnable {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "YAML settings file (default: userman.yaml in the working directory, if present).")
+  Path config;
+
+  private final Map<String, String> env;
+  final InputStream stdin;
+
+  RootCommand(Map<String, String> env, InputStream stdin) {
+    this.env = env;
+    this.stdin = stdin;
+  }
+
+  ServerConfig loadConfig() {
+    return ConfigLoader.load(config, env);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: serve or users");
+  }
+
+  /** The command line with one-line error messages and exit status 1 for failures. */
+  public static CommandLine commandLine(Map<String, String> env, InputStream stdin) {
+    CommandLine cl = new CommandLine(new RootCommand(env, stdin));
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("userman: " + message(e));
+          return 1;
+        });
+    return cl;
+  }
+
+  static String message(Exception e) {
+    if (e instanceof ValidationException v) {
+      StringBuilder sb = new StringBuilder(v.getMessage());
+      v.errors().forEach(f -> sb.append(' ').append(f.field()).append(": ").append(f.message()).append('.'));
+      return sb.toString();
+    }
+    if (e instanceof UsermanException || e instanceof ConfigException || e instanceof CliException) {
+      return e.getMessage();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}

@@ -1,0 +1,274 @@
+package org.userman.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.userman.ErrorCode;
+import org.userman.Userman;
+import org.userman.UsermanException;
+import org.userman.account.NewUser;
+import org.userman.account.Page;
+import org.userman.account.User;
+import org.userman.account.UserPatch;
+import org.userman.account.UserQuery;
+import org.userman.account.UserStatus;
+import org.userman.password.Password;
+import org.userman.server.http.Views;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * User administration straight on the configured database, with or without a server running.
+ * USER is an email or a user id.
+ */
+@Command(
+    name = "users",
+    mixinStandardHelpOptions = true,
+    description = "Manage users in the configured database.",
+    subcommands = {
+      UsersCommand.Create.class,
+      UsersCommand.ListUsers.class,
+      UsersCommand.Show.class,
+      UsersCommand.Update.class,
+      UsersCommand.Delete.class,
+      UsersCommand.SetPassword.class
+    })
+final class UsersCommand implements Runnable {
+  @ParentCommand RootCommand root;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new CliException("name a users command: create, list, show, update, delete or set-password");
+  }
+
+  /** Opens the library on the configured database, runs {@code work}, closes it. */
+  <T> T withUserman(Function<Userman, T> work) {
+    try (Userman userman = Userman.open(root.loadConfig().core())) {
+      return work.apply(userman);
+    }
+  }
+
+  static User find(Userman u, String user) {
+    return u.accounts().findByIdOrEmail(user).orElseThrow(() -> new CliException("no user " + user));
+  }
+
+  /** The password from standard input (first line) or, without --password-stdin, asked on the terminal. */
+  Password readPassword(boolean fromStdin) {
+    if (fromStdin) {
+      try {
+        BufferedReader r = new BufferedReader(new InputStreamReader(root.stdin, StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null || line.isEmpty()) {
+          throw new CliException("no password on standard input");
+        }
+        return Password.of(line);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new CliException("no terminal to ask for the password on; pipe it in with --password-stdin");
+    }
+    char[] first = console.readPassword("Password: ");
+    char[] again = console.readPassword("Repeat it: ");
+    if (first == null || again == null || !Arrays.equals(first, again)) {
+      throw new CliException("the passwords differ");
+    }
+    return Password.of(new String(first));
+  }
+
+  static final ObjectMapper JSON = Userman.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+  static final Views VIEWS = new Views(JSON);
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String line(User u) {
+    return String.format("%s  %-32s %-8s %-16s %s", u.id(), u.email(), u.status().wire(), String.join(",", u.roles()), u.name());
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an active user whose email counts as verified.")
+  static final class Create implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--email", required = true, paramLabel = "E") String email;
+    @Option(names = "--name", paramLabel = "N") String name;
+    @Option(names = "--username", paramLabel = "U") String username;
+    @Option(names = "--role", paramLabel = "R", description = "A role to grant; repeat for several.") List<String> roles = new ArrayList<>();
+    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.") boolean passwordStdin;
+
+    @Override
+    public void run() {
+      Password password = users.readPassword(passwordStdin);
+      User u = users.withUserman(um -> um.accounts().create(
+          new NewUser(email, password, name, username, null, UserStatus.ACTIVE, roles, true), true));
+      spec.commandLine().getOut().println("created " + u.id() + " " + u.email());
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List users, oldest first.")
+  static final class ListUsers implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--prefix", paramLabel = "P", description = "Start of the email, username or name, any case.") String prefix;
+    @Option(names = "--status", paramLabel = "S", description = "pending, active or disabled.") String status;
+    @Option(names = "--role", paramLabel = "R") String role;
+    @Option(names = "--json", description = "Print a JSON array.") boolean json;
+
+    @Override
+    public void run() {
+      UserStatus s = status == null ? null : parseStatus(status);
+      List<User> all = users.withUserman(um -> {
+        List<User> out = new ArrayList<>();
+        String after = null;
+        do {
+          Page<User> page = um.accounts().list(new UserQuery(prefix, s, role, UserQuery.MAX_LIMIT, after));
+          out.addAll(page.items());
+          after = page.nextAfterId();
+        } while (after != null);
+        return out;
+      });
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ArrayNode array = JSON.createArrayNode();
+        all.forEach(u -> array.add(VIEWS.user(u)));
+        out.println(json(array));
+      } else {
+        all.forEach(u -> out.println(line(u)));
+      }
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one user.")
+  static final class Show implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
+    @Option(names = "--json") boolean json;
+
+    @Override
+    public void run() {
+      User u = users.withUserman(um -> find(um, user));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(json(VIEWS.user(u)));
+      } else {
+        out.printf("id:             %s%nemail:          %s%nemail verified: %s%nusername:       %s%nname:           %s%n"
+                + "status:         %s%nroles:          %s%ncreated:        %s%nlast login:     %s%n",
+            u.id(), u.email(), u.emailVerified(), u.username() == null ? "-" : u.username(), u.name(),
+            u.status().wire(), String.join(", ", u.roles()), u.createdAt(), u.lastLoginAt() == null ? "never" : u.lastLoginAt());
+      }
+    }
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a user's fields and roles.")
+  static final class Update implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
+    @Option(names = "--email", paramLabel = "E") String email;
+    @Option(names = "--name", paramLabel = "N") String name;
+    @Option(names = "--username", paramLabel = "U") String username;
+    @Option(names = "--status", paramLabel = "S", description = "pending, active or disabled.") String status;
+    @Option(names = "--add-role", paramLabel = "R") List<String> addRoles = new ArrayList<>();
+    @Option(names = "--remove-role", paramLabel = "R") List<String> removeRoles = new ArrayList<>();
+
+    @Override
+    public void run() {
+      UserStatus s = status == null ? null : parseStatus(status);
+      User u = users.withUserman(um -> {
+        User cur = find(um, user);
+        List<String> roles = null;
+        if (!addRoles.isEmpty() || !removeRoles.isEmpty()) {
+          TreeSet<String> set = new TreeSet<>(cur.roles());
+          set.addAll(addRoles);
+          set.removeAll(removeRoles);
+          roles = List.copyOf(set);
+        }
+        return um.accounts().update(cur.id(), new UserPatch(email, null, username, false, name, s, roles, null, null));
+      });
+      spec.commandLine().getOut().println("updated " + line(u));
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a user and everything that is theirs.")
+  static final class Delete implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
+    @Option(names = "--yes", description = "Do not ask for confirmation.") boolean yes;
+
+    @Override
+    public void run() {
+      if (!yes) {
+        Console console = System.console();
+        if (console == null) {
+          throw new CliException("no terminal to confirm on; add --yes to delete " + user);
+        }
+        String answer = console.readLine("Delete %s and all their sessions and keys? [y/N] ", user);
+        if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
+          throw new CliException("not deleted");
+        }
+      }
+      String id = users.withUserman(um -> {
+        User u = find(um, user);
+        um.accounts().delete(u.id());
+        return u.id();
+      });
+      spec.commandLine().getOut().println("deleted " + id);
+    }
+  }
+
+  @Command(name = "set-password", mixinStandardHelpOptions = true, description = "Set a user's password; every session of the user ends.")
+  static final class SetPassword implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
+    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.") boolean passwordStdin;
+
+    @Override
+    public void run() {
+      Password password = users.readPassword(passwordStdin);
+      String id = users.withUserman(um -> {
+        User u = find(um, user);
+        um.accounts().setPassword(u.id(), password);
+        return u.id();
+      });
+      spec.commandLine().getOut().println("password set for " + id);
+    }
+  }
+
+  static UserStatus parseStatus(String s) {
+    return UserStatus.parse(s).orElseThrow(() -> new UsermanException(ErrorCode.VALIDATION_FAILED, "status must be pending, active or disabled"));
+  }
+}

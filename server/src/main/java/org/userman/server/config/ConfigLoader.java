@@ -1,0 +1,240 @@
+package org.userman.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.userman.UsermanConfig;
+import org.userman.account.AccountSettings;
+import org.userman.account.RegistrationPolicy;
+import org.userman.password.HashParameters;
+import org.userman.password.PasswordPolicy;
+import org.userman.store.DatabaseSettings;
+
+/**
+ * Reads settings from a YAML file and the environment (which wins), validates each once, and
+ * fails fast with a message naming the key. Every setting has a YAML key and an environment name:
+ * {@code http.port} is {@code USERMAN_HTTP_PORT}.
+ */
+public final class ConfigLoader {
+  /** Every known key with its default (null: none). */
+  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("http.host", "127.0.0.1");
+    DEFAULTS.put("http.port", "8080");
+    DEFAULTS.put("data_dir", "./data");
+    DEFAULTS.put("database.url", null);
+    DEFAULTS.put("database.user", null);
+    DEFAULTS.put("database.password", null);
+    DEFAULTS.put("database.pool_size", "10");
+    DEFAULTS.put("database.timeout", "5s");
+    DEFAULTS.put("registration", "verify");
+    DEFAULTS.put("public_url", null);
+    DEFAULTS.put("mail.from", "Userman <no-reply@localhost>");
+    DEFAULTS.put("log.format", "text");
+    DEFAULTS.put("tokens.access_ttl", "15m");
+    DEFAULTS.put("tokens.session_ttl", "30d");
+    DEFAULTS.put("tokens.verification_ttl", "24h");
+    DEFAULTS.put("tokens.reset_ttl", "1h");
+    DEFAULTS.put("passwords.min_length", "10");
+    DEFAULTS.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
+    DEFAULTS.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
+    DEFAULTS.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
+  }
+
+  private ConfigLoader() {}
+
+  /** The environment name of a key. {@code log.format} is also read as {@code USERMAN_LOG_FORMAT}. */
+  public static String envName(String key) {
+    return "USERMAN_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  /**
+   * Loads {@code file} (or {@code userman.yaml} in the working directory when {@code file} is null
+   * and it exists), then the environment.
+   */
+  public static ServerConfig load(Path file, Map<String, String> env) {
+    Map<String, String> values = new TreeMap<>();
+    Path yaml = file != null ? file : Path.of("userman.yaml");
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist");
+    }
+    if (Files.isRegularFile(yaml)) {
+      values.putAll(readYaml(yaml));
+    }
+    for (String key : DEFAULTS.keySet()) {
+      String v = env.get(envName(key));
+      if (v != null) {
+        values.put(key, v);
+      }
+    }
+    return build(values);
+  }
+
+  private static Map<String, String> readYaml(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> out = new TreeMap<>();
+    if (root != null && !root.isMissingNode() && !root.isNull()) {
+      if (!root.isObject()) {
+        throw new ConfigException("config file " + file + " must hold a mapping of settings");
+      }
+      flatten("", root, out);
+    }
+    for (String key : out.keySet()) {
+      if (!DEFAULTS.containsKey(key)) {
+        throw new ConfigException("unknown setting '" + key + "' in " + file);
+      }
+    }
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    node.properties().forEach(e -> {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject()) {
+        flatten(key, e.getValue(), out);
+      } else if (!e.getValue().isNull()) {
+        out.put(key, e.getValue().asText());
+      }
+    });
+  }
+
+  private static ServerConfig build(Map<String, String> values) {
+    Settings s = new Settings(values);
+    String host = s.string("http.host");
+    int port = s.parse("http.port", Integer::parseInt, "a port number 0..65535");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("setting http.port (" + envName("http.port") + ") must be 0..65535");
+    }
+    Path dataDir = Path.of(s.string("data_dir"));
+    String url = s.optional("database.url");
+    Duration timeout = s.duration("database.timeout");
+    DatabaseSettings db =
+        url == null
+            ? new DatabaseSettings(
+                "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(), null, null, 4, timeout, Duration.ofSeconds(10))
+            : new DatabaseSettings(
+                url, s.optional("database.user"), s.optional("database.password"), s.positive("database.pool_size"), timeout, Duration.ofSeconds(10));
+    if (url != null) {
+      try {
+        org.userman.store.Dialect.of(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("setting database.url (" + envName("database.url") + "): " + e.getMessage());
+      }
+    }
+    RegistrationPolicy registration =
+        RegistrationPolicy.parse(s.string("registration"))
+            .orElseThrow(() -> s.invalid("registration", "one of open, verify, approve, closed"));
+    String publicUrl = s.optional("public_url");
+    if (publicUrl == null) {
+      publicUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + (port == 0 ? 8080 : port);
+    } else if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
+      throw s.invalid("public_url", "an http:// or https:// URL");
+    }
+    ServerConfig.LogFormat format =
+        switch (s.string("log.format").toLowerCase(Locale.ROOT)) {
+          case "text" -> ServerConfig.LogFormat.TEXT;
+          case "json" -> ServerConfig.LogFormat.JSON;
+          default -> throw s.invalid("log.format", "text or json");
+        };
+    int minLength = s.positive("passwords.min_length");
+    if (minLength < PasswordPolicy.ABSOLUTE_MIN_LENGTH || minLength > PasswordPolicy.MAX_LENGTH) {
+      throw s.invalid("passwords.min_length", "between " + PasswordPolicy.ABSOLUTE_MIN_LENGTH + " and " + PasswordPolicy.MAX_LENGTH);
+    }
+    HashParameters hashing;
+    try {
+      hashing =
+          new HashParameters(
+              s.positive("passwords.argon2.memory_kib"),
+              s.positive("passwords.argon2.iterations"),
+              s.positive("passwords.argon2.parallelism"));
+    } catch (IllegalArgumentException e) {
+      throw s.invalid("passwords.argon2.memory_kib", "at least 8 KiB per lane");
+    }
+    AccountSettings accounts =
+        new AccountSettings(
+            registration, s.duration("tokens.verification_ttl"), s.duration("tokens.reset_ttl"), minLength);
+    UsermanConfig core =
+        new UsermanConfig(
+            db,
+            dataDir.resolve("outbox"),
+            publicUrl,
+            s.string("mail.from"),
+            accounts,
+            hashing,
+            s.duration("tokens.access_ttl"),
+            s.duration("tokens.session_ttl"));
+    return new ServerConfig(host, port, dataDir, format, core);
+  }
+
+  /** Typed reads of the merged values, each failing with the key's name. */
+  private record Settings(Map<String, String> values) {
+    String optional(String key) {
+      String v = values.getOrDefault(key, DEFAULTS.get(key));
+      return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    String string(String key) {
+      String v = optional(key);
+      if (v == null) {
+        throw new ConfigException("setting " + key + " (" + envName(key) + ") is required");
+      }
+      return v;
+    }
+
+    <T> T parse(String key, Function<String, T> parser, String expected) {
+      try {
+        return parser.apply(string(key));
+      } catch (RuntimeException e) {
+        throw invalid(key, expected);
+      }
+    }
+
+    int positive(String key) {
+      int v = parse(key, Integer::parseInt, "a positive whole number");
+      if (v <= 0) {
+        throw invalid(key, "a positive whole number");
+      }
+      return v;
+    }
+
+    Duration duration(String key) {
+      Duration d = parse(key, ConfigLoader::parseDuration, "a duration such as 90s, 15m, 24h or 30d");
+      if (d.isNegative() || d.isZero()) {
+        throw invalid(key, "a positive duration");
+      }
+      return d;
+    }
+
+    ConfigException invalid(String key, String expected) {
+      return new ConfigException(
+          "setting " + key + " (" + envName(key) + ") is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected " + expected);
+    }
+  }
+
+  static Duration parseDuration(String s) {
+    String v = s.strip().toLowerCase(Locale.ROOT);
+    long n = Long.parseLong(v.substring(0, v.length() - 1));
+    return switch (v.charAt(v.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'd' -> Duration.ofDays(n);
+      default -> throw new IllegalArgumentException("unit");
+    };
+  }
+}

@@ -1,0 +1,19 @@
+package org.userman.server.config;
+
+import java.nio.file.Path;
+import org.userman.UsermanConfig;
+
+/** The validated, immutable settings of one node. */
+public record ServerConfig(String host, int port, Path dataDir, LogFormat logFormat, UsermanConfig core) {
+
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  /** Where the embedded database lives, or null when the database is a server. */
+  public Path sqliteFile() {
+    String url = core.database().url();
+    return url.startsWith("jdbc:sqlite:") ? Path.of(url.substring("jdbc:sqlite:".length()).split("\\?")[0]) : null;
+  }
+}

@@ -1,0 +1,164 @@
+package org.userman.server.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.userman.ErrorCode;
+import org.userman.UsermanException;
+import org.userman.auth.Authenticator;
+import org.userman.auth.Principal;
+import org.userman.session.ClientInfo;
+
+/** One request as endpoints see it: its body, parameters, client and caller. */
+public final class Call {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  private final ServerRequest req;
+  private final ObjectMapper json;
+  private final Authenticator authenticator;
+  private final AdminCheck adminCheck;
+  private Optional<Principal> principal;
+
+  /** Whether a user holds the admin role now (roles are read at each check, not from the token). */
+  @FunctionalInterface
+  public interface AdminCheck {
+    boolean isAdmin(String userId);
+  }
+
+  Call(ServerRequest req, ObjectMapper json, Authenticator authenticator, AdminCheck adminCheck) {
+    this.req = req;
+    this.json = json;
+    this.authenticator = authenticator;
+    this.adminCheck = adminCheck;
+  }
+
+  public String pathParam(String name) {
+    return req.path().pathParameters().get(name);
+  }
+
+  public Optional<String> query(String name) {
+    var q = req.query();
+    return q.contains(name) ? Optional.of(q.get(name)) : Optional.empty();
+  }
+
+  public ClientInfo client() {
+    String ip =
+        req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+            ? a.getAddress().getHostAddress()
+            : req.remotePeer().host();
+    return new ClientInfo(ip, req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+  }
+
+  /** The JSON object in the body, limited to {@code allowed} fields. An empty body reads as {@code {}}. */
+  public JsonBody body(Set<String> allowed) {
+    return new JsonBody(readObject()).allow(allowed);
+  }
+
+  private ObjectNode readObject() {
+    var headers = req.headers();
+    long declared = headers.contentLength().orElse(-1);
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    boolean hasBody = declared > 0 || (declared < 0 && req.content().hasEntity());
+    if (!hasBody) {
+      return json.createObjectNode();
+    }
+    String type = headers.first(HeaderNames.CONTENT_TYPE).orElse("");
+    String mediaType = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      throw new UsermanException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
+    }
+    byte[] bytes;
+    try (InputStream in = req.content().inputStream()) {
+      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(bytes);
+    } catch (JacksonException e) {
+      throw new UsermanException(ErrorCode.MALFORMED_REQUEST, "The body is not valid JSON.");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (node == null || node.isMissingNode()) {
+      return json.createObjectNode();
+    }
+    if (!node.isObject()) {
+      throw new UsermanException(ErrorCode.MALFORMED_REQUEST, "The body must be a JSON object.");
+    }
+    return (ObjectNode) node;
+  }
+
+  private static UsermanException tooLarge() {
+    return new UsermanException(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than 64 KiB.");
+  }
+
+  /** The authenticated caller; {@code unauthenticated} when there is none. */
+  public Principal user() {
+    return principal().orElseThrow(
+        () -> new UsermanException(ErrorCode.UNAUTHENTICATED, "The credential is missing, invalid, expired or revoked."));
+  }
+
+  /** The caller, who must hold the admin role; {@code forbidden} otherwise. */
+  public Principal admin() {
+    Principal p = user();
+    if (!adminCheck.isAdmin(p.userId())) {
+      throw new UsermanException(ErrorCode.FORBIDDEN, "This needs the admin role.");
+    }
+    return p;
+  }
+
+  /** The caller, who must have signed in (not an API key): for managing credentials and sessions. */
+  public Principal sessionUser() {
+    Principal p = user();
+    if (p.viaApiKey()) {
+      throw new UsermanException(ErrorCode.FORBIDDEN, "API keys cannot manage credentials or sessions; sign in.");
+    }
+    return p;
+  }
+
+  /** Whether the request carries a credential at all (valid or not). */
+  public boolean hasCredential() {
+    return credential() != null;
+  }
+
+  public boolean callerIsAdmin() {
+    return principal().map(p -> adminCheck.isAdmin(p.userId())).orElse(false);
+  }
+
+  private Optional<Principal> principal() {
+    if (principal == null) {
+      String credential = credential();
+      principal = credential == null ? Optional.empty() : authenticator.tryAuthenticate(credential);
+    }
+    return principal;
+  }
+
+  private String credential() {
+    var headers = req.headers();
+    Optional<String> auth = headers.first(HeaderNames.AUTHORIZATION);
+    if (auth.isPresent()) {
+      String v = auth.get();
+      if (v.length() > 7 && v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return v.substring(7).strip();
+      }
+      return "";
+    }
+    return headers.first(HeaderNames.create("X-API-Key")).map(String::strip).orElse(null);
+  }
+}

@@ -1,0 +1,132 @@
+package org.userman.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.userman.ErrorCode;
+import org.userman.UsermanException;
+import org.userman.auth.Authenticator;
+
+/**
+ * Registers every feature's routes on Helidon, each wrapped the same way: a request id, one log
+ * line, problem+json for every failure, and {@code Cache-Control: no-store} on every answer (many
+ * carry secrets, and none should sit in a shared cache).
+ */
+public final class HttpApi {
+  private static final io.helidon.http.HeaderName REQUEST_ID_HEADER = HeaderNames.create("X-Request-Id");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private final List<Route> routes;
+  private final ObjectMapper json;
+  private final Authenticator authenticator;
+  private final Call.AdminCheck adminCheck;
+  private final Problems problems;
+  private final RequestLog log;
+  private final SecureRandom random;
+  private final List<Template> templates;
+
+  private record Template(String method, String path, Pattern regex) {}
+
+  public HttpApi(
+      List<Route> routes,
+      ObjectMapper json,
+      Authenticator authenticator,
+      Call.AdminCheck adminCheck,
+      RequestLog log,
+      SecureRandom random) {
+    this.routes = List.copyOf(routes);
+    this.json = json;
+    this.authenticator = authenticator;
+    this.adminCheck = adminCheck;
+    this.problems = new Problems(json);
+    this.log = log;
+    this.random = random;
+    List<Template> t = new ArrayList<>();
+    for (Route r : routes) {
+      t.add(new Template(r.method(), r.path(), Pattern.compile(r.path().replaceAll("\\{[^}]+}", "[^/]+"))));
+    }
+    this.templates = t;
+  }
+
+  public List<Route> routes() {
+    return routes;
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    for (Route r : routes) {
+      routing.route(Method.create(r.method()), r.path(), (req, res) -> serve(r.method(), r.path(), r.endpoint(), req, res));
+    }
+    // Everything no route matched: 405 for a known path, 404 otherwise, as problem+json.
+    routing.any((req, res) -> serve(req.prologue().method().text(), "(unmatched)", call -> unmatched(req), req, res));
+  }
+
+  private void serve(String method, String template, Endpoint endpoint, ServerRequest req, ServerResponse res) {
+    long start = System.nanoTime();
+    String requestId = req.headers().first(REQUEST_ID_HEADER)
+        .filter(id -> REQUEST_ID.matcher(id).matches())
+        .orElseGet(() -> HexFormat.of().formatHex(randomBytes()));
+    Reply reply;
+    try {
+      reply = endpoint.handle(new Call(req, json, authenticator, adminCheck));
+    } catch (UsermanException e) {
+      reply = problems.reply(e);
+    } catch (RuntimeException e) {
+      log.error(requestId, e);
+      reply = problems.reply(new UsermanException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; request id " + requestId + "."));
+    }
+    write(res, reply, requestId);
+    log.request(method, template, reply.status(), System.nanoTime() - start, requestId);
+  }
+
+  private Reply unmatched(ServerRequest req) {
+    String path = req.path().path();
+    List<String> allowed = templates.stream()
+        .filter(t -> t.regex().matcher(path).matches())
+        .map(Template::method)
+        .distinct()
+        .toList();
+    if (allowed.isEmpty()) {
+      return problems.reply(new UsermanException(ErrorCode.NOT_FOUND, "No such resource."));
+    }
+    return problems
+        .reply(new UsermanException(ErrorCode.METHOD_NOT_ALLOWED, "Use " + String.join(", ", allowed) + " here."))
+        .withHeader("Allow", allowed.stream().collect(Collectors.joining(", ")));
+  }
+
+  private byte[] randomBytes() {
+    byte[] b = new byte[8];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private void write(ServerResponse res, Reply reply, String requestId) {
+    res.status(reply.status());
+    res.header(REQUEST_ID_HEADER, requestId);
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.header("X-Content-Type-Options", "nosniff");
+    for (Map.Entry<String, String> h : reply.headers().entrySet()) {
+      res.header(h.getKey(), h.getValue());
+    }
+    if (reply.body() == null) {
+      res.send();
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = reply.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(reply.body());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a reply body did not serialize", e);
+    }
+    res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
+    res.send(bytes);
+  }
+}

@@ -1,0 +1,122 @@
+package org.userman.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.userman.FieldError;
+import org.userman.ValidationException;
+import org.userman.password.Password;
+
+/**
+ * A request's JSON object, read field by field with type checks. Wrong types and unknown fields
+ * are collected and reported together by {@link #done()}, as one {@code validation_failed}.
+ */
+public final class JsonBody {
+  private final ObjectNode node;
+  private final List<FieldError> errors = new ArrayList<>();
+
+  JsonBody(ObjectNode node) {
+    this.node = node;
+  }
+
+  /** Rejects any field not in {@code allowed}. */
+  public JsonBody allow(Set<String> allowed) {
+    node.fieldNames().forEachRemaining(name -> {
+      if (!allowed.contains(name)) {
+        errors.add(new FieldError(name, "unknown_field", "unknown field"));
+      }
+    });
+    return this;
+  }
+
+  public boolean has(String field) {
+    return node.has(field);
+  }
+
+  public boolean isNull(String field) {
+    return node.has(field) && node.get(field).isNull();
+  }
+
+  /** The string value, or null when absent or JSON null. */
+  public String string(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      return typeError(field, "a string");
+    }
+    return v.textValue();
+  }
+
+  public Password password(String field) {
+    String v = string(field);
+    return v == null ? null : Password.of(v);
+  }
+
+  public Boolean bool(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      return typeError(field, "true or false");
+    }
+    return v.booleanValue();
+  }
+
+  public ObjectNode object(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      return typeError(field, "a JSON object");
+    }
+    return (ObjectNode) v;
+  }
+
+  public List<String> strings(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray()) {
+      return typeError(field, "an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        return typeError(field, "an array of strings");
+      }
+      out.add(item.textValue());
+    }
+    return out;
+  }
+
+  public Instant instant(String field) {
+    String v = string(field);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      return typeError(field, "an RFC 3339 time such as 2026-11-22T10:00:00Z");
+    }
+  }
+
+  private <T> T typeError(String field, String expected) {
+    errors.add(new FieldError(field, "invalid_type", "must be " + expected));
+    return null;
+  }
+
+  /** Throws the collected type and unknown-field errors, if any. */
+  public void done() {
+    ValidationException.throwIfAny(errors);
+  }
+}

@@ -1,0 +1,60 @@
+package org.userman.server.http;
+
+import java.util.Set;
+import org.userman.FieldError;
+import org.userman.ValidationException;
+import org.userman.account.EmailVerifications;
+import org.userman.account.PasswordResets;
+import org.userman.password.Password;
+
+/** The anonymous flows driven by mailed tokens: email verification and password reset. */
+public final class MailTokenRoutes {
+  private final EmailVerifications verifications;
+  private final PasswordResets resets;
+  private final Views views;
+
+  public MailTokenRoutes(EmailVerifications verifications, PasswordResets resets, Views views) {
+    this.verifications = verifications;
+    this.resets = resets;
+    this.views = views;
+  }
+
+  public void declare(RouteTable t) {
+    t.post("/api/v1/email-verifications", c -> {
+          verifications.request(email(c));
+          return Reply.accepted();
+        })
+        .post("/api/v1/email-verifications/confirm", c -> {
+          JsonBody b = c.body(Set.of("token"));
+          String token = b.string("token");
+          b.done();
+          return Reply.ok(views.user(verifications.confirm(require(token, "token"))));
+        })
+        .post("/api/v1/password-resets", c -> {
+          resets.request(email(c));
+          return Reply.accepted();
+        })
+        .post("/api/v1/password-resets/confirm", c -> {
+          JsonBody b = c.body(Set.of("token", "password"));
+          String token = b.string("token");
+          Password password = b.password("password");
+          b.done();
+          resets.confirm(require(token, "token"), require(password, "password"));
+          return Reply.noContent();
+        });
+  }
+
+  private static String email(Call c) {
+    JsonBody b = c.body(Set.of("email"));
+    String email = b.string("email");
+    b.done();
+    return require(email, "email");
+  }
+
+  private static <T> T require(T value, String field) {
+    if (value == null) {
+      throw new ValidationException(FieldError.required(field));
+    }
+    return value;
+  }
+}

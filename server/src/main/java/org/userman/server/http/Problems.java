@@ -1,0 +1,80 @@
+package org.userman.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.userman.ErrorCode;
+import org.userman.FieldError;
+import org.userman.UsermanException;
+import org.userman.ValidationException;
+
+/** The one place where failures become RFC 9457 problem documents. */
+public final class Problems {
+  static final String PROBLEM_JSON = "application/problem+json";
+  private final ObjectMapper json;
+
+  public Problems(ObjectMapper json) {
+    this.json = json;
+  }
+
+  public static int status(ErrorCode code) {
+    return switch (code) {
+      case MALFORMED_REQUEST, VALIDATION_FAILED, INVALID_TOKEN, WRONG_CURRENT_PASSWORD -> 400;
+      case UNAUTHENTICATED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN -> 401;
+      case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED -> 403;
+      case NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case EMAIL_TAKEN, USERNAME_TAKEN, LAST_ADMIN -> 409;
+      case PAYLOAD_TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case RATE_LIMITED -> 429;
+      case INTERNAL_ERROR -> 500;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
+  private static String title(ErrorCode code) {
+    return switch (code) {
+      case MALFORMED_REQUEST -> "Malformed request";
+      case VALIDATION_FAILED -> "Validation failed";
+      case INVALID_TOKEN, INVALID_REFRESH_TOKEN -> "Invalid token";
+      case UNAUTHENTICATED -> "Unauthenticated";
+      case INVALID_CREDENTIALS, WRONG_CURRENT_PASSWORD -> "Invalid credentials";
+      case ACCOUNT_NOT_ACTIVE -> "Account not active";
+      case FORBIDDEN -> "Forbidden";
+      case REGISTRATION_CLOSED -> "Registration closed";
+      case NOT_FOUND -> "Not found";
+      case METHOD_NOT_ALLOWED -> "Method not allowed";
+      case EMAIL_TAKEN -> "Email taken";
+      case USERNAME_TAKEN -> "Username taken";
+      case LAST_ADMIN -> "Last admin";
+      case PAYLOAD_TOO_LARGE -> "Payload too large";
+      case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
+      case RATE_LIMITED -> "Rate limited";
+      case UNAVAILABLE -> "Service unavailable";
+      case INTERNAL_ERROR -> "Internal error";
+    };
+  }
+
+  public Reply reply(UsermanException e) {
+    ErrorCode code = e.code();
+    int status = status(code);
+    ObjectNode body = json.createObjectNode();
+    body.put("type", "urn:userman:problem:" + code.code());
+    body.put("title", title(code));
+    body.put("status", status);
+    body.put("detail", e.getMessage());
+    body.put("code", code.code());
+    if (e instanceof ValidationException v) {
+      ArrayNode errors = body.putArray("errors");
+      for (FieldError f : v.errors()) {
+        errors.addObject().put("field", f.field()).put("code", f.code()).put("message", f.message());
+      }
+    }
+    Reply reply = new Reply(status, body, PROBLEM_JSON, java.util.Map.of());
+    if (status == 401) {
+      reply = reply.withHeader("WWW-Authenticate", "Bearer");
+    }
+    return reply;
+  }
+}

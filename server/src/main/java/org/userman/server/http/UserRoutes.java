@@ -1,0 +1,130 @@
+package org.userman.server.http;
+
+import java.util.Set;
+import org.userman.FieldError;
+import org.userman.ValidationException;
+import org.userman.account.Accounts;
+import org.userman.account.NewUser;
+import org.userman.account.Page;
+import org.userman.account.User;
+import org.userman.account.UserPatch;
+import org.userman.account.UserQuery;
+import org.userman.account.UserStatus;
+import org.userman.role.Roles;
+
+/** Registration and the admin's user management. */
+public final class UserRoutes {
+  private static final Set<String> CREATE_FIELDS =
+      Set.of("email", "password", "name", "username", "attributes", "status", "roles", "email_verified");
+  private static final Set<String> PATCH_FIELDS =
+      Set.of("email", "email_verified", "username", "name", "status", "roles", "attributes", "password");
+  private static final int MAX_PREFIX = 320;
+  private final Accounts accounts;
+  private final Views views;
+
+  public UserRoutes(Accounts accounts, Views views) {
+    this.accounts = accounts;
+    this.views = views;
+  }
+
+  public void declare(RouteTable t) {
+    t.post("/api/v1/users", this::create)
+        .get("/api/v1/users", this::list)
+        .get("/api/v1/users/{id}", c -> {
+          c.admin();
+          return Reply.ok(views.user(accounts.get(c.pathParam("id"))));
+        })
+        .patch("/api/v1/users/{id}", this::update)
+        .delete("/api/v1/users/{id}", c -> {
+          c.admin();
+          accounts.delete(accounts.get(c.pathParam("id")).id());
+          return Reply.noContent();
+        });
+  }
+
+  private Reply create(Call c) {
+    // A credential, when sent, must be valid; an admin's unlocks the admin-only fields.
+    boolean byAdmin = c.hasCredential() && c.user() != null && c.callerIsAdmin();
+    JsonBody b = c.body(CREATE_FIELDS);
+    NewUser n =
+        new NewUser(
+            b.string("email"),
+            b.password("password"),
+            b.string("name"),
+            b.string("username"),
+            b.object("attributes"),
+            status(b.string("status")),
+            b.strings("roles"),
+            b.bool("email_verified"));
+    b.done();
+    User user = accounts.create(n, byAdmin);
+    return Reply.json(201, views.user(user)).withHeader("Location", "/api/v1/users/" + user.id());
+  }
+
+  private Reply update(Call c) {
+    c.admin();
+    String id = accounts.get(c.pathParam("id")).id();
+    JsonBody b = c.body(PATCH_FIELDS);
+    UserPatch p =
+        new UserPatch(
+            b.string("email"),
+            b.bool("email_verified"),
+            b.string("username"),
+            b.isNull("username"),
+            b.string("name"),
+            status(b.string("status")),
+            b.strings("roles"),
+            b.object("attributes"),
+            b.password("password"));
+    b.done();
+    return Reply.ok(views.user(accounts.update(id, p)));
+  }
+
+  private Reply list(Call c) {
+    c.admin();
+    String prefix = c.query("prefix").filter(p -> !p.isEmpty()).orElse(null);
+    if (prefix != null && prefix.length() > MAX_PREFIX) {
+      throw new ValidationException(FieldError.tooLong("prefix", MAX_PREFIX));
+    }
+    UserStatus status = c.query("status").map(UserRoutes::status).orElse(null);
+    String role = c.query("role").orElse(null);
+    if (role != null) {
+      Roles.check("role", role).ifPresent(e -> {
+        throw new ValidationException(e);
+      });
+    }
+    int limit = limit(c);
+    String after = c.query("cursor").map(cursor -> {
+      String id = Views.decodeCursor(cursor);
+      if (id == null) {
+        throw new ValidationException(FieldError.invalidFormat("cursor", "not a cursor from this listing"));
+      }
+      return id;
+    }).orElse(null);
+    Page<User> page = accounts.list(new UserQuery(prefix, status, role, limit, after));
+    return Reply.ok(views.page(page.items(), views::user, page.nextAfterId()));
+  }
+
+  /** {@code limit} from the query: 1..200, 50 when absent. */
+  static int limit(Call c) {
+    return c.query("limit").map(s -> {
+      try {
+        int n = Integer.parseInt(s);
+        if (n >= 1 && n <= UserQuery.MAX_LIMIT) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ValidationException(FieldError.invalidFormat("limit", "a whole number from 1 to " + UserQuery.MAX_LIMIT));
+    }).orElse(UserQuery.DEFAULT_LIMIT);
+  }
+
+  private static UserStatus status(String s) {
+    if (s == null) {
+      return null;
+    }
+    return UserStatus.parse(s).orElseThrow(
+        () -> new ValidationException(FieldError.invalidFormat("status", "one of pending, active, disabled")));
+  }
+}

@@ -1,0 +1,110 @@
+package org.userman.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+import java.nio.charset.StandardCharsets;
+import org.userman.apikey.ApiKey;
+import org.userman.account.User;
+import org.userman.session.LoginResult;
+import org.userman.session.Session;
+
+/** The JSON shapes of the contract. */
+public final class Views {
+  private final ObjectMapper json;
+
+  public Views(ObjectMapper json) {
+    this.json = json;
+  }
+
+  public ObjectNode user(User u) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", u.id());
+    n.put("email", u.email());
+    n.put("email_verified", u.emailVerified());
+    n.put("username", u.username());
+    n.put("name", u.name());
+    n.put("status", u.status().wire());
+    ArrayNode roles = n.putArray("roles");
+    u.roles().forEach(roles::add);
+    n.set("attributes", u.attributes());
+    n.put("created_at", time(u.createdAt()));
+    n.put("updated_at", time(u.updatedAt()));
+    n.put("last_login_at", time(u.lastLoginAt()));
+    return n;
+  }
+
+  public ObjectNode session(Session s, String currentSessionId) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", s.id());
+    n.put("device", s.device());
+    n.put("ip", s.ip());
+    n.put("user_agent", s.userAgent());
+    n.put("created_at", time(s.createdAt()));
+    n.put("last_used_at", time(s.lastUsedAt()));
+    n.put("expires_at", time(s.expiresAt()));
+    n.put("current", s.id().equals(currentSessionId));
+    return n;
+  }
+
+  public ObjectNode login(LoginResult r) {
+    ObjectNode n = json.createObjectNode();
+    n.put("access_token", r.accessToken());
+    n.put("token_type", "Bearer");
+    n.put("expires_in", r.expiresIn());
+    n.put("refresh_token", r.refreshToken());
+    n.set("session", session(r.session(), r.session().id()));
+    n.set("user", user(r.user()));
+    return n;
+  }
+
+  public ObjectNode apiKey(ApiKey k) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", k.id());
+    n.put("name", k.name());
+    n.put("prefix", k.prefix());
+    n.put("created_at", time(k.createdAt()));
+    n.put("last_used_at", time(k.lastUsedAt()));
+    n.put("expires_at", time(k.expiresAt()));
+    return n;
+  }
+
+  /** {@code {"items": [...], "next_cursor": ...}}; the cursor is opaque to clients. */
+  public <T> ObjectNode page(List<T> items, Function<T, ObjectNode> view, String nextAfterId) {
+    ObjectNode n = json.createObjectNode();
+    ArrayNode array = n.putArray("items");
+    items.forEach(i -> array.add(view.apply(i)));
+    n.put("next_cursor", nextAfterId == null ? null : encodeCursor(nextAfterId));
+    return n;
+  }
+
+  public <T> ObjectNode items(List<T> items, Function<T, ObjectNode> view) {
+    ObjectNode n = json.createObjectNode();
+    ArrayNode array = n.putArray("items");
+    items.forEach(i -> array.add(view.apply(i)));
+    return n;
+  }
+
+  static String encodeCursor(String afterId) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(afterId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The id a cursor stands for, or null when it is not one of ours. */
+  static String decodeCursor(String cursor) {
+    try {
+      String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      return org.userman.Ids.looksLikeId(id) ? id : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static String time(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+}

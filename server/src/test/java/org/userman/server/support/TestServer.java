@@ -1,0 +1,240 @@
+package org.userman.server.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.userman.Userman;
+import org.userman.server.UsermanServer;
+import org.userman.server.config.ConfigLoader;
+import org.userman.server.config.ServerConfig;
+
+/**
+ * A real node on an ephemeral port with a fresh embedded database in its own folder, a clock the
+ * test moves, and the request log captured. Speaks HTTP to it with the JDK's client.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final ObjectMapper JSON = Userman.jsonMapper();
+  public static final String PASSWORD = "correct horse battery staple";
+  public final MutableClock clock;
+  public final Path dataDir;
+  public final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, String> env;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private UsermanServer server;
+
+  private TestServer(Path dataDir, Map<String, String> env, MutableClock clock) {
+    this.dataDir = dataDir;
+    this.env = env;
+    this.clock = clock;
+    start();
+  }
+
+  /** A fresh node; {@code settings} are environment settings such as USERMAN_REGISTRATION=open. */
+  public static TestServer start(String... settings) {
+    try {
+      Path dir = Files.createTempDirectory("userman-test");
+      Map<String, String> env = new HashMap<>();
+      env.put("USERMAN_HTTP_PORT", "0");
+      env.put("USERMAN_DATA_DIR", dir.toString());
+      env.put("USERMAN_PUBLIC_URL", "http://userman.test");
+      for (String s : settings) {
+        int eq = s.indexOf('=');
+        env.put(s.substring(0, eq), s.substring(eq + 1));
+      }
+      return new TestServer(dir, env, new MutableClock(Instant.parse("2026-11-22T10:00:00Z")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public ServerConfig config() {
+    return ConfigLoader.load(null, env);
+  }
+
+  public Map<String, String> env() {
+    return Map.copyOf(env);
+  }
+
+  private void start() {
+    server = UsermanServer.start(config(), clock, new SecureRandom(), log::add);
+  }
+
+  /** Stops the node and starts a new one on the same data folder (a restart). */
+  public void restart() {
+    server.close();
+    start();
+  }
+
+  public UsermanServer server() {
+    return server;
+  }
+
+  public Userman userman() {
+    return server.userman();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  // ---- HTTP
+
+  public Resp send(String method, String path, String contentType, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json = r.body().isEmpty() ? JSON.missingNode() : JSON.readTree(r.body());
+      return new Resp(r.statusCode(), r.headers(), json, r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A JSON request; {@code token} (may be null) goes in a Bearer header. */
+  public Resp call(String method, String path, Object body, String token) {
+    String json;
+    try {
+      json = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return token == null
+        ? send(method, path, json == null ? null : "application/json", json)
+        : send(method, path, json == null ? null : "application/json", json, "Authorization", "Bearer " + token);
+  }
+
+  public Resp get(String path, String token) {
+    return call("GET", path, null, token);
+  }
+
+  public Resp post(String path, Object body) {
+    return call("POST", path, body, null);
+  }
+
+  public static ObjectNode obj(Object... kv) {
+    ObjectNode n = JSON.createObjectNode();
+    for (int i = 0; i < kv.length; i += 2) {
+      n.set((String) kv[i], JSON.valueToTree(kv[i + 1]));
+    }
+    return n;
+  }
+
+  // ---- common flows
+
+  /** Registers {@code email} and returns the user's JSON. */
+  public JsonNode register(String email) {
+    Resp r = post("/api/v1/users", obj("email", email, "password", PASSWORD));
+    if (r.status() != 201) {
+      throw new AssertionError("registration failed: " + r);
+    }
+    return r.json();
+  }
+
+  /** Registers and verifies {@code email} (under the default verify policy the account becomes active). */
+  public JsonNode registerActive(String email) {
+    register(email);
+    Resp r = post("/api/v1/email-verifications/confirm", obj("token", lastToken(email)));
+    if (r.status() != 200) {
+      throw new AssertionError("verification failed: " + r);
+    }
+    return r.json();
+  }
+
+  /** Signs in and returns the login answer. */
+  public JsonNode login(String email) {
+    Resp r = post("/api/v1/sessions", obj("email", email, "password", PASSWORD));
+    if (r.status() != 201) {
+      throw new AssertionError("login failed: " + r);
+    }
+    return r.json();
+  }
+
+  public String accessToken(String email) {
+    return login(email).path("access_token").asText();
+  }
+
+  /** Creates an active admin directly through the library, as the command line does, and signs in. */
+  public String adminToken(String email) {
+    userman().accounts().create(
+        new org.userman.account.NewUser(email, org.userman.password.Password.of(PASSWORD), "Admin", null, null,
+            org.userman.account.UserStatus.ACTIVE, List.of("admin"), true), true);
+    return accessToken(email);
+  }
+
+  // ---- outbox
+
+  /** The mails written to the outbox for {@code to}, oldest first. */
+  public List<String> mailsTo(String to) {
+    Path outbox = dataDir.resolve("outbox");
+    if (!Files.isDirectory(outbox)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(outbox)) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".eml"))
+          .sorted()
+          .map(TestServer::read)
+          .filter(m -> m.contains("\nTo: " + to + "\r\n") || m.contains("\nTo: " + to + "\n"))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The token in the newest mail to {@code to}. */
+  public String lastToken(String to) {
+    List<String> mails = mailsTo(to);
+    if (mails.isEmpty()) {
+      throw new AssertionError("no mail to " + to);
+    }
+    return tokenIn(mails.get(mails.size() - 1));
+  }
+
+  public static String tokenIn(String mail) {
+    for (String line : mail.split("\r?\n")) {
+      if (line.startsWith("Token: ")) {
+        return line.substring("Token: ".length()).strip();
+      }
+    }
+    throw new AssertionError("no Token: line in mail");
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
