@@ -84,7 +84,7 @@ final class UsersCommand implements Runnable {
         throw new UncheckedIOException(e);
       }
     }
-    Console console = System.console();
+    Console console = terminal();
     if (console == null) {
       throw new CliException("no terminal to ask for the password on; pipe it in with --password-stdin");
     }
@@ -94,6 +94,23 @@ final class UsersCommand implements Runnable {
       throw new CliException("the passwords differ");
     }
     return Password.of(new String(first));
+  }
+
+  /**
+   * The terminal, or null when there is none. From JDK 22 on, System.console() can return a
+   * console that is not a terminal, which says so through isTerminal(); on 21 it returns null.
+   */
+  static Console terminal() {
+    Console console = System.console();
+    if (console == null) {
+      return null;
+    }
+    try {
+      Object isTerminal = Console.class.getMethod("isTerminal").invoke(console);
+      return Boolean.TRUE.equals(isTerminal) ? console : null;
+    } catch (ReflectiveOperationException e) {
+      return console;
+    }
   }
 
   static final ObjectMapper JSON = Userman.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
@@ -230,7 +247,7 @@ final class UsersCommand implements Runnable {
     @Override
     public void run() {
       if (!yes) {
-        Console console = System.console();
+        Console console = terminal();
         if (console == null) {
           throw new CliException("no terminal to confirm on; add --yes to delete " + user);
         }

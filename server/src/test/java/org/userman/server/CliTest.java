@@ -1,0 +1,116 @@
+package org.userman.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.userman.server.support.TestServer.obj;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.userman.server.cli.RootCommand;
+import org.userman.server.support.Resp;
+import org.userman.server.support.TestServer;
+import picocli.CommandLine;
+
+/** The users commands, run against the database a running server uses. */
+class CliTest {
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(TestServer s, String stdin, String... args) {
+    CommandLine cl = RootCommand.commandLine(s.env(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void commands_manage_users_beside_a_running_server() throws Exception {
+    try (TestServer s = TestServer.start()) {
+      Run created = run(s, "an admin passphrase\n", "users", "create", "--email", "root@example.org", "--name", "Root", "--role", "admin", "--password-stdin");
+      assertThat(created.exit()).as(created.err()).isZero();
+      assertThat(created.out()).startsWith("created ");
+
+      // The server sees the new admin at once: active, verified, and allowed to list users.
+      Resp login = s.post("/api/v1/sessions", obj("email", "root@example.org", "password", "an admin passphrase"));
+      assertThat(login.status()).isEqualTo(201);
+      assertThat(login.json().path("user").path("email_verified").asBoolean()).isTrue();
+      String admin = login.text("access_token");
+      assertThat(s.get("/api/v1/users", admin).status()).isEqualTo(200);
+
+      s.register("ada@example.org");
+      Run list = run(s, "", "users", "list", "--json");
+      assertThat(list.exit()).isZero();
+      JsonNode users = TestServer.JSON.readTree(list.out());
+      assertThat(users.findValuesAsText("email")).containsExactlyInAnyOrder("root@example.org", "ada@example.org");
+      assertThat(run(s, "", "users", "list", "--prefix", "AD").out()).contains("ada@example.org").doesNotContain("root@");
+      assertThat(run(s, "", "users", "list", "--role", "admin").out()).contains("root@example.org").doesNotContain("ada@");
+
+      Run show = run(s, "", "users", "show", "ada@example.org", "--json");
+      assertThat(TestServer.JSON.readTree(show.out()).path("status").asText()).isEqualTo("pending");
+
+      Run update = run(s, "", "users", "update", "ada@example.org", "--status", "active", "--name", "Ada", "--add-role", "support");
+      assertThat(update.exit()).as(update.err()).isZero();
+      assertThat(s.get("/api/v1/users?prefix=ada", admin).json().path("items").get(0).path("roles").toString()).isEqualTo("[\"support\"]");
+
+      Run setPassword = run(s, "a fresh passphrase\n", "users", "set-password", "ada@example.org", "--password-stdin");
+      assertThat(setPassword.exit()).as(setPassword.err()).isZero();
+      String ada = s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", "a fresh passphrase")).text("access_token");
+      assertThat(s.get("/api/v1/me", ada).status()).isEqualTo(200);
+
+      assertThat(run(s, "", "users", "update", "ada@example.org", "--status", "disabled").exit()).isZero();
+      assertThat(s.get("/api/v1/me", ada).status()).isEqualTo(401);
+
+      Run lastAdmin = run(s, "", "users", "delete", "root@example.org", "--yes");
+      assertThat(lastAdmin.exit()).isNotZero();
+      assertThat(lastAdmin.err()).startsWith("userman: ").contains("last active admin");
+      assertThat(lastAdmin.err().strip().lines()).hasSize(1);
+
+      Run delete = run(s, "", "users", "delete", "ada@example.org", "--yes");
+      assertThat(delete.exit()).isZero();
+      assertThat(s.get("/api/v1/users?prefix=ada", admin).json().path("items")).isEmpty();
+    }
+  }
+
+  @Test
+  void failures_exit_non_zero_with_one_line() {
+    try (TestServer s = TestServer.start()) {
+      Run noTerminal = run(s, "", "users", "create", "--email", "x@example.org");
+      assertThat(noTerminal.exit()).isNotZero();
+      assertThat(noTerminal.err()).contains("--password-stdin");
+
+      Run unknown = run(s, "", "users", "show", "nobody@example.org");
+      assertThat(unknown.exit()).isNotZero();
+      assertThat(unknown.err().strip()).isEqualTo("userman: no user nobody@example.org");
+
+      Run weak = run(s, "short\n", "users", "create", "--email", "x@example.org", "--password-stdin");
+      assertThat(weak.exit()).isNotZero();
+      assertThat(weak.err()).contains("password");
+
+      Run noConfirm = run(s, "", "users", "delete", "x@example.org");
+      assertThat(noConfirm.exit()).isNotZero();
+      assertThat(noConfirm.err()).contains("--yes");
+
+      Run badOption = run(s, "", "users", "list", "--status", "gone");
+      assertThat(badOption.exit()).isNotZero();
+    }
+  }
+
+  @Test
+  void every_command_has_help() {
+    try (TestServer s = TestServer.start()) {
+      for (String[] args : new String[][] {
+          {"--help"}, {"serve", "--help"}, {"users", "--help"}, {"users", "create", "--help"}, {"users", "list", "--help"},
+          {"users", "show", "--help"}, {"users", "update", "--help"}, {"users", "delete", "--help"}, {"users", "set-password", "--help"}}) {
+        Run r = run(s, "", args);
+        assertThat(r.exit()).as(String.join(" ", args)).isZero();
+        assertThat(r.out()).contains("Usage: userman");
+      }
+    }
+  }
+}
