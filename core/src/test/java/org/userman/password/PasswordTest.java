@@ -1,0 +1,61 @@
+package org.userman.password;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import org.junit.jupiter.api.Test;
+import org.userman.FieldError;
+import org.userman.Secrets;
+
+class PasswordTest {
+  private final Secrets secrets = new Secrets(new SecureRandom());
+
+  @Test
+  void hashes_are_argon2id_phc_strings_that_verify_only_the_right_password() {
+    PasswordHasher hasher = new PasswordHasher(HashParameters.OWASP, secrets);
+    String hash = hasher.hash(Password.of("correct horse battery staple"));
+    assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    assertThat(hasher.hash(Password.of("correct horse battery staple"))).isNotEqualTo(hash);
+    assertThat(hasher.verify(Password.of("correct horse battery staple"), hash)).isTrue();
+    assertThat(hasher.verify(Password.of("correct horse battery stapler"), hash)).isFalse();
+    assertThat(hasher.verify(Password.of("anything"), null)).isFalse();
+    assertThat(hasher.verify(Password.of("anything"), "$argon2id$garbage")).isFalse();
+    assertThat(hasher.needsRehash(hash)).isFalse();
+  }
+
+  @Test
+  void hashes_with_other_parameters_still_verify_and_ask_for_a_rehash() {
+    String old = new PasswordHasher(new HashParameters(4096, 1, 1), secrets).hash(Password.of("an older passphrase"));
+    PasswordHasher current = new PasswordHasher(HashParameters.OWASP, secrets);
+    assertThat(current.verify(Password.of("an older passphrase"), old)).isTrue();
+    assertThat(current.needsRehash(old)).isTrue();
+  }
+
+  @Test
+  void unicode_forms_of_one_password_are_the_same_password() {
+    PasswordHasher hasher = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
+    String composed = "caf\u00e9 au lait, s'il vous pla\u00eet";
+    String decomposed = "cafe\u0301 au lait, s'il vous plai\u0302t";
+    assertThat(hasher.verify(Password.of(decomposed), hasher.hash(Password.of(composed)))).isTrue();
+  }
+
+  @Test
+  void password_never_prints_itself() {
+    assertThat(Password.of("hunter2 hunter2").toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void policy_names_the_rule_broken() {
+    PasswordPolicy policy = new PasswordPolicy(10);
+    assertThat(policy.check("password", Password.of("123456789"), null, null, null))
+        .extracting(FieldError::code).containsExactly("too_short");
+    assertThat(policy.check("password", Password.of("x".repeat(257)), null, null, null))
+        .extracting(FieldError::code).containsExactly("too_long");
+    assertThat(policy.check("password", Password.of("\u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603\u2603"), null, null, null)).isEmpty();
+    assertThat(policy.check("password", Password.of("my-Lovelace-2026"), "ada@example.org", null, "Ada Lovelace"))
+        .extracting(FieldError::code).containsExactly("contains_user_info");
+    assertThat(policy.check("password", Password.of("xx-adabyron-xx"), "other@example.org", "adabyron", null))
+        .extracting(FieldError::code).containsExactly("contains_user_info");
+    assertThat(policy.check("password", Password.of("nothing personal here"), "ada@example.org", "ada", "Ada")).isEmpty();
+  }
+}
