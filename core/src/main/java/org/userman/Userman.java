@@ -45,7 +45,7 @@ public final class Userman implements AutoCloseable {
     Secrets secrets = new Secrets(random);
     this.database = Database.open(config.database());
     try {
-      AccountStore accountStore = new AccountStore(json);
+      AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);

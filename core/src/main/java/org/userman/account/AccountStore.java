@@ -11,21 +11,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.userman.Text;
 import org.userman.role.Roles;
+import org.userman.store.Dialect;
 
 /** SQL for users and their roles. Every method runs on the caller's handle (and transaction). */
 public final class AccountStore {
   private static final String COLUMNS =
       "id, email, email_verified, username, name, status, attributes, created_at, updated_at, last_login_at";
   private final ObjectMapper json;
+  private final Dialect dialect;
 
-  public AccountStore(ObjectMapper json) {
+  public AccountStore(ObjectMapper json, Dialect dialect) {
     this.json = json;
+    this.dialect = dialect;
   }
 
   void insert(Handle h, User u, String passwordHash) {
@@ -131,14 +133,19 @@ public final class AccountStore {
         > 0;
   }
 
+  /**
+   * The active admins other than {@code userId}, with their rows locked until the transaction ends:
+   * two admins demoting each other at once must not both succeed.
+   */
   int countActiveAdminsOtherThan(Handle h, String userId) {
-    return h.createQuery(
-            "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id"
-                + " WHERE r.role = :admin AND u.status = 'active' AND u.id <> :id")
-        .bind("admin", Roles.ADMIN)
-        .bind("id", userId)
-        .mapTo(Integer.class)
-        .one();
+    List<String> admins =
+        h.createQuery(
+                "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id"
+                    + " WHERE r.role = :admin AND u.status = 'active'" + dialect.forUpdate())
+            .bind("admin", Roles.ADMIN)
+            .mapTo(String.class)
+            .list();
+    return (int) admins.stream().filter(id -> !id.equals(userId)).count();
   }
 
   public boolean hasRole(Handle h, String userId, String role) {
@@ -272,9 +279,5 @@ public final class AccountStore {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored attributes are not JSON", e);
     }
-  }
-
-  static Set<String> sortedRoles(List<String> roles) {
-    return new TreeSet<>(roles);
   }
 }

@@ -6,9 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -44,21 +48,34 @@ public final class Database implements AutoCloseable {
     if (settings.password() != null) {
       hikari.setPassword(settings.password());
     }
-    if (dialect == Dialect.SQLITE) {
-      createParentFolder(settings.url());
-      // WAL lets readers run beside the one writer; synchronous=FULL syncs the WAL at every commit,
-      // so an acknowledged write survives even a power cut, not just a killed process.
-      hikari.addDataSourceProperty("journal_mode", "WAL");
-      hikari.addDataSourceProperty("synchronous", "FULL");
-      hikari.addDataSourceProperty("foreign_keys", "true");
-      hikari.addDataSourceProperty("busy_timeout", String.valueOf(settings.busyTimeout().toMillis()));
-      // A transaction that reads then writes must hold the write lock from its start, or two of
-      // them deadlock on the upgrade and one fails at once instead of waiting its turn.
-      hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-      hikari.setMaximumPoolSize(settings.poolSize());
-    } else {
-      hikari.setMaximumPoolSize(settings.poolSize());
+    long timeoutMillis = settings.connectTimeout().toMillis();
+    switch (dialect) {
+      case SQLITE -> {
+        createParentFolder(settings.url());
+        // WAL lets readers run beside the one writer; synchronous=FULL syncs the WAL at every
+        // commit, so an acknowledged write survives even a power cut, not just a killed process.
+        hikari.addDataSourceProperty("journal_mode", "WAL");
+        hikari.addDataSourceProperty("synchronous", "FULL");
+        hikari.addDataSourceProperty("foreign_keys", "true");
+        hikari.addDataSourceProperty("busy_timeout", String.valueOf(settings.busyTimeout().toMillis()));
+        // A transaction that reads then writes must hold the write lock from its start, or two of
+        // them deadlock on the upgrade and one fails at once instead of waiting its turn.
+        hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+      }
+      // A database that stops answering must not hold a request longer than the timeout: bound
+      // the connect and every socket read, so callers get 503 instead of a hang.
+      case POSTGRESQL -> {
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, timeoutMillis / 1000)));
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, 2 * timeoutMillis / 1000)));
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+      }
+      case MARIADB -> {
+        hikari.addDataSourceProperty("connectTimeout", String.valueOf(timeoutMillis));
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(2 * timeoutMillis));
+      }
     }
+    hikari.setMaximumPoolSize(settings.poolSize());
+    hikari.setValidationTimeout(Math.max(250, Math.min(timeoutMillis, 5000)));
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(hikari);
@@ -77,13 +94,54 @@ public final class Database implements AutoCloseable {
   }
 
   private void migrate() {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .loggers("slf4j")
-        .load()
-        .migrate();
+    Flyway flyway = flyway();
+    refuseNewerSchema(flyway);
+    flyway.migrate();
   }
+
+  private Flyway flyway() {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations(dialect.migrations())
+        .loggers("slf4j")
+        .load();
+  }
+
+  /**
+   * A node older than the schema would write rows a newer version does not expect: it refuses to
+   * start, naming both versions.
+   */
+  private static void refuseNewerSchema(Flyway flyway) {
+    MigrationInfoService info = flyway.info();
+    for (MigrationInfo m : info.all()) {
+      if (m.getState().name().startsWith("FUTURE")) {
+        MigrationInfo[] known = info.all();
+        String ours = "none";
+        for (MigrationInfo k : known) {
+          if (!k.getState().name().startsWith("FUTURE") && k.getVersion() != null) {
+            ours = k.getVersion().getVersion();
+          }
+        }
+        throw new UsermanException(
+            ErrorCode.UNAVAILABLE,
+            "the database schema is at version " + info.current().getVersion() + ", newer than this Userman knows (" + ours
+                + "); run the newer Userman, or restore a backup made for this one");
+      }
+    }
+  }
+
+  /** The schema version and the migrations still to run, for operators. */
+  public SchemaStatus status() {
+    MigrationInfoService info = flyway().info();
+    MigrationInfo current = info.current();
+    return new SchemaStatus(
+        dialect,
+        current == null ? null : current.getVersion().getVersion(),
+        java.util.Arrays.stream(info.pending()).map(m -> m.getVersion().getVersion()).toList());
+  }
+
+  /** The version the schema is at (null before the first migration) and the pending ones. */
+  public record SchemaStatus(Dialect dialect, String current, java.util.List<String> pending) {}
 
   private static void createParentFolder(String url) {
     String file = url.substring("jdbc:sqlite:".length());
@@ -143,12 +201,22 @@ public final class Database implements AutoCloseable {
     if (e instanceof UsermanException) {
       return e;
     }
+    return isOutage(e) ? new UsermanException(ErrorCode.UNAVAILABLE, "The database is unavailable.") : e;
+  }
+
+  /** Whether {@code e} says the database could not be reached (rather than that a statement failed). */
+  static boolean isOutage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException) {
-        return new UsermanException(ErrorCode.UNAVAILABLE, "The database is unavailable.");
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLRecoverableException
+          || t instanceof java.net.SocketException
+          || t instanceof java.net.SocketTimeoutException
+          || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+        return true;
       }
     }
-    return e;
+    return false;
   }
 
   private static String rootMessage(Throwable e) {

@@ -24,6 +24,16 @@ public enum Dialect {
         "unsupported database URL (use jdbc:sqlite:, jdbc:postgresql: or jdbc:mariadb:)");
   }
 
+  /** The suffix that makes a SELECT lock its rows; SQLite needs none, as its writers take turns. */
+  public String forUpdate() {
+    return this == SQLITE ? "" : " FOR UPDATE";
+  }
+
+  /** The folder of this database's migrations. */
+  String migrations() {
+    return "classpath:db/migration/" + name().toLowerCase(Locale.ROOT);
+  }
+
   /** Whether {@code e} (or a cause) reports a unique-constraint violation. */
   public static boolean isUniqueViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

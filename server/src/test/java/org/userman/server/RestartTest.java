@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.userman.server.config.ConfigException;
 import org.userman.server.support.Resp;
+import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.junit.jupiter.api.Assumptions;
 
 class RestartTest {
 
@@ -33,6 +35,7 @@ class RestartTest {
 
   @Test
   void a_second_server_on_the_same_embedded_database_refuses_to_start() {
+    Assumptions.assumeTrue(TestDatabases.isSqlite(), "only the embedded database is single-node");
     try (TestServer s = TestServer.start()) {
       ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
           ConfigException.class, () -> org.userman.server.UsermanServer.start(s.config()));

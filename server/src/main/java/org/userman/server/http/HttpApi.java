@@ -83,8 +83,9 @@ public final class HttpApi {
       log.error(requestId, e);
       reply = problems.reply(new UsermanException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; request id " + requestId + "."));
     }
-    write(res, reply, requestId);
+    // Logged before the answer leaves, so a client that has its answer also finds its log line.
     log.request(method, template, reply.status(), System.nanoTime() - start, requestId);
+    write(res, reply, requestId);
   }
 
   private Reply unmatched(ServerRequest req) {

@@ -35,13 +35,15 @@ public final class TestServer implements AutoCloseable {
   public final Path dataDir;
   public final List<String> log = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, String> env;
+  private final TestDatabases.Fresh database;
   private final HttpClient http = HttpClient.newHttpClient();
   private UsermanServer server;
 
-  private TestServer(Path dataDir, Map<String, String> env, MutableClock clock) {
+  private TestServer(Path dataDir, Map<String, String> env, MutableClock clock, TestDatabases.Fresh database) {
     this.dataDir = dataDir;
     this.env = env;
     this.clock = clock;
+    this.database = database;
     start();
   }
 
@@ -57,7 +59,22 @@ public final class TestServer implements AutoCloseable {
         int eq = s.indexOf('=');
         env.put(s.substring(0, eq), s.substring(eq + 1));
       }
-      return new TestServer(dir, env, new MutableClock(Instant.parse("2026-11-22T10:00:00Z")));
+      TestDatabases.Fresh db = TestDatabases.fresh();
+      if (db != null) {
+        env.put("USERMAN_DATABASE_URL", db.url());
+        if (db.server().user() != null) {
+          env.put("USERMAN_DATABASE_USER", db.server().user());
+        }
+        if (db.server().password() != null) {
+          env.put("USERMAN_DATABASE_PASSWORD", db.server().password());
+        }
+      }
+      try {
+        return new TestServer(dir, env, new MutableClock(Instant.parse("2026-11-22T10:00:00Z")), db);
+      } catch (RuntimeException e) {
+        TestDatabases.drop(db);
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -73,6 +90,14 @@ public final class TestServer implements AutoCloseable {
 
   private void start() {
     server = UsermanServer.start(config(), clock, new SecureRandom(), log::add);
+  }
+
+  /**
+   * Another node on the same database and data folder, with its own clock source shared (the
+   * test's clock), as a second machine behind a load balancer would be.
+   */
+  public TestServer secondNode() {
+    return new TestServer(dataDir, env, clock, null);
   }
 
   /** Stops the node and starts a new one on the same data folder (a restart). */
@@ -236,5 +261,6 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    TestDatabases.drop(database);
   }
 }

@@ -1,5 +1,6 @@
--- One schema for SQLite, PostgreSQL and MariaDB: application-made ids as text, times as UTC epoch
--- milliseconds, flags as 0/1, bounded VARCHARs so every database can index them.
+-- The SQLite form of the schema; the PostgreSQL and MariaDB forms differ only in collations and
+-- table options. Application-made ids as text, times as UTC epoch milliseconds, flags as 0/1,
+-- bounded VARCHARs so every database can index them.
 
 CREATE TABLE users (
   id             VARCHAR(36)  NOT NULL PRIMARY KEY,

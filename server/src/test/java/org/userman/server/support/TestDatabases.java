@@ -1,0 +1,123 @@
+package org.userman.server.support;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The database a test run uses, chosen by the system property {@code userman.test.db} (sqlite,
+ * postgresql or mariadb; the build runs the suites once per database). A server database comes
+ * from USERMAN_TEST_POSTGRES_URL / USERMAN_TEST_MARIADB_URL, else the server on its standard local
+ * port, else an embedded one; each test node gets a fresh database on it. The run prints which
+ * server it used, and never skips a database silently: with none to be had, tests fail.
+ */
+public final class TestDatabases {
+  /** A database server to create test databases on. */
+  public record Server(String kind, String adminUrl, String user, String password, String origin) {}
+
+  /** One fresh database: the settings a node needs, and how to drop it afterwards. */
+  public record Fresh(Server server, String name, String url) {}
+
+  private static final Map<String, Server> SERVERS = new ConcurrentHashMap<>();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern JDBC = Pattern.compile("(jdbc:[a-z]+://[^/?]+)(/[^?]*)?(\\?.*)?");
+
+  private TestDatabases() {}
+
+  public static String kind() {
+    return System.getProperty("userman.test.db", "sqlite").toLowerCase(Locale.ROOT);
+  }
+
+  public static boolean isSqlite() {
+    return kind().equals("sqlite");
+  }
+
+  /** A fresh, empty database for one node (null under SQLite, whose file lives in the data folder). */
+  public static Fresh fresh() {
+    String kind = kind();
+    if (kind.equals("sqlite")) {
+      return null;
+    }
+    Server server = SERVERS.computeIfAbsent(kind, TestDatabases::find);
+    String name = "um_" + HexFormat.of().formatHex(bytes(6));
+    execute(server, kind.equals("postgresql") ? "CREATE DATABASE " + name
+        : "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    return new Fresh(server, name, withDatabase(server.adminUrl(), name));
+  }
+
+  public static void drop(Fresh fresh) {
+    if (fresh != null) {
+      execute(fresh.server(), fresh.server().kind().equals("postgresql")
+          ? "DROP DATABASE IF EXISTS " + fresh.name() + " WITH (FORCE)"
+          : "DROP DATABASE IF EXISTS " + fresh.name());
+    }
+  }
+
+  private static Server find(String kind) {
+    Server s = switch (kind) {
+      case "postgresql" -> configuredOrLocal("USERMAN_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", 5432, kind);
+      case "mariadb" -> configuredOrLocal("USERMAN_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/", "root", 3306, kind);
+      default -> throw new IllegalArgumentException("userman.test.db must be sqlite, postgresql or mariadb, not " + kind);
+    };
+    System.out.println("userman tests: " + kind + " from " + s.origin());
+    return s;
+  }
+
+  private static Server configuredOrLocal(String prefix, String localUrl, String localUser, int port, String kind) {
+    String url = System.getenv(prefix + "_URL");
+    if (url != null && !url.isBlank()) {
+      return new Server(kind, url, System.getenv(prefix + "_USER"), System.getenv(prefix + "_PASSWORD"), prefix + "_URL (" + redact(url) + ")");
+    }
+    if (answers("127.0.0.1", port)) {
+      return new Server(kind, localUrl, localUser, null, "the local server at 127.0.0.1:" + port);
+    }
+    return EmbeddedServers.start(kind);
+  }
+
+  static boolean answers(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String withDatabase(String url, String database) {
+    Matcher m = JDBC.matcher(url);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a JDBC URL of a server: " + redact(url));
+    }
+    return m.group(1) + "/" + database + (m.group(3) == null ? "" : m.group(3));
+  }
+
+  private static void execute(Server server, String sql) {
+    try (Connection c = DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run '" + sql + "' on the " + server.kind() + " test server: " + e.getMessage(), e);
+    }
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("password=[^&]*", "password=****");
+  }
+
+  private static byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+}
