@@ -1,0 +1,87 @@
+package org.userman.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.userman.server.support.TestServer.PASSWORD;
+import static org.userman.server.support.TestServer.obj;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.userman.server.support.Resp;
+import org.userman.server.support.TestDatabases;
+import org.userman.server.support.TestServer;
+
+/** Two nodes on one database behave as one service: a revocation on A holds on B at once. */
+class MultiNodeTest {
+
+  @BeforeEach
+  void serverDatabasesOnly() {
+    Assumptions.assumeFalse(TestDatabases.isSqlite(), "the embedded database serves one node; PostgreSQL and MariaDB runs cover this");
+  }
+
+  @Test
+  void logout_on_one_node_is_refused_on_the_other_at_the_next_request() {
+    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open"); TestServer b = a.secondNode()) {
+      a.register("ada@example.org");
+      String token = a.accessToken("ada@example.org");
+      assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
+      assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status()).isEqualTo(204);
+      assertThat(b.get("/api/v1/me", token).status()).isEqualTo(401);
+      assertThat(b.get("/.well-known/jwks.json", null).raw()).isEqualTo(a.get("/.well-known/jwks.json", null).raw());
+    }
+  }
+
+  @Test
+  void password_change_on_one_node_ends_the_other_sessions_on_the_other() {
+    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open"); TestServer b = a.secondNode()) {
+      a.register("ada@example.org");
+      String here = a.accessToken("ada@example.org");
+      String elsewhere = b.accessToken("ada@example.org");
+      assertThat(b.get("/api/v1/me", elsewhere).status()).isEqualTo(200);
+      Resp changed = a.call("PUT", "/api/v1/me/password", obj("current_password", PASSWORD, "new_password", "a brand new passphrase"), here);
+      assertThat(changed.status()).isEqualTo(204);
+      assertThat(b.get("/api/v1/me", elsewhere).status()).isEqualTo(401);
+      assertThat(b.get("/api/v1/me", here).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void disabling_a_user_and_revoking_a_key_on_one_node_hold_on_the_other() {
+    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open"); TestServer b = a.secondNode()) {
+      String admin = a.adminToken("root@example.org");
+      String ada = a.register("ada@example.org").path("id").asText();
+      String eve = a.register("eve@example.org").path("id").asText();
+      String adaToken = a.accessToken("ada@example.org");
+      String adaKey = a.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), adaToken).text("key");
+      String eveToken = b.accessToken("eve@example.org");
+      JsonNode eveKey = b.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), eveToken).json();
+      assertThat(b.get("/api/v1/me", adaKey).status()).isEqualTo(200);
+      assertThat(a.get("/api/v1/me", eveKey.path("key").asText()).status()).isEqualTo(200);
+
+      assertThat(a.call("PATCH", "/api/v1/users/" + ada, obj("status", "disabled"), admin).status()).isEqualTo(200);
+      assertThat(b.get("/api/v1/me", adaToken).status()).isEqualTo(401);
+      assertThat(b.get("/api/v1/me", adaKey).status()).isEqualTo(401);
+
+      assertThat(b.call("DELETE", "/api/v1/me/api-keys/" + eveKey.path("id").asText(), null, eveToken).status()).isEqualTo(204);
+      assertThat(a.get("/api/v1/me", eveKey.path("key").asText()).status()).isEqualTo(401);
+      assertThat(a.get("/api/v1/users/" + eve, admin).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void a_refresh_token_spent_on_one_node_is_refused_on_the_other_and_ends_the_session() {
+    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open"); TestServer b = a.secondNode()) {
+      a.register("ada@example.org");
+      JsonNode login = a.login("ada@example.org");
+      String refresh = login.path("refresh_token").asText();
+      Resp first = a.post("/api/v1/sessions/refresh", obj("refresh_token", refresh));
+      assertThat(first.status()).isEqualTo(200);
+      Resp reuse = b.post("/api/v1/sessions/refresh", obj("refresh_token", refresh));
+      assertThat(reuse.status()).isEqualTo(401);
+      assertThat(reuse.code()).isEqualTo("invalid_token");
+      assertThat(a.get("/api/v1/me", first.text("access_token")).status()).isEqualTo(401);
+      assertThat(b.post("/api/v1/sessions/refresh", obj("refresh_token", first.text("refresh_token"))).status()).isEqualTo(401);
+    }
+  }
+}
