@@ -49,6 +49,11 @@ public final class TestServer implements AutoCloseable {
 
   /** A fresh node; {@code settings} are environment settings such as USERMAN_REGISTRATION=open. */
   public static TestServer start(String... settings) {
+    return start(url -> url, settings);
+  }
+
+  /** A fresh node whose database URL {@code rewrite} changes (to go through a proxy, say). */
+  public static TestServer start(java.util.function.UnaryOperator<String> rewrite, String... settings) {
     try {
       Path dir = Files.createTempDirectory("userman-test");
       Map<String, String> env = new HashMap<>();
@@ -61,7 +66,7 @@ public final class TestServer implements AutoCloseable {
       }
       TestDatabases.Fresh db = TestDatabases.fresh();
       if (db != null) {
-        env.put("USERMAN_DATABASE_URL", db.url());
+        env.put("USERMAN_DATABASE_URL", rewrite.apply(db.url()));
         if (db.server().user() != null) {
           env.put("USERMAN_DATABASE_USER", db.server().user());
         }
