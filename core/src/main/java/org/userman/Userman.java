@@ -61,7 +61,7 @@ public final class Userman implements AutoCloseable {
       this.resets =
           new PasswordResets(
               database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock);
-      this.signingKeys = new SigningKeys(database, clock, ids, random);
+      this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl());
       signingKeys.load();
       AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.accessTokenTtl(), clock);
       this.sessions =

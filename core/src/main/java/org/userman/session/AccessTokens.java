@@ -47,12 +47,11 @@ public final class AccessTokens {
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(ttl)))
             .build();
+    String kid = keys.currentKid();
     SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.currentKid()).type(JOSEObjectType.JWT).build(),
-            claims);
+        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
     try {
-      jwt.sign(keys.currentSigner());
+      jwt.sign(keys.signer(kid));
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign an access token", e);
     }

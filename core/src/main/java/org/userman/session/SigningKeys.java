@@ -8,14 +8,16 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,33 +27,49 @@ import org.userman.store.Dialect;
 
 /**
  * The ES256 keys that sign access tokens. They live in the database, so every node that shares it
- * signs and verifies with the same set, and tokens outlive restarts. The newest unretired key
- * signs; every unretired key verifies and is published in the JWK set.
+ * signs and verifies with the same set, and tokens outlive restarts.
+ *
+ * <p>Rotation publishes a new key before it signs: it is in the JWK set from the moment it is
+ * made and signs from its activation time on, so the services that cache the set have it before
+ * they meet a token it signed. A key that a newer one has replaced stays published and verifies
+ * until every token it signed has expired (one access-token lifetime after the replacement
+ * activated), then it is dropped from the set.
  */
 public final class SigningKeys {
+  /** How often a node rereads the set, to see keys that another node's rotation added. */
+  private static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
+  /** Allowance for clocks that differ between nodes and token consumers. */
+  private static final Duration SKEW = Duration.ofMinutes(1);
+
   private final Database db;
   private final Clock clock;
   private final Ids ids;
   private final SecureRandom random;
-  private volatile Snapshot snapshot = new Snapshot(new LinkedHashMap<>(), null);
+  private final Duration accessTokenTtl;
+  private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.MIN);
 
-  private record Entry(ECKey key, JWSSigner signer, JWSVerifier verifier) {}
+  /** One stored key, ready to sign and verify. */
+  private record Entry(ECKey key, Instant activatesAt, JWSSigner signer, JWSVerifier verifier) {}
 
-  private record Snapshot(Map<String, Entry> byKid, String currentKid) {}
+  private record Snapshot(List<Entry> keys, Instant loadedAt) {}
 
-  public SigningKeys(Database db, Clock clock, Ids ids, SecureRandom random) {
+  /** A key as operators see it. */
+  public record KeyInfo(String kid, Instant activatesAt, String state) {}
+
+  public SigningKeys(Database db, Clock clock, Ids ids, SecureRandom random, Duration accessTokenTtl) {
     this.db = db;
     this.clock = clock;
     this.ids = ids;
     this.random = random;
+    this.accessTokenTtl = accessTokenTtl;
   }
 
   /** Loads the keys, making the first one when the database has none. */
   public void load() {
     reload();
-    if (snapshot.currentKid() == null) {
+    if (snapshot.keys().isEmpty()) {
       try {
-        insert(generate());
+        insert(generate(), clock.instant());
       } catch (RuntimeException e) {
         // Another node made the first key at the same moment: use theirs.
         if (!Dialect.isUniqueViolation(e)) {
@@ -60,6 +78,18 @@ public final class SigningKeys {
       }
       reload();
     }
+  }
+
+  /**
+   * Adds a new key that signs from {@code now + publishLead} on; returns it. With a zero lead it
+   * signs at once (for a suspected leak, when waiting is worse than a refused token).
+   */
+  public KeyInfo rotate(Duration publishLead) {
+    ECKey key = generate();
+    Instant activates = clock.instant().plus(publishLead);
+    insert(key, activates);
+    reload();
+    return new KeyInfo(key.getKeyID(), activates, "published");
   }
 
   private ECKey generate() {
@@ -75,64 +105,130 @@ public final class SigningKeys {
     }
   }
 
-  private void insert(ECKey key) {
+  private void insert(ECKey key, Instant activates) {
     db.tx(
         h ->
             h.createUpdate(
-                    "INSERT INTO signing_keys (kid, algorithm, jwk, created_at) VALUES (:kid, 'ES256', :jwk, :now)")
+                    "INSERT INTO signing_keys (kid, algorithm, jwk, created_at, activates_at)"
+                        + " VALUES (:kid, 'ES256', :jwk, :now, :activates)")
                 .bind("kid", key.getKeyID())
                 .bind("jwk", key.toJSONString())
                 .bind("now", clock.millis())
+                .bind("activates", activates.toEpochMilli())
                 .execute());
   }
 
+  private record Row(String jwk, long createdAt, Long activatesAt) {}
+
   private synchronized void reload() {
-    List<String> rows =
-        db.read(h -> h.createQuery("SELECT jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at, kid")
-            .mapTo(String.class)
+    List<Row> rows =
+        db.read(h -> h.createQuery(
+                "SELECT jwk, created_at, activates_at FROM signing_keys WHERE retired_at IS NULL")
+            .map((rs, ctx) -> {
+              long activates = rs.getLong("activates_at");
+              return new Row(rs.getString("jwk"), rs.getLong("created_at"), rs.wasNull() ? null : activates);
+            })
             .list());
-    Map<String, Entry> byKid = new LinkedHashMap<>();
-    String current = null;
-    for (String json : rows) {
+    List<Entry> keys = new ArrayList<>();
+    for (Row row : rows) {
       try {
-        ECKey key = ECKey.parse(json);
-        byKid.put(key.getKeyID(), new Entry(key, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK())));
-        current = key.getKeyID();
+        ECKey key = ECKey.parse(row.jwk());
+        Instant activates = Instant.ofEpochMilli(row.activatesAt() != null ? row.activatesAt() : row.createdAt());
+        keys.add(new Entry(key, activates, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK())));
       } catch (ParseException | JOSEException e) {
         throw new IllegalStateException("a stored signing key is unreadable: " + e.getMessage(), e);
       }
     }
-    snapshot = new Snapshot(byKid, current);
+    // Oldest activation first; ids are time-ordered, so they break ties the same way on every node.
+    keys.sort((a, b) -> a.activatesAt().equals(b.activatesAt())
+        ? a.key().getKeyID().compareTo(b.key().getKeyID())
+        : a.activatesAt().compareTo(b.activatesAt()));
+    snapshot = new Snapshot(List.copyOf(keys), clock.instant());
+  }
+
+  private Snapshot fresh() {
+    Snapshot s = snapshot;
+    if (s.loadedAt().plus(RELOAD_EVERY).isBefore(clock.instant())) {
+      reload();
+      s = snapshot;
+    }
+    return s;
+  }
+
+  /** The newest key whose activation has come; the first key is active from its creation. */
+  private Entry signing(Snapshot s, Instant now) {
+    Entry current = s.keys().get(0);
+    for (Entry e : s.keys()) {
+      if (!e.activatesAt().isAfter(now)) {
+        current = e;
+      }
+    }
+    return current;
+  }
+
+  /** Whether {@code e} was replaced so long ago that no token it signed is still valid. */
+  private boolean expired(Snapshot s, Entry e, Instant now) {
+    Entry current = signing(s, now);
+    return e.activatesAt().isBefore(current.activatesAt())
+        && current.activatesAt().plus(accessTokenTtl).plus(SKEW).isBefore(now);
   }
 
   String currentKid() {
-    return snapshot.currentKid();
+    Snapshot s = fresh();
+    return signing(s, clock.instant()).key().getKeyID();
   }
 
-  JWSSigner currentSigner() {
-    Snapshot s = snapshot;
-    return s.byKid().get(s.currentKid()).signer();
+  JWSSigner signer(String kid) {
+    return fresh().keys().stream().filter(e -> e.key().getKeyID().equals(kid)).findFirst().orElseThrow().signer();
   }
 
-  /** The verifier for {@code kid}; an unknown kid rereads the database once (another node may have rotated). */
+  /**
+   * The verifier for {@code kid}, if that key is published; an unknown kid rereads the database
+   * once (another node may have rotated).
+   */
   Optional<JWSVerifier> verifier(String kid) {
-    if (kid == null) {
+    if (kid == null || kid.length() > 64) {
       return Optional.empty();
     }
-    Entry e = snapshot.byKid().get(kid);
-    if (e == null && kid.length() <= 64) {
+    Optional<Entry> e = find(fresh(), kid);
+    if (e.isEmpty()) {
       reload();
-      e = snapshot.byKid().get(kid);
+      e = find(snapshot, kid);
     }
-    return Optional.ofNullable(e).map(Entry::verifier);
+    Instant now = clock.instant();
+    return e.filter(entry -> !expired(snapshot, entry, now)).map(Entry::verifier);
+  }
+
+  private static Optional<Entry> find(Snapshot s, String kid) {
+    return s.keys().stream().filter(e -> e.key().getKeyID().equals(kid)).findFirst();
   }
 
   /** The public JWK set, as published at {@code /.well-known/jwks.json}. */
   public Map<String, Object> jwks() {
-    List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
-    for (Entry e : snapshot.byKid().values()) {
-      keys.add(e.key().toPublicJWK());
+    Snapshot s = fresh();
+    Instant now = clock.instant();
+    List<JWK> keys = new ArrayList<>();
+    for (Entry e : s.keys()) {
+      if (!expired(s, e, now)) {
+        keys.add(e.key().toPublicJWK());
+      }
     }
     return new JWKSet(keys).toJSONObject(true);
+  }
+
+  /** Every stored key with its state: signing, published (waiting to sign), verifying or expired. */
+  public List<KeyInfo> list() {
+    reload();
+    Snapshot s = snapshot;
+    Instant now = clock.instant();
+    Entry current = signing(s, now);
+    List<KeyInfo> out = new ArrayList<>();
+    for (Entry e : s.keys()) {
+      String state = e == current ? "signing"
+          : e.activatesAt().isAfter(now) ? "published"
+          : expired(s, e, now) ? "expired" : "verifying";
+      out.add(new KeyInfo(e.key().getKeyID(), e.activatesAt(), state));
+    }
+    return out;
   }
 }

@@ -34,8 +34,20 @@ public final class Database implements AutoCloseable {
     this.jdbi = Jdbi.create(dataSource);
   }
 
-  /** Opens the pool and brings the schema up to date. */
+  /**
+   * Opens the pool and brings the schema up to date (or, when the settings leave migrations to
+   * the operator, checks that it is).
+   */
   public static Database open(DatabaseSettings settings) {
+    return open(settings, true);
+  }
+
+  /** Opens the pool and leaves the schema as it is: for the operator's migrate, status and backup. */
+  public static Database openForMaintenance(DatabaseSettings settings) {
+    return open(settings, false);
+  }
+
+  private static Database open(DatabaseSettings settings, boolean prepareSchema) {
     Dialect dialect = Dialect.of(settings.url());
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(settings.url());
@@ -85,7 +97,11 @@ public final class Database implements AutoCloseable {
     }
     Database db = new Database(dataSource, dialect);
     try {
-      db.migrate();
+      if (prepareSchema && settings.migrate()) {
+        db.migrate();
+      } else if (prepareSchema) {
+        db.requireCurrentSchema();
+      }
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -93,10 +109,20 @@ public final class Database implements AutoCloseable {
     return db;
   }
 
-  private void migrate() {
+  /** Brings the schema up to date; returns how many migrations ran. */
+  public int migrate() {
     Flyway flyway = flyway();
     refuseNewerSchema(flyway);
-    flyway.migrate();
+    return flyway.migrate().migrationsExecuted;
+  }
+
+  private void requireCurrentSchema() {
+    Flyway flyway = flyway();
+    refuseNewerSchema(flyway);
+    if (flyway.info().pending().length > 0) {
+      throw new UsermanException(
+          ErrorCode.UNAVAILABLE, "the database schema is behind this Userman; run `userman db migrate` first");
+    }
   }
 
   private Flyway flyway() {
@@ -136,7 +162,7 @@ public final class Database implements AutoCloseable {
     MigrationInfo current = info.current();
     return new SchemaStatus(
         dialect,
-        current == null ? null : current.getVersion().getVersion(),
+        current == null || current.getVersion() == null ? null : current.getVersion().getVersion(),
         java.util.Arrays.stream(info.pending()).map(m -> m.getVersion().getVersion()).toList());
   }
 
@@ -190,6 +216,20 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       return false;
     }
+  }
+
+  /**
+   * A consistent copy of the embedded database, taken while it serves. Server databases have
+   * their own tools for this (pg_dump, mariadb-dump).
+   */
+  public void backupTo(Path file) {
+    if (dialect != Dialect.SQLITE) {
+      throw new UnsupportedOperationException("back up " + dialect + " with its own dump tool");
+    }
+    if (Files.exists(file)) {
+      throw new IllegalArgumentException(file + " exists; choose a new file");
+    }
+    read(h -> h.execute("VACUUM INTO ?", file.toAbsolutePath().toString()));
   }
 
   /** For tools that need plain JDBC (backups, benchmarks). */

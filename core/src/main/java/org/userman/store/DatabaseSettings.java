@@ -3,13 +3,21 @@ package org.userman.store;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Where the data lives and how to reach it; {@code user} and {@code password} may be null. */
+/**
+ * Where the data lives and how to reach it; {@code user} and {@code password} may be null. With
+ * {@code migrate} false the schema is left to {@code userman db migrate}, and opening a database
+ * whose schema is behind fails.
+ */
 public record DatabaseSettings(
-    String url, String user, String password, int poolSize, Duration connectTimeout, Duration busyTimeout) {
+    String url, String user, String password, int poolSize, Duration connectTimeout, Duration busyTimeout, boolean migrate) {
 
   public static DatabaseSettings sqlite(Path file) {
     return new DatabaseSettings(
-        "jdbc:sqlite:" + file.toAbsolutePath(), null, null, 4, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        "jdbc:sqlite:" + file.toAbsolutePath(), null, null, 4, Duration.ofSeconds(5), Duration.ofSeconds(10), true);
+  }
+
+  public DatabaseSettings withMigrate(boolean migrate) {
+    return new DatabaseSettings(url, user, password, poolSize, connectTimeout, busyTimeout, migrate);
   }
 
   @Override

@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "userman 0.1.0",
     description = "The Userman user-account service and its administration commands.",
-    subcommands = {ServeCommand.class, UsersCommand.class})
+    subcommands = {ServeCommand.class, UsersCommand.class, DbCommand.class, KeysCommand.class})
 public final class RootCommand implements Runnable {
   @Option(
       names = "--config",
@@ -41,7 +41,7 @@ public final class RootCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: serve or users");
+    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: serve, users, db or keys");
   }
 
   /** The command line with one-line error messages and exit status 1 for failures. */

@@ -37,6 +37,7 @@ public final class ConfigLoader {
     DEFAULTS.put("database.password", null);
     DEFAULTS.put("database.pool_size", "10");
     DEFAULTS.put("database.timeout", "5s");
+    DEFAULTS.put("database.migrate", "true");
     DEFAULTS.put("registration", "verify");
     DEFAULTS.put("public_url", null);
     DEFAULTS.put("mail.from", "Userman <no-reply@localhost>");
@@ -123,12 +124,13 @@ public final class ConfigLoader {
     Path dataDir = Path.of(s.string("data_dir"));
     String url = s.optional("database.url");
     Duration timeout = s.duration("database.timeout");
+    boolean migrate = s.bool("database.migrate");
     DatabaseSettings db =
         url == null
             ? new DatabaseSettings(
-                "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(), null, null, 4, timeout, Duration.ofSeconds(10))
+                "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(), null, null, 4, timeout, Duration.ofSeconds(10), migrate)
             : new DatabaseSettings(
-                url, s.optional("database.user"), s.optional("database.password"), s.positive("database.pool_size"), timeout, Duration.ofSeconds(10));
+                url, s.optional("database.user"), s.optional("database.password"), s.positive("database.pool_size"), timeout, Duration.ofSeconds(10), migrate);
     if (url != null) {
       try {
         org.userman.store.Dialect.of(url);
@@ -202,6 +204,14 @@ public final class ConfigLoader {
       } catch (RuntimeException e) {
         throw invalid(key, expected);
       }
+    }
+
+    boolean bool(String key) {
+      return switch (string(key).toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "1" -> true;
+        case "false", "no", "0" -> false;
+        default -> throw invalid(key, "true or false");
+      };
     }
 
     int positive(String key) {
