@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +20,9 @@ import java.util.regex.Pattern;
  * The database a test run uses, chosen by the system property {@code userman.test.db} (sqlite,
  * postgresql or mariadb; the build runs the suites once per database). A server database comes
  * from USERMAN_TEST_POSTGRES_URL / USERMAN_TEST_MARIADB_URL, else the server on its standard local
- * port, else an embedded one; each test node gets a fresh database on it. The run prints which
- * server it used, and never skips a database silently: with none to be had, tests fail.
+ * port, else an embedded one (also when USERMAN_TEST_EMBEDDED names it); each test node gets a
+ * fresh database on it. The run prints which server it used, and never skips a database
+ * silently: with none to be had, tests fail.
  */
 public final class TestDatabases {
   /** A database server to create test databases on. */
@@ -49,7 +51,12 @@ public final class TestDatabases {
     if (kind.equals("sqlite")) {
       return null;
     }
-    Server server = SERVERS.computeIfAbsent(kind, TestDatabases::find);
+    return fresh(SERVERS.computeIfAbsent(kind, TestDatabases::find));
+  }
+
+  /** A fresh, empty database on the given server. */
+  public static Fresh fresh(Server server) {
+    String kind = server.kind();
     String name = "um_" + HexFormat.of().formatHex(bytes(6));
     execute(server, kind.equals("postgresql") ? "CREATE DATABASE " + name
         : "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
@@ -79,10 +86,24 @@ public final class TestDatabases {
     if (url != null && !url.isBlank()) {
       return new Server(kind, url, System.getenv(prefix + "_USER"), System.getenv(prefix + "_PASSWORD"), prefix + "_URL (" + redact(url) + ")");
     }
+    if (embeddedForced(kind)) {
+      return EmbeddedServers.start(kind);
+    }
     if (answers("127.0.0.1", port)) {
       return new Server(kind, localUrl, localUser, null, "the local server at 127.0.0.1:" + port);
     }
     return EmbeddedServers.start(kind);
+  }
+
+  /** Starts an embedded server of the run's kind, whatever the run itself uses. */
+  public static Server embedded() {
+    return EmbeddedServers.start(kind());
+  }
+
+  /** USERMAN_TEST_EMBEDDED=postgresql,mariadb (or all) uses embedded servers even where local ones answer. */
+  private static boolean embeddedForced(String kind) {
+    String forced = System.getenv("USERMAN_TEST_EMBEDDED");
+    return forced != null && (forced.equals("all") || List.of(forced.split(",")).contains(kind));
   }
 
   static boolean answers(String host, int port) {

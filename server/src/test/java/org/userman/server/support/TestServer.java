@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.userman.Userman;
@@ -53,7 +55,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** A fresh node whose database URL {@code rewrite} changes (to go through a proxy, say). */
-  public static TestServer start(java.util.function.UnaryOperator<String> rewrite, String... settings) {
+  public static TestServer start(UnaryOperator<String> rewrite, String... settings) {
+    return start(TestDatabases::fresh, rewrite, settings);
+  }
+
+  /** A fresh node on a fresh database of the given server (not the run's own). */
+  public static TestServer on(TestDatabases.Server server, String... settings) {
+    return start(() -> TestDatabases.fresh(server), url -> url, settings);
+  }
+
+  private static TestServer start(Supplier<TestDatabases.Fresh> database, UnaryOperator<String> rewrite, String... settings) {
     try {
       Path dir = Files.createTempDirectory("userman-test");
       Map<String, String> env = new HashMap<>();
@@ -64,7 +75,7 @@ public final class TestServer implements AutoCloseable {
         int eq = s.indexOf('=');
         env.put(s.substring(0, eq), s.substring(eq + 1));
       }
-      TestDatabases.Fresh db = TestDatabases.fresh();
+      TestDatabases.Fresh db = database.get();
       if (db != null) {
         env.put("USERMAN_DATABASE_URL", rewrite.apply(db.url()));
         if (db.server().user() != null) {
@@ -198,7 +209,11 @@ public final class TestServer implements AutoCloseable {
 
   /** Signs in and returns the login answer. */
   public JsonNode login(String email) {
-    Resp r = post("/api/v1/sessions", obj("email", email, "password", PASSWORD));
+    return login(email, PASSWORD);
+  }
+
+  public JsonNode login(String email, String password) {
+    Resp r = post("/api/v1/sessions", obj("email", email, "password", password));
     if (r.status() != 201) {
       throw new AssertionError("login failed: " + r);
     }
@@ -213,7 +228,7 @@ public final class TestServer implements AutoCloseable {
   public String adminToken(String email) {
     userman().accounts().create(
         new org.userman.account.NewUser(email, org.userman.password.Password.of(PASSWORD), "Admin", null, null,
-            org.userman.account.UserStatus.ACTIVE, List.of("admin"), true), true);
+            org.userman.account.UserStatus.ACTIVE, List.of("admin"), true), true, org.userman.audit.Actor.COMMAND_LINE);
     return accessToken(email);
   }
 
