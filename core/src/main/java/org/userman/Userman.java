@@ -11,6 +11,7 @@ import org.userman.account.EmailVerifications;
 import org.userman.account.PasswordResets;
 import org.userman.apikey.ApiKeyStore;
 import org.userman.apikey.ApiKeys;
+import org.userman.audit.AuditLog;
 import org.userman.auth.Authenticator;
 import org.userman.mail.Mailer;
 import org.userman.mail.Mails;
@@ -38,6 +39,7 @@ public final class Userman implements AutoCloseable {
   private final ApiKeys apiKeys;
   private final Authenticator authenticator;
   private final SigningKeys signingKeys;
+  private final AuditLog audit;
 
   private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
     ObjectMapper json = jsonMapper();
@@ -49,24 +51,25 @@ public final class Userman implements AutoCloseable {
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
+      this.audit = new AuditLog(database, json, ids, clock, config.auditRetention());
       PasswordHasher hasher = new PasswordHasher(config.hashing(), secrets);
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       Mailer mailer = new OutboxMailer(config.outbox(), config.mailFrom(), clock, ids);
       Mails mails = new Mails(config.publicUrl(), "Userman");
       this.verifications =
-          new EmailVerifications(database, accountStore, tokens, mailer, mails, config.accounts(), clock);
+          new EmailVerifications(database, accountStore, tokens, mailer, mails, config.accounts(), clock, audit);
       this.accounts =
           new Accounts(
-              database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids);
+              database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids, audit);
       this.resets =
           new PasswordResets(
-              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock);
+              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock, audit);
       this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl());
       signingKeys.load();
       AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.accessTokenTtl(), clock);
       this.sessions =
-          new Sessions(database, sessionStore, accountStore, hasher, accessTokens, secrets, ids, clock, config.sessionTtl());
-      this.apiKeys = new ApiKeys(database, apiKeyStore, secrets, ids, clock);
+          new Sessions(database, sessionStore, accountStore, hasher, accessTokens, secrets, ids, clock, config.sessionTtl(), audit);
+      this.apiKeys = new ApiKeys(database, apiKeyStore, secrets, ids, clock, audit);
       this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock), apiKeys);
     } catch (RuntimeException e) {
       database.close();
@@ -114,6 +117,10 @@ public final class Userman implements AutoCloseable {
 
   public Authenticator authenticator() {
     return authenticator;
+  }
+
+  public AuditLog audit() {
+    return audit;
   }
 
   public SigningKeys signingKeys() {

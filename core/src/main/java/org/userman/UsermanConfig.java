@@ -12,6 +12,7 @@ import org.userman.store.DatabaseSettings;
  * outbox folder receives mail while no SMTP server is configured.
  *
  * @param publicUrl the base of links in mails, and the {@code iss} of access tokens
+ * @param auditRetention how long audit events are kept
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -21,7 +22,8 @@ public record UsermanConfig(
     AccountSettings accounts,
     HashParameters hashing,
     Duration accessTokenTtl,
-    Duration sessionTtl) {
+    Duration sessionTtl,
+    Duration auditRetention) {
 
   public UsermanConfig {
     Objects.requireNonNull(database, "database");
@@ -32,6 +34,7 @@ public record UsermanConfig(
     Objects.requireNonNull(hashing, "hashing");
     Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
     Objects.requireNonNull(sessionTtl, "sessionTtl");
+    Objects.requireNonNull(auditRetention, "auditRetention");
   }
 
   /** The defaults for an embedded database in {@code dataDir}. */
@@ -44,14 +47,15 @@ public record UsermanConfig(
         AccountSettings.defaults(),
         HashParameters.OWASP,
         Duration.ofMinutes(15),
-        Duration.ofDays(30));
+        Duration.ofDays(30),
+        Duration.ofDays(180));
   }
 
   public UsermanConfig withAccounts(AccountSettings accounts) {
-    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl);
+    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention);
   }
 
   public UsermanConfig withHashing(HashParameters hashing) {
-    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl);
+    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention);
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.userman.ErrorCode;
@@ -13,7 +15,9 @@ import org.userman.Ids;
 import org.userman.UsermanException;
 import org.userman.ValidationException;
 import org.userman.apikey.ApiKeyStore;
-import org.userman.onetime.OneTimeTokens;
+import org.userman.audit.Actor;
+import org.userman.audit.AuditLog;
+import org.userman.audit.AuditType;
 import org.userman.password.Password;
 import org.userman.password.PasswordHasher;
 import org.userman.password.PasswordPolicy;
@@ -35,6 +39,7 @@ public final class Accounts {
   private final ObjectMapper json;
   private final Clock clock;
   private final Ids ids;
+  private final AuditLog audit;
 
   public Accounts(
       Database db,
@@ -47,7 +52,9 @@ public final class Accounts {
       AccountSettings settings,
       ObjectMapper json,
       Clock clock,
-      Ids ids) {
+      Ids ids,
+      AuditLog audit) {
+    this.audit = audit;
     this.db = db;
     this.store = store;
     this.sessions = sessions;
@@ -65,7 +72,7 @@ public final class Accounts {
    * Registers a user. Anyone may, unless registration is closed; only admins ({@code byAdmin}) set
    * status, roles or the verified flag.
    */
-  public User create(NewUser n, boolean byAdmin) {
+  public User create(NewUser n, boolean byAdmin, Actor actor) {
     if (!byAdmin && n.setsAdminFields()) {
       throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins may set status, roles or email_verified.");
     }
@@ -114,6 +121,8 @@ public final class Accounts {
               throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
             }
             store.insert(h, user, hash);
+            audit.record(h, AuditType.REGISTERED, byAdmin ? actor : actor.as(user.id()), user.id(),
+                Map.of("status", user.status().wire(), "by", byAdmin ? "admin" : "self"));
             return null;
           });
     } catch (RuntimeException e) {
@@ -169,18 +178,18 @@ public final class Accounts {
   }
 
   /** What a user may change on their own account: name, username and attributes. */
-  public User updateProfile(String userId, UserPatch patch) {
+  public User updateProfile(String userId, UserPatch patch, Actor actor) {
     if (!patch.isSelfService()) {
       throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins change these fields.");
     }
-    return update(userId, patch);
+    return update(userId, patch, actor);
   }
 
   /**
    * Changes any field. Disabling ends every session and API key of the user at once; a new
    * password ends every session; the last active admin cannot be disabled or demoted.
    */
-  public User update(String userId, UserPatch p) {
+  public User update(String userId, UserPatch p, Actor actor) {
     User before = get(userId);
     List<FieldError> errors = new ArrayList<>();
     if (p.email() != null) {
@@ -244,10 +253,48 @@ public final class Accounts {
               sessions.revokeAll(h, userId, null, now);
               apiKeys.deleteAll(h, userId);
             }
+            recordChanges(h, actor, cur, next, newHash != null);
             return next;
           });
     } catch (RuntimeException e) {
       throw takenOr(e, email, username);
+    }
+  }
+
+  /** One audit event for each kind of change, in the transaction of the change. */
+  private void recordChanges(org.jdbi.v3.core.Handle h, Actor actor, User cur, User next, boolean passwordSet) {
+    if (cur.status() != next.status()) {
+      AuditType type = next.status() == UserStatus.DISABLED ? AuditType.DISABLED
+          : cur.status() == UserStatus.PENDING ? AuditType.APPROVED
+          : cur.status() == UserStatus.DISABLED ? AuditType.ENABLED
+          : AuditType.PROFILE_UPDATED;
+      audit.record(h, type, actor, cur.id(), Map.of("status", next.status().wire(), "previous_status", cur.status().wire()));
+    }
+    if (!cur.roles().equals(next.roles())) {
+      audit.record(h, AuditType.ROLES_CHANGED, actor, cur.id(),
+          Map.of("roles", String.join(",", next.roles()), "previous_roles", String.join(",", cur.roles())));
+    }
+    if (!cur.email().equals(next.email())) {
+      audit.record(h, AuditType.EMAIL_CHANGED, actor, cur.id(), Map.of());
+    }
+    if (passwordSet) {
+      audit.record(h, AuditType.PASSWORD_CHANGED, actor, cur.id(), Map.of("how", "set"));
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (!java.util.Objects.equals(cur.username(), next.username())) {
+      fields.put("username", "changed");
+    }
+    if (!cur.name().equals(next.name())) {
+      fields.put("name", "changed");
+    }
+    if (!cur.attributes().equals(next.attributes())) {
+      fields.put("attributes", "changed");
+    }
+    if (cur.emailVerified() != next.emailVerified()) {
+      fields.put("email_verified", String.valueOf(next.emailVerified()));
+    }
+    if (!fields.isEmpty()) {
+      audit.record(h, AuditType.PROFILE_UPDATED, actor, cur.id(), fields);
     }
   }
 
@@ -259,20 +306,21 @@ public final class Accounts {
     }
   }
 
-  public void delete(String userId) {
+  public void delete(String userId, Actor actor) {
     db.tx(
         h -> {
           User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
           guardLastAdmin(h, cur, null);
           store.delete(h, userId);
+          audit.record(h, AuditType.DELETED, actor, userId, Map.of());
           return null;
         });
   }
 
   /** A signed-in user's password change: the current password is required; other sessions end. */
-  public void changePassword(String userId, String keepSessionId, Password current, Password next) {
+  public void changePassword(String userId, String keepSessionId, Password current, Password next, Actor actor) {
     User user = get(userId);
-    checkCurrentPassword(userId, current);
+    checkCurrentPassword(userId, current, AuditType.PASSWORD_CHANGED, actor);
     ValidationException.throwIfAny(
         policy.check("new_password", next, user.email(), user.username(), user.name()));
     String hash = hasher.hash(next);
@@ -281,20 +329,21 @@ public final class Accounts {
           Instant now = clock.instant();
           store.setPasswordHash(h, userId, hash, now);
           sessions.revokeAll(h, userId, keepSessionId, now);
+          audit.record(h, AuditType.PASSWORD_CHANGED, actor, userId, Map.of("how", "current_password"));
           return null;
         });
   }
 
   /** Sets a password without the old one (operators, resets); every session of the user ends. */
-  public void setPassword(String userId, Password password) {
-    update(userId, new UserPatch(null, null, null, false, null, null, null, null, password));
+  public void setPassword(String userId, Password password, Actor actor) {
+    update(userId, new UserPatch(null, null, null, false, null, null, null, null, password), actor);
   }
 
   /** Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed. */
-  public void requestEmailChange(String userId, String newEmail, Password current) {
+  public void requestEmailChange(String userId, String newEmail, Password current, Actor actor) {
     Email email = Email.parse("email", newEmail);
     User user = get(userId);
-    checkCurrentPassword(userId, current);
+    checkCurrentPassword(userId, current, AuditType.EMAIL_CHANGED, actor);
     if (email.normalized().equals(org.userman.Text.fold(user.email()))) {
       return;
     }
@@ -304,9 +353,11 @@ public final class Accounts {
     verifications.sendChange(user, email.value());
   }
 
-  private void checkCurrentPassword(String userId, Password current) {
+  /** A wrong current password is recorded as a refused {@code attempt}. */
+  private void checkCurrentPassword(String userId, Password current, AuditType attempt, Actor actor) {
     String hash = db.read(h -> store.passwordHash(h, userId)).orElse(null);
     if (current == null || !hasher.verify(current, hash)) {
+      audit.recordFailure(attempt, actor, userId, Map.of("reason", "wrong_current_password"));
       throw new UsermanException(ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
     }
   }

@@ -1,11 +1,15 @@
 package org.userman.account;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.userman.ErrorCode;
 import org.userman.Text;
 import org.userman.UsermanException;
+import org.userman.audit.Actor;
+import org.userman.audit.AuditLog;
+import org.userman.audit.AuditType;
 import org.userman.mail.Mailer;
 import org.userman.mail.Mails;
 import org.userman.onetime.OneTimeTokens;
@@ -24,9 +28,12 @@ public final class EmailVerifications {
   private final Mails mails;
   private final AccountSettings settings;
   private final Clock clock;
+  private final AuditLog audit;
 
   public EmailVerifications(
-      Database db, AccountStore store, OneTimeTokens tokens, Mailer mailer, Mails mails, AccountSettings settings, Clock clock) {
+      Database db, AccountStore store, OneTimeTokens tokens, Mailer mailer, Mails mails, AccountSettings settings, Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.db = db;
     this.store = store;
     this.tokens = tokens;
@@ -67,7 +74,7 @@ public final class EmailVerifications {
   }
 
   /** Spends a verification or email-change token and applies it. */
-  public User confirm(String token) {
+  public User confirm(String token, Actor actor) {
     try {
       return db.tx(
           h -> {
@@ -82,6 +89,11 @@ public final class EmailVerifications {
             }
             User next = verified(cur, grant.email());
             store.update(h, next);
+            if (grant.kind() == Kind.CHANGE_EMAIL) {
+              audit.record(h, AuditType.EMAIL_CHANGED, actor.as(cur.id()), cur.id(), Map.of());
+            } else {
+              audit.record(h, AuditType.EMAIL_VERIFIED, actor.as(cur.id()), cur.id(), Map.of("status", next.status().wire()));
+            }
             return next;
           });
     } catch (RuntimeException e) {

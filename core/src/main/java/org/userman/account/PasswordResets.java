@@ -2,8 +2,12 @@ package org.userman.account;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import org.userman.ValidationException;
+import org.userman.audit.Actor;
+import org.userman.audit.AuditLog;
+import org.userman.audit.AuditType;
 import org.userman.mail.Mailer;
 import org.userman.mail.Mails;
 import org.userman.onetime.OneTimeTokens;
@@ -29,6 +33,7 @@ public final class PasswordResets {
   private final Mails mails;
   private final AccountSettings settings;
   private final Clock clock;
+  private final AuditLog audit;
 
   public PasswordResets(
       Database db,
@@ -41,7 +46,9 @@ public final class PasswordResets {
       Mailer mailer,
       Mails mails,
       AccountSettings settings,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.db = db;
     this.store = store;
     this.sessions = sessions;
@@ -72,7 +79,7 @@ public final class PasswordResets {
   }
 
   /** Sets the new password; the token is spent only when the password is acceptable. */
-  public void confirm(String token, Password password) {
+  public void confirm(String token, Password password, Actor actor) {
     Set<Kind> reset = Set.of(Kind.RESET_PASSWORD);
     Grant grant = db.read(h -> tokens.peek(h, reset, token)).orElseThrow(EmailVerifications::invalid);
     User user = db.read(h -> store.findById(h, grant.userId())).orElseThrow(EmailVerifications::invalid);
@@ -89,6 +96,7 @@ public final class PasswordResets {
             // The mail reached the user, which proves the address too.
             store.update(h, verifications.verified(cur, cur.email()));
           }
+          audit.record(h, AuditType.PASSWORD_RESET, actor.as(cur.id()), cur.id(), Map.of());
           return null;
         });
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.userman.ErrorCode;
 import org.userman.FieldError;
@@ -14,6 +15,9 @@ import org.userman.Text;
 import org.userman.UsermanException;
 import org.userman.ValidationException;
 import org.userman.account.UserStatus;
+import org.userman.audit.Actor;
+import org.userman.audit.AuditLog;
+import org.userman.audit.AuditType;
 import org.userman.store.Database;
 
 /**
@@ -34,11 +38,13 @@ public final class ApiKeys {
   private final Secrets secrets;
   private final Ids ids;
   private final Clock clock;
+  private final AuditLog audit;
 
   /** Who a valid key acts for. */
   public record KeyOwner(String keyId, String userId) {}
 
-  public ApiKeys(Database db, ApiKeyStore store, Secrets secrets, Ids ids, Clock clock) {
+  public ApiKeys(Database db, ApiKeyStore store, Secrets secrets, Ids ids, Clock clock, AuditLog audit) {
+    this.audit = audit;
     this.db = db;
     this.store = store;
     this.secrets = secrets;
@@ -50,7 +56,7 @@ public final class ApiKeys {
     return credential.startsWith(KEY_PREFIX);
   }
 
-  public CreatedApiKey create(String userId, String name, Instant expiresAt) {
+  public CreatedApiKey create(String userId, String name, Instant expiresAt, Actor actor) {
     Instant now = clock.instant();
     List<FieldError> errors = new ArrayList<>();
     if (name == null || name.isBlank()) {
@@ -74,6 +80,7 @@ public final class ApiKeys {
                 new FieldError("name", "too_many", "at most " + MAX_KEYS_PER_USER + " API keys per user"));
           }
           store.insert(h, apiKey, Secrets.hash(key));
+          audit.record(h, AuditType.API_KEY_CREATED, actor, userId, Map.of("key_id", apiKey.id(), "prefix", apiKey.prefix()));
           return null;
         });
     return new CreatedApiKey(apiKey, key);
@@ -83,8 +90,15 @@ public final class ApiKeys {
     return db.read(h -> store.list(h, userId));
   }
 
-  public void delete(String userId, String keyId) {
-    if (!db.tx(h -> store.delete(h, userId, keyId))) {
+  public void delete(String userId, String keyId, Actor actor) {
+    boolean deleted = db.tx(h -> {
+      boolean done = store.delete(h, userId, keyId);
+      if (done) {
+        audit.record(h, AuditType.API_KEY_REVOKED, actor, userId, Map.of("key_id", keyId));
+      }
+      return done;
+    });
+    if (!deleted) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such API key.");
     }
   }

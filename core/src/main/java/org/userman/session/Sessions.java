@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.userman.ErrorCode;
 import org.userman.FieldError;
@@ -16,6 +17,9 @@ import org.userman.ValidationException;
 import org.userman.account.AccountStore;
 import org.userman.account.User;
 import org.userman.account.UserStatus;
+import org.userman.audit.Actor;
+import org.userman.audit.AuditLog;
+import org.userman.audit.AuditType;
 import org.userman.password.Password;
 import org.userman.password.PasswordHasher;
 import org.userman.store.Database;
@@ -35,6 +39,7 @@ public final class Sessions {
   private final Ids ids;
   private final Clock clock;
   private final Duration sessionTtl;
+  private final AuditLog audit;
 
   public Sessions(
       Database db,
@@ -45,7 +50,8 @@ public final class Sessions {
       Secrets secrets,
       Ids ids,
       Clock clock,
-      Duration sessionTtl) {
+      Duration sessionTtl,
+      AuditLog audit) {
     this.db = db;
     this.store = store;
     this.accounts = accounts;
@@ -55,6 +61,7 @@ public final class Sessions {
     this.ids = ids;
     this.clock = clock;
     this.sessionTtl = sessionTtl;
+    this.audit = audit;
   }
 
   /**
@@ -75,16 +82,21 @@ public final class Sessions {
     ValidationException.throwIfAny(errors);
     Optional<User> found =
         db.read(h -> email != null ? accounts.findByEmail(h, email) : accounts.findByUsername(h, username));
+    Actor actor = Actor.anonymous(client);
+    String login = email != null ? email : username;
     if (found.isEmpty()) {
       hasher.verifyDummy(password);
+      audit.recordFailure(AuditType.LOGIN_FAILED, actor, null, Map.of("reason", "unknown_account", "login", login));
       throw invalidCredentials();
     }
     User user = found.get();
     String hash = db.read(h -> accounts.passwordHash(h, user.id())).orElse(null);
     if (!hasher.verify(password, hash)) {
+      audit.recordFailure(AuditType.LOGIN_FAILED, actor, user.id(), Map.of("reason", "wrong_password", "login", login));
       throw invalidCredentials();
     }
     if (user.status() != UserStatus.ACTIVE) {
+      audit.recordFailure(AuditType.LOGIN_FAILED, actor, user.id(), Map.of("reason", "account_" + user.status().wire(), "login", login));
       throw new UsermanException(ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
     String upgraded = hasher.needsRehash(hash) ? hasher.hash(password) : null;
@@ -107,6 +119,7 @@ public final class Sessions {
           if (upgraded != null) {
             accounts.setPasswordHash(h, user.id(), upgraded, now);
           }
+          audit.record(h, AuditType.LOGIN_SUCCEEDED, actor.as(user.id()), user.id(), Map.of("session_id", session.id()));
           return null;
         });
     User signedIn =
@@ -155,6 +168,8 @@ public final class Sessions {
               SessionStore.RefreshState state = found.get();
               if (state.spent() || !store.spend(h, hash, now)) {
                 store.revokeById(h, state.sessionId(), now);
+                audit.recordRefused(h, AuditType.REFRESH_REUSE_DETECTED, Actor.anonymous(client), state.userId(),
+                    Map.of("session_id", state.sessionId()));
                 return new Refused();
               }
               if (state.revoked()
@@ -189,18 +204,25 @@ public final class Sessions {
   }
 
   /** Ends one of the user's sessions; {@code not_found} for one that is not theirs or not live. */
-  public void revoke(String userId, String sessionId) {
-    boolean done = db.tx(h -> store.revoke(h, userId, sessionId, clock.instant()));
+  public void revoke(String userId, String sessionId, Actor actor) {
+    boolean done = db.tx(h -> {
+      boolean revoked = store.revoke(h, userId, sessionId, clock.instant());
+      if (revoked) {
+        audit.record(h, AuditType.LOGOUT, actor, userId, Map.of("session_id", sessionId));
+      }
+      return revoked;
+    });
     if (!done) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such session.");
     }
   }
 
   /** Ends every session of the user ("sign out everywhere"). */
-  public void revokeAll(String userId) {
+  public void revokeAll(String userId, Actor actor) {
     db.tx(
         h -> {
           store.revokeAll(h, userId, null, clock.instant());
+          audit.record(h, AuditType.LOGOUT, actor, userId, Map.of("sessions", "all"));
           return null;
         });
   }

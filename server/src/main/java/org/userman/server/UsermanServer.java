@@ -21,6 +21,7 @@ import org.userman.Userman;
 import org.userman.server.config.ConfigException;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.http.ApiKeyRoutes;
+import org.userman.server.http.AuditRoutes;
 import org.userman.server.http.HttpApi;
 import org.userman.server.http.MailTokenRoutes;
 import org.userman.server.http.MeRoutes;
@@ -38,8 +39,10 @@ public final class UsermanServer implements AutoCloseable {
   private final WebServer web;
   private final HttpApi api;
   private final FileLock lock;
+  private final Housekeeping housekeeping;
 
   private UsermanServer(Userman userman, WebServer web, HttpApi api, FileLock lock) {
+    this.housekeeping = new Housekeeping(userman.audit());
     this.userman = userman;
     this.web = web;
     this.api = api;
@@ -65,6 +68,7 @@ public final class UsermanServer implements AutoCloseable {
       new SessionRoutes(userman.sessions(), views).declare(table);
       new MeRoutes(userman.accounts(), views).declare(table);
       new ApiKeyRoutes(userman.apiKeys(), views).declare(table);
+      new AuditRoutes(userman.audit(), views).declare(table);
       Userman u = userman;
       HttpApi api =
           new HttpApi(
@@ -156,6 +160,7 @@ public final class UsermanServer implements AutoCloseable {
   @Override
   public void close() {
     web.stop();
+    housekeeping.close();
     userman.close();
     release(lock);
   }

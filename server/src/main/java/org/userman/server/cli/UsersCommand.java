@@ -24,6 +24,7 @@ import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
+import org.userman.audit.Actor;
 import org.userman.password.Password;
 import org.userman.server.http.Views;
 import picocli.CommandLine.Command;
@@ -143,7 +144,7 @@ final class UsersCommand implements Runnable {
     public void run() {
       Password password = users.readPassword(passwordStdin);
       User u = users.withUserman(um -> um.accounts().create(
-          new NewUser(email, password, name, username, null, UserStatus.ACTIVE, roles, true), true));
+          new NewUser(email, password, name, username, null, UserStatus.ACTIVE, roles, true), true, Actor.COMMAND_LINE));
       spec.commandLine().getOut().println("created " + u.id() + " " + u.email());
     }
   }
@@ -230,7 +231,7 @@ final class UsersCommand implements Runnable {
           set.removeAll(removeRoles);
           roles = List.copyOf(set);
         }
-        return um.accounts().update(cur.id(), new UserPatch(email, null, username, false, name, s, roles, null, null));
+        return um.accounts().update(cur.id(), new UserPatch(email, null, username, false, name, s, roles, null, null), Actor.COMMAND_LINE);
       });
       spec.commandLine().getOut().println("updated " + line(u));
     }
@@ -258,7 +259,7 @@ final class UsersCommand implements Runnable {
       }
       String id = users.withUserman(um -> {
         User u = find(um, user);
-        um.accounts().delete(u.id());
+        um.accounts().delete(u.id(), Actor.COMMAND_LINE);
         return u.id();
       });
       spec.commandLine().getOut().println("deleted " + id);
@@ -278,7 +279,7 @@ final class UsersCommand implements Runnable {
       Password password = users.readPassword(passwordStdin);
       String id = users.withUserman(um -> {
         User u = find(um, user);
-        um.accounts().setPassword(u.id(), password);
+        um.accounts().setPassword(u.id(), password, Actor.COMMAND_LINE);
         return u.id();
       });
       spec.commandLine().getOut().println("password set for " + id);

@@ -47,6 +47,7 @@ public final class ConfigLoader {
     DEFAULTS.put("tokens.verification_ttl", "24h");
     DEFAULTS.put("tokens.reset_ttl", "1h");
     DEFAULTS.put("passwords.min_length", "10");
+    DEFAULTS.put("audit.retention", "180d");
     DEFAULTS.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
     DEFAULTS.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
     DEFAULTS.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
@@ -179,7 +180,8 @@ public final class ConfigLoader {
             accounts,
             hashing,
             s.duration("tokens.access_ttl"),
-            s.duration("tokens.session_ttl"));
+            s.duration("tokens.session_ttl"),
+            s.duration("audit.retention"));
     return new ServerConfig(host, port, dataDir, format, core);
   }
 

@@ -18,7 +18,7 @@ public final class ApiKeyRoutes {
     t.get("/api/v1/me/api-keys", c -> Reply.ok(views.items(apiKeys.list(c.user().userId()), views::apiKey)))
         .post("/api/v1/me/api-keys", this::create)
         .delete("/api/v1/me/api-keys/{id}", c -> {
-          apiKeys.delete(c.user().userId(), c.pathParam("id"));
+          apiKeys.delete(c.user().userId(), c.pathParam("id"), c.actor());
           return Reply.noContent();
         });
   }
@@ -29,7 +29,7 @@ public final class ApiKeyRoutes {
     String name = b.string("name");
     var expiresAt = b.instant("expires_at");
     b.done();
-    CreatedApiKey created = apiKeys.create(userId, name, expiresAt);
+    CreatedApiKey created = apiKeys.create(userId, name, expiresAt, c.actor());
     return Reply.json(201, views.apiKey(created.apiKey()).put("key", created.key()));
   }
 }

@@ -17,6 +17,7 @@ import org.userman.ErrorCode;
 import org.userman.UsermanException;
 import org.userman.auth.Authenticator;
 import org.userman.auth.Principal;
+import org.userman.audit.Actor;
 import org.userman.session.ClientInfo;
 
 /** One request as endpoints see it: its body, parameters, client and caller. */
@@ -56,6 +57,11 @@ public final class Call {
             ? a.getAddress().getHostAddress()
             : req.remotePeer().host();
     return new ClientInfo(ip, req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+  }
+
+  /** Who acts, for the audit log: the authenticated caller if any, and the client. */
+  public Actor actor() {
+    return new Actor(hasCredential() ? principal().map(Principal::userId).orElse(null) : null, client());
   }
 
   /** The JSON object in the body, limited to {@code allowed} fields. An empty body reads as {@code {}}. */

@@ -28,7 +28,7 @@ public final class MailTokenRoutes {
           JsonBody b = c.body(Set.of("token"));
           String token = b.string("token");
           b.done();
-          return Reply.ok(views.user(verifications.confirm(require(token, "token"))));
+          return Reply.ok(views.user(verifications.confirm(require(token, "token"), c.actor())));
         })
         .post("/api/v1/password-resets", c -> {
           resets.request(email(c));
@@ -39,7 +39,7 @@ public final class MailTokenRoutes {
           String token = b.string("token");
           Password password = b.password("password");
           b.done();
-          resets.confirm(require(token, "token"), require(password, "password"));
+          resets.confirm(require(token, "token"), require(password, "password"), c.actor());
           return Reply.noContent();
         });
   }

@@ -33,7 +33,7 @@ public final class MeRoutes {
     UserPatch patch =
         new UserPatch(null, null, b.string("username"), b.isNull("username"), b.string("name"), null, null, b.object("attributes"), null);
     b.done();
-    return Reply.ok(views.user(accounts.updateProfile(p.userId(), patch)));
+    return Reply.ok(views.user(accounts.updateProfile(p.userId(), patch, c.actor())));
   }
 
   private Reply changePassword(Call c) {
@@ -43,7 +43,7 @@ public final class MeRoutes {
     Password next = b.password("new_password");
     b.done();
     required(current, "current_password", next, "new_password");
-    accounts.changePassword(p.userId(), p.sessionId(), current, next);
+    accounts.changePassword(p.userId(), p.sessionId(), current, next, c.actor());
     return Reply.noContent();
   }
 
@@ -54,7 +54,7 @@ public final class MeRoutes {
     Password current = b.password("current_password");
     b.done();
     required(email, "email", current, "current_password");
-    accounts.requestEmailChange(p.userId(), email, current);
+    accounts.requestEmailChange(p.userId(), email, current, c.actor());
     return Reply.accepted();
   }
 

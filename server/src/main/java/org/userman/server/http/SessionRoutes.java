@@ -25,17 +25,17 @@ public final class SessionRoutes {
           return Reply.ok(views.items(sessions.list(p.userId()), s -> views.session(s, p.sessionId())));
         })
         .delete("/api/v1/sessions", c -> {
-          sessions.revokeAll(c.sessionUser().userId());
+          sessions.revokeAll(c.sessionUser().userId(), c.actor());
           return Reply.noContent();
         })
         .delete("/api/v1/sessions/current", c -> {
           Principal p = c.sessionUser();
-          sessions.revoke(p.userId(), p.sessionId());
+          sessions.revoke(p.userId(), p.sessionId(), c.actor());
           return Reply.noContent();
         })
         .delete("/api/v1/sessions/{id}", c -> {
           Principal p = c.user();
-          sessions.revoke(p.userId(), c.pathParam("id"));
+          sessions.revoke(p.userId(), c.pathParam("id"), c.actor());
           return Reply.noContent();
         });
   }

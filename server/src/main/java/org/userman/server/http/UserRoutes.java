@@ -37,7 +37,7 @@ public final class UserRoutes {
         .patch("/api/v1/users/{id}", this::update)
         .delete("/api/v1/users/{id}", c -> {
           c.admin();
-          accounts.delete(accounts.get(c.pathParam("id")).id());
+          accounts.delete(accounts.get(c.pathParam("id")).id(), c.actor());
           return Reply.noContent();
         });
   }
@@ -57,7 +57,7 @@ public final class UserRoutes {
             b.strings("roles"),
             b.bool("email_verified"));
     b.done();
-    User user = accounts.create(n, byAdmin);
+    User user = accounts.create(n, byAdmin, c.actor());
     return Reply.json(201, views.user(user)).withHeader("Location", "/api/v1/users/" + user.id());
   }
 
@@ -77,7 +77,7 @@ public final class UserRoutes {
             b.object("attributes"),
             b.password("password"));
     b.done();
-    return Reply.ok(views.user(accounts.update(id, p)));
+    return Reply.ok(views.user(accounts.update(id, p, c.actor())));
   }
 
   private Reply list(Call c) {
@@ -93,31 +93,10 @@ public final class UserRoutes {
         throw new ValidationException(e);
       });
     }
-    int limit = limit(c);
-    String after = c.query("cursor").map(cursor -> {
-      String id = Views.decodeCursor(cursor);
-      if (id == null) {
-        throw new ValidationException(FieldError.invalidFormat("cursor", "not a cursor from this listing"));
-      }
-      return id;
-    }).orElse(null);
+    int limit = Paging.limit(c);
+    String after = Paging.cursor(c);
     Page<User> page = accounts.list(new UserQuery(prefix, status, role, limit, after));
     return Reply.ok(views.page(page.items(), views::user, page.nextAfterId()));
-  }
-
-  /** {@code limit} from the query: 1..200, 50 when absent. */
-  static int limit(Call c) {
-    return c.query("limit").map(s -> {
-      try {
-        int n = Integer.parseInt(s);
-        if (n >= 1 && n <= UserQuery.MAX_LIMIT) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new ValidationException(FieldError.invalidFormat("limit", "a whole number from 1 to " + UserQuery.MAX_LIMIT));
-    }).orElse(UserQuery.DEFAULT_LIMIT);
   }
 
   private static UserStatus status(String s) {

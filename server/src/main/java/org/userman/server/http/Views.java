@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.nio.charset.StandardCharsets;
 import org.userman.apikey.ApiKey;
+import org.userman.audit.AuditEvent;
 import org.userman.account.User;
 import org.userman.session.LoginResult;
 import org.userman.session.Session;
@@ -71,6 +72,21 @@ public final class Views {
     n.put("created_at", time(k.createdAt()));
     n.put("last_used_at", time(k.lastUsedAt()));
     n.put("expires_at", time(k.expiresAt()));
+    return n;
+  }
+
+  public ObjectNode auditEvent(AuditEvent e) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", e.id());
+    n.put("type", e.type().code());
+    n.put("at", time(e.at()));
+    n.put("actor_id", e.actorId());
+    n.put("subject_id", e.subjectId());
+    n.put("ip", e.ip());
+    n.put("user_agent", e.userAgent());
+    n.put("outcome", e.outcome());
+    ObjectNode details = n.putObject("details");
+    e.details().forEach(details::put);
     return n;
   }
 

@@ -1,0 +1,38 @@
+package org.userman.audit;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The kinds of account event the audit log records; {@link #code} is the name clients see. */
+public enum AuditType {
+  REGISTERED,
+  EMAIL_VERIFIED,
+  APPROVED,
+  LOGIN_SUCCEEDED,
+  LOGIN_FAILED,
+  LOGOUT,
+  REFRESH_REUSE_DETECTED,
+  PASSWORD_CHANGED,
+  PASSWORD_RESET,
+  EMAIL_CHANGED,
+  PROFILE_UPDATED,
+  API_KEY_CREATED,
+  API_KEY_REVOKED,
+  ROLES_CHANGED,
+  DISABLED,
+  ENABLED,
+  DELETED;
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<AuditType> fromCode(String code) {
+    for (AuditType t : values()) {
+      if (t.code().equals(code)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+}

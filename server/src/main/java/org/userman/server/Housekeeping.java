@@ -1,0 +1,44 @@
+package org.userman.server;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.userman.audit.AuditLog;
+
+/**
+ * Background chores of a node: pruning audit events past their retention. Every node runs them;
+ * they are idempotent deletes, so several nodes on one database do no harm.
+ */
+final class Housekeeping implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
+  private static final Duration FIRST_RUN = Duration.ofMinutes(1);
+  private static final Duration EVERY = Duration.ofHours(6);
+  private final ScheduledExecutorService timer;
+
+  Housekeeping(AuditLog audit) {
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "userman-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> prune(audit), FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static void prune(AuditLog audit) {
+    try {
+      int n = audit.prune();
+      if (n > 0) {
+        LOG.log(System.Logger.Level.INFO, "pruned " + n + " audit events older than " + audit.retention().toDays() + " days");
+      }
+    } catch (RuntimeException e) {
+      // the database may be away for a while; the next run tries again
+      LOG.log(System.Logger.Level.WARNING, "pruning audit events failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

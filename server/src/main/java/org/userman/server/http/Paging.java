@@ -1,0 +1,38 @@
+package org.userman.server.http;
+
+import org.userman.FieldError;
+import org.userman.ValidationException;
+
+/** The {@code limit} and {@code cursor} query parameters that every listing takes. */
+final class Paging {
+  static final int MAX_LIMIT = 200;
+  static final int DEFAULT_LIMIT = 50;
+
+  private Paging() {}
+
+  /** {@code limit}: 1..200, 50 when absent. */
+  static int limit(Call c) {
+    return c.query("limit").map(s -> {
+      try {
+        int n = Integer.parseInt(s);
+        if (n >= 1 && n <= MAX_LIMIT) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ValidationException(FieldError.invalidFormat("limit", "a whole number from 1 to " + MAX_LIMIT));
+    }).orElse(DEFAULT_LIMIT);
+  }
+
+  /** The id the {@code cursor} stands for, null when absent; {@code validation_failed} when it is not ours. */
+  static String cursor(Call c) {
+    return c.query("cursor").map(cursor -> {
+      String id = Views.decodeCursor(cursor);
+      if (id == null) {
+        throw new ValidationException(FieldError.invalidFormat("cursor", "not a cursor from this listing"));
+      }
+      return id;
+    }).orElse(null);
+  }
+}
