@@ -12,9 +12,13 @@ public final class Text {
     return Normalizer.normalize(s, Normalizer.Form.NFKC);
   }
 
-  /** The case-folded form used for uniqueness and prefix search. */
+  /**
+   * The case-folded form used for uniqueness and prefix search: NFKC, then upper and back to lower
+   * case, which folds what lower-casing alone keeps apart (ß and ss, ς and σ, ſ and s), then NFKC
+   * again, as case mapping may undo it.
+   */
   public static String fold(String s) {
-    return nfkc(s).toLowerCase(Locale.ROOT);
+    return nfkc(nfkc(s).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT));
   }
 
   public static boolean hasControlCharacters(String s) {

@@ -1,5 +1,7 @@
 package org.userman;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -13,6 +15,7 @@ import org.userman.apikey.ApiKeyStore;
 import org.userman.apikey.ApiKeys;
 import org.userman.audit.AuditLog;
 import org.userman.auth.Authenticator;
+import org.userman.limit.RateLimiter;
 import org.userman.mail.Mailer;
 import org.userman.mail.Mails;
 import org.userman.mail.OutboxMailer;
@@ -40,6 +43,8 @@ public final class Userman implements AutoCloseable {
   private final Authenticator authenticator;
   private final SigningKeys signingKeys;
   private final AuditLog audit;
+  private final RateLimiter limiter;
+  private final Background background = new Background();
 
   private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
     ObjectMapper json = jsonMapper();
@@ -52,26 +57,28 @@ public final class Userman implements AutoCloseable {
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
       this.audit = new AuditLog(database, json, ids, clock, config.auditRetention());
+      this.limiter = RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout());
       PasswordHasher hasher = new PasswordHasher(config.hashing(), secrets);
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       Mailer mailer = new OutboxMailer(config.outbox(), config.mailFrom(), clock, ids);
       Mails mails = new Mails(config.publicUrl(), "Userman");
       this.verifications =
-          new EmailVerifications(database, accountStore, tokens, mailer, mails, config.accounts(), clock, audit);
+          new EmailVerifications(database, accountStore, tokens, mailer, mails, config.accounts(), clock, audit, limiter, background);
       this.accounts =
           new Accounts(
-              database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids, audit);
+              database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids, audit, limiter);
       this.resets =
           new PasswordResets(
-              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock, audit);
+              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock, audit, limiter, background);
       this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl());
       signingKeys.load();
       AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.accessTokenTtl(), clock);
       this.sessions =
-          new Sessions(database, sessionStore, accountStore, hasher, accessTokens, secrets, ids, clock, config.sessionTtl(), audit);
+          new Sessions(database, sessionStore, accountStore, hasher, accessTokens, secrets, ids, clock, config.sessionTtl(), audit, limiter);
       this.apiKeys = new ApiKeys(database, apiKeyStore, secrets, ids, clock, audit);
-      this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock), apiKeys);
+      this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock), apiKeys, limiter);
     } catch (RuntimeException e) {
+      background.close();
       database.close();
       throw e;
     }
@@ -86,9 +93,15 @@ public final class Userman implements AutoCloseable {
     return new Userman(config, clock, random);
   }
 
-  /** The JSON settings used for stored attributes and by the HTTP layer: strict about duplicates. */
+  /**
+   * The JSON settings used for stored attributes and by the HTTP layer: strict about duplicate
+   * keys, and with explicit bounds on nesting, string and number length far below Jackson's own.
+   */
   public static ObjectMapper jsonMapper() {
-    return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    StreamReadConstraints limits =
+        StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(64 * 1024).maxNumberLength(64).build();
+    JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits).build();
+    return JsonMapper.builder(factory).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   }
 
   public Database database() {
@@ -119,6 +132,15 @@ public final class Userman implements AutoCloseable {
     return authenticator;
   }
 
+  public RateLimiter limiter() {
+    return limiter;
+  }
+
+  /** Work that runs after answers (mail for verification and reset requests). */
+  public Background background() {
+    return background;
+  }
+
   public AuditLog audit() {
     return audit;
   }
@@ -129,6 +151,8 @@ public final class Userman implements AutoCloseable {
 
   @Override
   public void close() {
+    background.close();
+    limiter.close();
     database.close();
   }
 }

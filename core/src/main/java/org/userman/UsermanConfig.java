@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.userman.account.AccountSettings;
+import org.userman.limit.LimitSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
 
@@ -13,6 +14,7 @@ import org.userman.store.DatabaseSettings;
  *
  * @param publicUrl the base of links in mails, and the {@code iss} of access tokens
  * @param auditRetention how long audit events are kept
+ * @param limits the rate limits
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -23,7 +25,8 @@ public record UsermanConfig(
     HashParameters hashing,
     Duration accessTokenTtl,
     Duration sessionTtl,
-    Duration auditRetention) {
+    Duration auditRetention,
+    LimitSettings limits) {
 
   public UsermanConfig {
     Objects.requireNonNull(database, "database");
@@ -35,6 +38,7 @@ public record UsermanConfig(
     Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
     Objects.requireNonNull(sessionTtl, "sessionTtl");
     Objects.requireNonNull(auditRetention, "auditRetention");
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** The defaults for an embedded database in {@code dataDir}. */
@@ -48,14 +52,15 @@ public record UsermanConfig(
         HashParameters.OWASP,
         Duration.ofMinutes(15),
         Duration.ofDays(30),
-        Duration.ofDays(180));
+        Duration.ofDays(180),
+        LimitSettings.defaults());
   }
 
   public UsermanConfig withAccounts(AccountSettings accounts) {
-    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention);
+    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
   }
 
   public UsermanConfig withHashing(HashParameters hashing) {
-    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention);
+    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
   }
 }

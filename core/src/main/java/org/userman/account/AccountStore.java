@@ -96,6 +96,16 @@ public final class AccountStore {
         .execute();
   }
 
+  /** What sign-in needs before the password is checked, in one query whether or not the name exists. */
+  public record LoginCandidate(String userId, String passwordHash) {}
+
+  public Optional<LoginCandidate> loginCandidate(Handle h, String email, String username) {
+    return h.createQuery("SELECT id, password_hash FROM users WHERE " + (email != null ? "email_norm" : "username") + " = :v")
+        .bind("v", email != null ? Text.fold(email) : Username.normalize(username))
+        .map((rs, ctx) -> new LoginCandidate(rs.getString(1), rs.getString(2)))
+        .findOne();
+  }
+
   public Optional<String> passwordHash(Handle h, String userId) {
     return h.createQuery("SELECT password_hash FROM users WHERE id = :id")
         .bind("id", userId)

@@ -18,6 +18,8 @@ import org.userman.apikey.ApiKeyStore;
 import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
+import org.userman.limit.LimitRule;
+import org.userman.limit.RateLimiter;
 import org.userman.password.Password;
 import org.userman.password.PasswordHasher;
 import org.userman.password.PasswordPolicy;
@@ -40,6 +42,7 @@ public final class Accounts {
   private final Clock clock;
   private final Ids ids;
   private final AuditLog audit;
+  private final RateLimiter limiter;
 
   public Accounts(
       Database db,
@@ -53,8 +56,10 @@ public final class Accounts {
       ObjectMapper json,
       Clock clock,
       Ids ids,
-      AuditLog audit) {
+      AuditLog audit,
+      RateLimiter limiter) {
     this.audit = audit;
+    this.limiter = limiter;
     this.db = db;
     this.store = store;
     this.sessions = sessions;
@@ -78,6 +83,9 @@ public final class Accounts {
     }
     if (!byAdmin && settings.registration() == RegistrationPolicy.CLOSED) {
       throw new UsermanException(ErrorCode.REGISTRATION_CLOSED, "Registration is closed; an admin creates accounts.");
+    }
+    if (!byAdmin) {
+      limiter.consume(LimitRule.REGISTRATION_PER_IP, actor.client().ip(), actor, null);
     }
     List<FieldError> errors = new ArrayList<>();
     Email.check("email", n.email()).ifPresent(errors::add);

@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.userman.Background;
 import org.userman.ErrorCode;
 import org.userman.Text;
 import org.userman.UsermanException;
 import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
+import org.userman.limit.LimitRule;
+import org.userman.limit.RateLimiter;
 import org.userman.mail.Mailer;
 import org.userman.mail.Mails;
 import org.userman.onetime.OneTimeTokens;
@@ -29,11 +32,17 @@ public final class EmailVerifications {
   private final AccountSettings settings;
   private final Clock clock;
   private final AuditLog audit;
+  private final RateLimiter limiter;
+  private final Background background;
 
   public EmailVerifications(
       Database db, AccountStore store, OneTimeTokens tokens, Mailer mailer, Mails mails, AccountSettings settings, Clock clock,
-      AuditLog audit) {
+      AuditLog audit,
+      RateLimiter limiter,
+      Background background) {
     this.audit = audit;
+    this.limiter = limiter;
+    this.background = background;
     this.db = db;
     this.store = store;
     this.tokens = tokens;
@@ -45,13 +54,16 @@ public final class EmailVerifications {
 
   /**
    * Sends a new verification mail when {@code email} belongs to an unverified, not disabled
-   * account; does nothing otherwise, and the caller answers the same either way.
+   * account; does nothing otherwise, and the caller answers the same either way. The mail goes
+   * out after the answer, so the answer takes as long for an unknown address as for a known one.
    */
-  public void request(String email) {
+  public void request(String email, Actor actor) {
     Email parsed = Email.parse("email", email);
-    db.read(h -> store.findByEmail(h, parsed.value()))
+    limiter.consume(LimitRule.VERIFICATION_PER_IP, actor.client().ip(), actor, null);
+    limiter.consume(LimitRule.VERIFICATION_PER_EMAIL, parsed.normalized(), actor, null);
+    background.run(() -> db.read(h -> store.findByEmail(h, parsed.value()))
         .filter(u -> !u.emailVerified() && u.status() != UserStatus.DISABLED)
-        .ifPresent(this::send);
+        .ifPresent(this::send));
   }
 
   void send(User user) {

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import org.userman.Background;
 import org.userman.ValidationException;
 import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
+import org.userman.limit.LimitRule;
+import org.userman.limit.RateLimiter;
 import org.userman.mail.Mailer;
 import org.userman.mail.Mails;
 import org.userman.onetime.OneTimeTokens;
@@ -34,6 +37,8 @@ public final class PasswordResets {
   private final AccountSettings settings;
   private final Clock clock;
   private final AuditLog audit;
+  private final RateLimiter limiter;
+  private final Background background;
 
   public PasswordResets(
       Database db,
@@ -47,8 +52,12 @@ public final class PasswordResets {
       Mails mails,
       AccountSettings settings,
       Clock clock,
-      AuditLog audit) {
+      AuditLog audit,
+      RateLimiter limiter,
+      Background background) {
     this.audit = audit;
+    this.limiter = limiter;
+    this.background = background;
     this.db = db;
     this.store = store;
     this.sessions = sessions;
@@ -62,9 +71,18 @@ public final class PasswordResets {
     this.clock = clock;
   }
 
-  /** Mails a reset link when {@code email} has a usable account; the caller answers alike either way. */
-  public void request(String email) {
+  /**
+   * Mails a reset link when {@code email} has a usable account; the caller answers alike either
+   * way, and as fast, since the lookup and the mail happen after the answer.
+   */
+  public void request(String email, Actor actor) {
     Email parsed = Email.parse("email", email);
+    limiter.consume(LimitRule.RESET_PER_IP, actor.client().ip(), actor, null);
+    limiter.consume(LimitRule.RESET_PER_EMAIL, parsed.normalized(), actor, null);
+    background.run(() -> issue(parsed));
+  }
+
+  private void issue(Email parsed) {
     verifications.findByEmail(parsed.value())
         .filter(u -> u.status() != UserStatus.DISABLED)
         .ifPresent(

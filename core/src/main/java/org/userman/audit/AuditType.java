@@ -21,7 +21,8 @@ public enum AuditType {
   ROLES_CHANGED,
   DISABLED,
   ENABLED,
-  DELETED;
+  DELETED,
+  RATE_LIMITED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -4,6 +4,9 @@ import java.util.Optional;
 import org.userman.ErrorCode;
 import org.userman.UsermanException;
 import org.userman.apikey.ApiKeys;
+import org.userman.audit.Actor;
+import org.userman.limit.LimitRule;
+import org.userman.limit.RateLimiter;
 import org.userman.session.AccessTokens;
 import org.userman.session.SessionCheck;
 
@@ -16,19 +19,32 @@ public final class Authenticator {
   private final AccessTokens accessTokens;
   private final SessionCheck sessionCheck;
   private final ApiKeys apiKeys;
+  private final RateLimiter limiter;
 
-  public Authenticator(AccessTokens accessTokens, SessionCheck sessionCheck, ApiKeys apiKeys) {
+  public Authenticator(AccessTokens accessTokens, SessionCheck sessionCheck, ApiKeys apiKeys, RateLimiter limiter) {
+    this.limiter = limiter;
     this.accessTokens = accessTokens;
     this.sessionCheck = sessionCheck;
     this.apiKeys = apiKeys;
   }
 
-  public Principal authenticate(String credential) {
-    return tryAuthenticate(credential).orElseThrow(
+  public Principal authenticate(String credential, Actor client) {
+    return tryAuthenticate(credential, client).orElseThrow(
         () -> new UsermanException(ErrorCode.UNAUTHENTICATED, "The credential is missing, invalid, expired or revoked."));
   }
 
-  public Optional<Principal> tryAuthenticate(String credential) {
+  /**
+   * The principal of a valid credential, empty for an invalid one; each use counts against the
+   * credential's API allowance ({@code rate_limited} past it).
+   */
+  public Optional<Principal> tryAuthenticate(String credential, Actor client) {
+    Optional<Principal> principal = verify(credential);
+    principal.ifPresent(p -> limiter.consume(
+        LimitRule.API_PER_CREDENTIAL, p.viaApiKey() ? "key:" + p.apiKeyId() : "session:" + p.sessionId(), client.as(p.userId()), p.userId()));
+    return principal;
+  }
+
+  private Optional<Principal> verify(String credential) {
     if (credential == null || credential.isEmpty()) {
       return Optional.empty();
     }

@@ -7,13 +7,15 @@ import org.userman.FieldError;
 
 /**
  * NIST SP 800-63B rules: a length range and no composition rules; every Unicode character is
- * allowed (compared after NFKC). A password may not contain the user's own identifiers.
+ * allowed (compared after NFKC). A password may not be a common one (see {@link CommonPasswords})
+ * nor contain the user's own identifiers.
  */
 public final class PasswordPolicy {
   public static final int ABSOLUTE_MIN_LENGTH = 8;
   public static final int MAX_LENGTH = 256;
   private static final int MIN_INFO_LENGTH = 3;
   private final int minLength;
+  private final CommonPasswords common = new CommonPasswords();
 
   public PasswordPolicy(int minLength) {
     if (minLength < ABSOLUTE_MIN_LENGTH || minLength > MAX_LENGTH) {
@@ -34,6 +36,8 @@ public final class PasswordPolicy {
       errors.add(new FieldError(field, "too_short", "Use at least " + minLength + " characters."));
     } else if (length > MAX_LENGTH) {
       errors.add(new FieldError(field, "too_long", "Use at most " + MAX_LENGTH + " characters."));
+    } else if (common.contains(password.reveal())) {
+      errors.add(new FieldError(field, "too_common", "This password is among the most common ones; choose another."));
     } else if (containsUserInfo(password.reveal(), email, username, name)) {
       errors.add(
           new FieldError(field, "contains_user_info", "The password must not contain your email, username or name."));

@@ -20,6 +20,8 @@ import org.userman.account.UserStatus;
 import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
+import org.userman.limit.LimitRule;
+import org.userman.limit.RateLimiter;
 import org.userman.password.Password;
 import org.userman.password.PasswordHasher;
 import org.userman.store.Database;
@@ -40,6 +42,7 @@ public final class Sessions {
   private final Clock clock;
   private final Duration sessionTtl;
   private final AuditLog audit;
+  private final RateLimiter limiter;
 
   public Sessions(
       Database db,
@@ -51,7 +54,9 @@ public final class Sessions {
       Ids ids,
       Clock clock,
       Duration sessionTtl,
-      AuditLog audit) {
+      AuditLog audit,
+      RateLimiter limiter) {
+    this.limiter = limiter;
     this.db = db;
     this.store = store;
     this.accounts = accounts;
@@ -80,21 +85,30 @@ public final class Sessions {
       errors.add(FieldError.invalidFormat("device", "at most " + MAX_DEVICE + " printable characters"));
     }
     ValidationException.throwIfAny(errors);
-    Optional<User> found =
-        db.read(h -> email != null ? accounts.findByEmail(h, email) : accounts.findByUsername(h, username));
     Actor actor = Actor.anonymous(client);
     String login = email != null ? email : username;
+    // Failures count per login name, known or not, so the limit itself tells nothing.
+    String loginKey = (email != null ? "email:" : "username:") + Text.fold(login);
+    limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
+    limiter.requireAvailable(LimitRule.LOGIN_PER_ACCOUNT, loginKey, actor, null);
+    // Up to the password check, a known and an unknown name cost the same: one query, one hash,
+    // one charge, one audit row. Only a correct password loads the whole account.
+    Optional<AccountStore.LoginCandidate> found = db.read(h -> accounts.loginCandidate(h, email, username));
     if (found.isEmpty()) {
       hasher.verifyDummy(password);
+      limiter.charge(LimitRule.LOGIN_PER_ACCOUNT, loginKey);
       audit.recordFailure(AuditType.LOGIN_FAILED, actor, null, Map.of("reason", "unknown_account", "login", login));
       throw invalidCredentials();
     }
-    User user = found.get();
-    String hash = db.read(h -> accounts.passwordHash(h, user.id())).orElse(null);
+    String userId = found.get().userId();
+    String hash = found.get().passwordHash();
     if (!hasher.verify(password, hash)) {
-      audit.recordFailure(AuditType.LOGIN_FAILED, actor, user.id(), Map.of("reason", "wrong_password", "login", login));
+      limiter.charge(LimitRule.LOGIN_PER_ACCOUNT, loginKey);
+      audit.recordFailure(AuditType.LOGIN_FAILED, actor, userId, Map.of("reason", "wrong_password", "login", login));
       throw invalidCredentials();
     }
+    // A concurrent deletion between the two reads looks like a wrong password, which is what it now is.
+    User user = db.read(h -> accounts.findById(h, userId)).orElseThrow(Sessions::invalidCredentials);
     if (user.status() != UserStatus.ACTIVE) {
       audit.recordFailure(AuditType.LOGIN_FAILED, actor, user.id(), Map.of("reason", "account_" + user.status().wire(), "login", login));
       throw new UsermanException(ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
@@ -157,6 +171,8 @@ public final class Sessions {
       throw invalidRefresh();
     }
     String hash = Secrets.hash(refreshToken);
+    Optional<String> sessionId = db.read(h -> store.refreshState(h, hash)).map(SessionStore.RefreshState::sessionId);
+    limiter.consume(LimitRule.REFRESH_PER_SESSION, sessionId.orElse(null), Actor.anonymous(client), null);
     Outcome outcome =
         db.tx(
             h -> {

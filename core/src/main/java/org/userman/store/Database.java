@@ -232,12 +232,18 @@ public final class Database implements AutoCloseable {
     read(h -> h.execute("VACUUM INTO ?", file.toAbsolutePath().toString()));
   }
 
+  /** A pooled connection for code that drives its own transactions (the shared rate-limit buckets). */
+  public java.sql.Connection connection() throws java.sql.SQLException {
+    return dataSource.getConnection();
+  }
+
   /** For tools that need plain JDBC (backups, benchmarks). */
   public Jdbi jdbi() {
     return jdbi;
   }
 
-  private static RuntimeException translate(RuntimeException e) {
+  /** A database outage becomes {@code unavailable}; anything else is returned as it is. */
+  public static RuntimeException translate(RuntimeException e) {
     if (e instanceof UsermanException) {
       return e;
     }

@@ -5,9 +5,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.userman.audit.AuditLog;
+import org.userman.limit.RateLimiter;
 
 /**
- * Background chores of a node: pruning audit events past their retention. Every node runs them;
+ * Background chores of a node: pruning audit events past their retention and rate-limit buckets
+ * idle long enough to be full again. Every node runs them;
  * they are idempotent deletes, so several nodes on one database do no harm.
  */
 final class Housekeeping implements AutoCloseable {
@@ -16,24 +18,25 @@ final class Housekeeping implements AutoCloseable {
   private static final Duration EVERY = Duration.ofHours(6);
   private final ScheduledExecutorService timer;
 
-  Housekeeping(AuditLog audit) {
+  Housekeeping(AuditLog audit, RateLimiter limiter) {
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "userman-housekeeping");
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(() -> prune(audit), FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(() -> prune(audit, limiter), FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private static void prune(AuditLog audit) {
+  private static void prune(AuditLog audit, RateLimiter limiter) {
     try {
+      limiter.prune();
       int n = audit.prune();
       if (n > 0) {
         LOG.log(System.Logger.Level.INFO, "pruned " + n + " audit events older than " + audit.retention().toDays() + " days");
       }
     } catch (RuntimeException e) {
       // the database may be away for a while; the next run tries again
-      LOG.log(System.Logger.Level.WARNING, "pruning audit events failed: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "pruning audit events or rate-limit buckets failed: " + e.getMessage());
     }
   }
 

@@ -2,7 +2,9 @@ package org.userman.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import org.userman.server.config.ConfigException;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.http.ApiKeyRoutes;
 import org.userman.server.http.AuditRoutes;
+import org.userman.server.http.Cors;
 import org.userman.server.http.HttpApi;
 import org.userman.server.http.MailTokenRoutes;
 import org.userman.server.http.MeRoutes;
@@ -30,11 +33,17 @@ import org.userman.server.http.Route;
 import org.userman.server.http.RouteTable;
 import org.userman.server.http.SessionRoutes;
 import org.userman.server.http.SystemRoutes;
+import org.userman.server.http.TrustedProxies;
 import org.userman.server.http.UserRoutes;
 import org.userman.server.http.Views;
 
 /** One running node: the library, its HTTP routes and the web server, started and stopped together. */
 public final class UsermanServer implements AutoCloseable {
+  private static final int MAX_REQUEST_LINE = 8 * 1024;
+  private static final int MAX_HEADERS = 16 * 1024;
+  private static final long MAX_TRANSPORT_PAYLOAD = 1024 * 1024;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(1);
   private final Userman userman;
   private final WebServer web;
   private final HttpApi api;
@@ -42,7 +51,7 @@ public final class UsermanServer implements AutoCloseable {
   private final Housekeeping housekeeping;
 
   private UsermanServer(Userman userman, WebServer web, HttpApi api, FileLock lock) {
-    this.housekeeping = new Housekeeping(userman.audit());
+    this.housekeeping = new Housekeeping(userman.audit(), userman.limiter());
     this.userman = userman;
     this.web = web;
     this.api = api;
@@ -77,12 +86,26 @@ public final class UsermanServer implements AutoCloseable {
               userman.authenticator(),
               userId -> u.accounts().isAdmin(userId),
               new RequestLog(logSink, config.logFormat(), json, clock),
-              random);
+              random,
+              new Cors(config.corsOrigins()),
+              TrustedProxies.parse(config.trustedProxies()),
+              config.https());
       WebServer web =
           WebServer.builder()
               .host(config.host())
               .port(config.port())
               .shutdownHook(false)
+              // Explicit limits: request line and headers, bodies (routes refuse past 64 KiB with
+              // their own 413; this stops larger ones early), slow or idle clients.
+              .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).maxHeadersSize(MAX_HEADERS).build())
+              .maxPayloadSize(MAX_TRANSPORT_PAYLOAD)
+              .connectionOptions(o -> o.readTimeout(READ_TIMEOUT))
+              .idleConnectionTimeout(IDLE_TIMEOUT)
+              .directHandlers(d -> {
+                for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+                  d.addHandler(event, api.transportProblems());
+                }
+              })
               .routing(api::register)
               .build()
               .start();

@@ -41,7 +41,7 @@ class OutageTest {
           timed(() -> s.get("/api/v1/me", token)),
           timed(() -> s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", TestServer.PASSWORD))),
           timed(() -> s.post("/api/v1/users", obj("email", "bob@example.org", "password", TestServer.PASSWORD)))}) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(503);
+        assertThat(r.status()).as(() -> r + "\nnode log:\n" + String.join("\n", s.log)).isEqualTo(503);
         assertThat(r.code()).isEqualTo("unavailable");
       }
       assertThat(s.get("/health/live", null).status()).isEqualTo(200);

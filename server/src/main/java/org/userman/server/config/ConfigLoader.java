@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +17,12 @@ import java.util.function.Function;
 import org.userman.UsermanConfig;
 import org.userman.account.AccountSettings;
 import org.userman.account.RegistrationPolicy;
+import org.userman.limit.Limit;
+import org.userman.limit.LimitRule;
+import org.userman.limit.LimitSettings;
 import org.userman.password.HashParameters;
 import org.userman.password.PasswordPolicy;
+import org.userman.server.http.TrustedProxies;
 import org.userman.store.DatabaseSettings;
 
 /**
@@ -31,6 +37,8 @@ public final class ConfigLoader {
   static {
     DEFAULTS.put("http.host", "127.0.0.1");
     DEFAULTS.put("http.port", "8080");
+    DEFAULTS.put("http.cors_origins", "");
+    DEFAULTS.put("http.trusted_proxies", "");
     DEFAULTS.put("data_dir", "./data");
     DEFAULTS.put("database.url", null);
     DEFAULTS.put("database.user", null);
@@ -48,6 +56,12 @@ public final class ConfigLoader {
     DEFAULTS.put("tokens.reset_ttl", "1h");
     DEFAULTS.put("passwords.min_length", "10");
     DEFAULTS.put("audit.retention", "180d");
+    DEFAULTS.put("limits.enabled", "true");
+    DEFAULTS.put("redis.url", null);
+    DEFAULTS.put("redis.prefix", "userman:");
+    for (LimitRule rule : LimitRule.values()) {
+      DEFAULTS.put("limits." + rule.code(), formatLimit(rule.defaultLimit()));
+    }
     DEFAULTS.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
     DEFAULTS.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
     DEFAULTS.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
@@ -181,8 +195,21 @@ public final class ConfigLoader {
             hashing,
             s.duration("tokens.access_ttl"),
             s.duration("tokens.session_ttl"),
-            s.duration("audit.retention"));
-    return new ServerConfig(host, port, dataDir, format, core);
+            s.duration("audit.retention"),
+            limits(s));
+    List<String> corsOrigins = s.list("http.cors_origins");
+    for (String origin : corsOrigins) {
+      if (!origin.matches("https?://[^/\\s]+")) {
+        throw s.invalid("http.cors_origins", "origins such as https://app.example.org, separated by commas");
+      }
+    }
+    List<String> proxies = s.list("http.trusted_proxies");
+    try {
+      TrustedProxies.parse(proxies);
+    } catch (IllegalArgumentException e) {
+      throw s.invalid("http.trusted_proxies", "IP addresses or networks such as 10.0.0.0/8, separated by commas");
+    }
+    return new ServerConfig(host, port, dataDir, format, core, corsOrigins, proxies);
   }
 
   /** Typed reads of the merged values, each failing with the key's name. */
@@ -206,6 +233,12 @@ public final class ConfigLoader {
       } catch (RuntimeException e) {
         throw invalid(key, expected);
       }
+    }
+
+    /** A comma-separated list; empty when unset. */
+    List<String> list(String key) {
+      String v = optional(key);
+      return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     boolean bool(String key) {
@@ -236,6 +269,29 @@ public final class ConfigLoader {
       return new ConfigException(
           "setting " + key + " (" + envName(key) + ") is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected " + expected);
     }
+  }
+
+  private static LimitSettings limits(Settings s) {
+    Map<LimitRule, Limit> limits = new EnumMap<>(LimitRule.class);
+    for (LimitRule rule : LimitRule.values()) {
+      limits.put(rule, s.parse("limits." + rule.code(), ConfigLoader::parseLimit, "a count per duration such as 10/15m"));
+    }
+    String redis = s.optional("redis.url");
+    if (redis != null && !redis.matches("rediss?://.+")) {
+      throw s.invalid("redis.url", "a URL such as redis://127.0.0.1:6379/0");
+    }
+    return new LimitSettings(s.bool("limits.enabled"), limits, redis, s.string("redis.prefix"));
+  }
+
+  static Limit parseLimit(String s) {
+    int slash = s.indexOf('/');
+    return new Limit(Long.parseLong(s.substring(0, slash).strip()), parseDuration(s.substring(slash + 1)));
+  }
+
+  static String formatLimit(Limit limit) {
+    long seconds = limit.period().toSeconds();
+    String period = seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    return limit.capacity() + "/" + period;
   }
 
   static Duration parseDuration(String s) {

@@ -1,10 +1,22 @@
 package org.userman.server.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.userman.UsermanConfig;
 
 /** The validated, immutable settings of one node. */
-public record ServerConfig(String host, int port, Path dataDir, LogFormat logFormat, UsermanConfig core) {
+public record ServerConfig(
+    String host, int port, Path dataDir, LogFormat logFormat, UsermanConfig core, List<String> corsOrigins, List<String> trustedProxies) {
+
+  public ServerConfig {
+    corsOrigins = List.copyOf(corsOrigins);
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  /** Whether people reach the service over https (then answers carry HSTS). */
+  public boolean https() {
+    return core.publicUrl().startsWith("https://");
+  }
 
   public enum LogFormat {
     TEXT,

@@ -23,10 +23,12 @@ import org.userman.session.ClientInfo;
 /** One request as endpoints see it: its body, parameters, client and caller. */
 public final class Call {
   static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final io.helidon.http.HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
   private final ServerRequest req;
   private final ObjectMapper json;
   private final Authenticator authenticator;
   private final AdminCheck adminCheck;
+  private final TrustedProxies proxies;
   private Optional<Principal> principal;
 
   /** Whether a user holds the admin role now (roles are read at each check, not from the token). */
@@ -35,7 +37,8 @@ public final class Call {
     boolean isAdmin(String userId);
   }
 
-  Call(ServerRequest req, ObjectMapper json, Authenticator authenticator, AdminCheck adminCheck) {
+  Call(ServerRequest req, ObjectMapper json, Authenticator authenticator, AdminCheck adminCheck, TrustedProxies proxies) {
+    this.proxies = proxies;
     this.req = req;
     this.json = json;
     this.authenticator = authenticator;
@@ -51,12 +54,14 @@ public final class Call {
     return q.contains(name) ? Optional.of(q.get(name)) : Optional.empty();
   }
 
+  /** The client's address (from X-Forwarded-For only behind a trusted proxy) and user agent. */
   public ClientInfo client() {
-    String ip =
+    String peer =
         req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
             ? a.getAddress().getHostAddress()
             : req.remotePeer().host();
-    return new ClientInfo(ip, req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+    String forwarded = req.headers().contains(FORWARDED_FOR) ? String.join(",", req.headers().get(FORWARDED_FOR).allValues()) : null;
+    return new ClientInfo(proxies.client(peer, forwarded), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
   }
 
   /** Who acts, for the audit log: the authenticated caller if any, and the client. */
@@ -150,7 +155,7 @@ public final class Call {
   private Optional<Principal> principal() {
     if (principal == null) {
       String credential = credential();
-      principal = credential == null ? Optional.empty() : authenticator.tryAuthenticate(credential);
+      principal = credential == null ? Optional.empty() : authenticator.tryAuthenticate(credential, Actor.anonymous(client()));
     }
     return principal;
   }

@@ -1,6 +1,7 @@
 package org.userman.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
@@ -25,6 +26,8 @@ import org.userman.auth.Authenticator;
 public final class HttpApi {
   private static final io.helidon.http.HeaderName REQUEST_ID_HEADER = HeaderNames.create("X-Request-Id");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final io.helidon.http.HeaderName ORIGIN = HeaderNames.create("Origin");
+  private static final io.helidon.http.HeaderName PREFLIGHT_METHOD = HeaderNames.create("Access-Control-Request-Method");
   private final List<Route> routes;
   private final ObjectMapper json;
   private final Authenticator authenticator;
@@ -33,6 +36,9 @@ public final class HttpApi {
   private final RequestLog log;
   private final SecureRandom random;
   private final List<Template> templates;
+  private final Cors cors;
+  private final TrustedProxies proxies;
+  private final Map<String, String> securityHeaders;
 
   private record Template(String method, String path, Pattern regex) {}
 
@@ -42,7 +48,13 @@ public final class HttpApi {
       Authenticator authenticator,
       Call.AdminCheck adminCheck,
       RequestLog log,
-      SecureRandom random) {
+      SecureRandom random,
+      Cors cors,
+      TrustedProxies proxies,
+      boolean https) {
+    this.cors = cors;
+    this.proxies = proxies;
+    this.securityHeaders = securityHeaders(https);
     this.routes = List.copyOf(routes);
     this.json = json;
     this.authenticator = authenticator;
@@ -55,6 +67,11 @@ public final class HttpApi {
       t.add(new Template(r.method(), r.path(), Pattern.compile(r.path().replaceAll("\\{[^}]+}", "[^/]+"))));
     }
     this.templates = t;
+  }
+
+  /** Problem+json for what the web server refuses before routing. */
+  public DirectHandler transportProblems() {
+    return new TransportProblems(problems, securityHeaders);
   }
 
   public List<Route> routes() {
@@ -76,7 +93,7 @@ public final class HttpApi {
         .orElseGet(() -> HexFormat.of().formatHex(randomBytes()));
     Reply reply;
     try {
-      reply = endpoint.handle(new Call(req, json, authenticator, adminCheck));
+      reply = endpoint.handle(new Call(req, json, authenticator, adminCheck, proxies));
     } catch (UsermanException e) {
       reply = problems.reply(e);
     } catch (RuntimeException e) {
@@ -85,7 +102,26 @@ public final class HttpApi {
     }
     // Logged before the answer leaves, so a client that has its answer also finds its log line.
     log.request(method, template, reply.status(), System.nanoTime() - start, requestId);
+    for (Map.Entry<String, String> h : cors.answerHeaders(req.headers().first(ORIGIN)).entrySet()) {
+      reply = reply.withHeader(h.getKey(), h.getValue());
+    }
     write(res, reply, requestId);
+  }
+
+  /**
+   * Security headers on every answer: nothing sniffed, framed or referred, no active content
+   * (the API serves JSON only), and HSTS when the public URL is https.
+   */
+  private static Map<String, String> securityHeaders(boolean https) {
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("X-Content-Type-Options", "nosniff");
+    h.put("Referrer-Policy", "no-referrer");
+    h.put("X-Frame-Options", "DENY");
+    h.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    if (https) {
+      h.put("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+    return Map.copyOf(h);
   }
 
   private Reply unmatched(ServerRequest req) {
@@ -97,6 +133,9 @@ public final class HttpApi {
         .toList();
     if (allowed.isEmpty()) {
       return problems.reply(new UsermanException(ErrorCode.NOT_FOUND, "No such resource."));
+    }
+    if (req.prologue().method() == Method.OPTIONS && req.headers().contains(PREFLIGHT_METHOD)) {
+      return cors.preflight(req.headers().first(ORIGIN), allowed, problems);
     }
     return problems
         .reply(new UsermanException(ErrorCode.METHOD_NOT_ALLOWED, "Use " + String.join(", ", allowed) + " here."))
@@ -113,7 +152,7 @@ public final class HttpApi {
     res.status(reply.status());
     res.header(REQUEST_ID_HEADER, requestId);
     res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    res.header("X-Content-Type-Options", "nosniff");
+    securityHeaders.forEach(res::header);
     for (Map.Entry<String, String> h : reply.headers().entrySet()) {
       res.header(h.getKey(), h.getValue());
     }

@@ -21,7 +21,7 @@ public final class MailTokenRoutes {
 
   public void declare(RouteTable t) {
     t.post("/api/v1/email-verifications", c -> {
-          verifications.request(email(c));
+          verifications.request(email(c), c.actor());
           return Reply.accepted();
         })
         .post("/api/v1/email-verifications/confirm", c -> {
@@ -31,7 +31,7 @@ public final class MailTokenRoutes {
           return Reply.ok(views.user(verifications.confirm(require(token, "token"), c.actor())));
         })
         .post("/api/v1/password-resets", c -> {
-          resets.request(email(c));
+          resets.request(email(c), c.actor());
           return Reply.accepted();
         })
         .post("/api/v1/password-resets/confirm", c -> {

@@ -7,6 +7,7 @@ import org.userman.ErrorCode;
 import org.userman.FieldError;
 import org.userman.UsermanException;
 import org.userman.ValidationException;
+import org.userman.limit.RateLimitedException;
 
 /** The one place where failures become RFC 9457 problem documents. */
 public final class Problems {
@@ -56,9 +57,29 @@ public final class Problems {
     };
   }
 
+  /** The problem document of {@code e} with another status (the transport's own), as bytes. */
+  byte[] body(UsermanException e, int status) {
+    try {
+      return json.writeValueAsBytes(document(e, status));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+      throw new IllegalStateException(x);
+    }
+  }
+
   public Reply reply(UsermanException e) {
+    int status = status(e.code());
+    Reply reply = new Reply(status, document(e, status), PROBLEM_JSON, java.util.Map.of());
+    if (status == 401) {
+      reply = reply.withHeader("WWW-Authenticate", "Bearer");
+    }
+    if (e instanceof RateLimitedException limited) {
+      reply = reply.withHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+    }
+    return reply;
+  }
+
+  private ObjectNode document(UsermanException e, int status) {
     ErrorCode code = e.code();
-    int status = status(code);
     ObjectNode body = json.createObjectNode();
     body.put("type", "urn:userman:problem:" + code.code());
     body.put("title", title(code));
@@ -71,10 +92,6 @@ public final class Problems {
         errors.addObject().put("field", f.field()).put("code", f.code()).put("message", f.message());
       }
     }
-    Reply reply = new Reply(status, body, PROBLEM_JSON, java.util.Map.of());
-    if (status == 401) {
-      reply = reply.withHeader("WWW-Authenticate", "Bearer");
-    }
-    return reply;
+    return body;
   }
 }

@@ -95,6 +95,31 @@ public final class TestDatabases {
     return EmbeddedServers.start(kind);
   }
 
+  private static volatile String redis;
+
+  /**
+   * A Redis for the shared rate limits: USERMAN_TEST_REDIS_URL, else the one on 127.0.0.1:6379,
+   * else an embedded one. Each test node gets its own key prefix, so runs never meet.
+   */
+  public static synchronized String redisUrl() {
+    if (redis == null) {
+      String configured = System.getenv("USERMAN_TEST_REDIS_URL");
+      String origin;
+      if (configured != null && !configured.isBlank()) {
+        redis = configured;
+        origin = "USERMAN_TEST_REDIS_URL";
+      } else if (!embeddedForced("redis") && answers("127.0.0.1", 6379)) {
+        redis = "redis://127.0.0.1:6379/0";
+        origin = "the local server at 127.0.0.1:6379";
+      } else {
+        redis = EmbeddedServers.redis();
+        origin = "an embedded server at " + redis;
+      }
+      System.out.println("userman tests: redis from " + origin);
+    }
+    return redis;
+  }
+
   /** Starts an embedded server of the run's kind, whatever the run itself uses. */
   public static Server embedded() {
     return EmbeddedServers.start(kind());

@@ -236,6 +236,8 @@ public final class TestServer implements AutoCloseable {
 
   /** The mails written to the outbox for {@code to}, oldest first. */
   public List<String> mailsTo(String to) {
+    // verification and reset requests mail after answering: wait for that work to end
+    userman().background().awaitIdle(java.time.Duration.ofSeconds(10));
     Path outbox = dataDir.resolve("outbox");
     if (!Files.isDirectory(outbox)) {
       return List.of();

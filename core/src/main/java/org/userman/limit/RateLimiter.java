@@ -1,0 +1,113 @@
+package org.userman.limit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.userman.Secrets;
+import org.userman.audit.Actor;
+import org.userman.audit.AuditLog;
+import org.userman.audit.AuditType;
+import org.userman.store.Database;
+import org.userman.store.Dialect;
+
+/**
+ * Applies the {@link LimitRule}s. Keys (an address, an email, a session) are hashed before they
+ * become bucket ids, so the bucket table holds none of them in clear. A refusal is audited once per
+ * key and period on each node, so a flood does not become a flood of audit writes.
+ */
+public final class RateLimiter implements AutoCloseable {
+  private final LimitSettings settings;
+  private final BucketSource buckets;
+  private final AuditLog audit;
+  private final Cache<String, Boolean> audited;
+
+  RateLimiter(LimitSettings settings, BucketSource buckets, AuditLog audit) {
+    this.settings = settings;
+    this.buckets = buckets;
+    this.audit = audit;
+    this.audited = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(longestPeriod(settings)).build();
+  }
+
+  /**
+   * Buckets in Redis when one is configured, else in memory on the embedded database (one node
+   * owns it), else in the shared database.
+   */
+  public static RateLimiter open(LimitSettings settings, Database db, Clock clock, AuditLog audit, Duration timeout) {
+    BucketSource source = settings.redisUrl() != null
+        ? new RedisBuckets(settings.redisUrl(), settings.redisPrefix(), clock, timeout)
+        : db.dialect() == Dialect.SQLITE
+            ? new LocalBuckets(clock, longestPeriod(settings))
+            : new SqlBuckets(db, clock);
+    return new RateLimiter(settings, source, audit);
+  }
+
+  /** Takes one from {@code rule}'s bucket for {@code key}; {@link RateLimitedException} when empty. */
+  public void consume(LimitRule rule, String key, Actor actor, String subjectId) {
+    if (!settings.enabled() || key == null) {
+      return;
+    }
+    ConsumptionProbe probe = call(() -> bucket(rule, key).tryConsumeAndReturnRemaining(1));
+    if (!probe.isConsumed()) {
+      throw refuse(rule, key, actor, subjectId, probe.getNanosToWaitForRefill());
+    }
+  }
+
+  /** Fails like {@link #consume} when the bucket is empty, but takes nothing. */
+  public void requireAvailable(LimitRule rule, String key, Actor actor, String subjectId) {
+    if (!settings.enabled() || key == null) {
+      return;
+    }
+    EstimationProbe probe = call(() -> bucket(rule, key).estimateAbilityToConsume(1));
+    if (!probe.canBeConsumed()) {
+      throw refuse(rule, key, actor, subjectId, probe.getNanosToWaitForRefill());
+    }
+  }
+
+  /** Takes one if any is left, never failing: a failed attempt counts against the next ones. */
+  public void charge(LimitRule rule, String key) {
+    if (settings.enabled() && key != null) {
+      call(() -> bucket(rule, key).tryConsume(1));
+    }
+  }
+
+  /** Removes buckets idle long enough to be full again. */
+  public int prune() {
+    return buckets.prune();
+  }
+
+  @Override
+  public void close() {
+    buckets.close();
+  }
+
+  private Bucket bucket(LimitRule rule, String key) {
+    return buckets.bucket(rule.code() + ":" + Secrets.hash(key), settings.of(rule));
+  }
+
+  private RateLimitedException refuse(LimitRule rule, String key, Actor actor, String subjectId, long nanosToWait) {
+    if (audited.asMap().putIfAbsent(rule.code() + ":" + key, Boolean.TRUE) == null) {
+      audit.recordFailure(AuditType.RATE_LIMITED, actor, subjectId, Map.of("rule", rule.code()));
+    }
+    return new RateLimitedException(Duration.ofNanos(nanosToWait));
+  }
+
+  /** Bucket4j wraps the store's failures; an outage becomes {@code unavailable} like any other. */
+  private <T> T call(Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      throw buckets.translate(e);
+    }
+  }
+
+  private static Duration longestPeriod(LimitSettings settings) {
+    return settings.limits().values().stream().map(Limit::period).max(Comparator.naturalOrder()).orElseThrow();
+  }
+}
