@@ -16,9 +16,12 @@ import org.userman.apikey.ApiKeys;
 import org.userman.audit.AuditLog;
 import org.userman.auth.Authenticator;
 import org.userman.limit.RateLimiter;
+import org.userman.mail.MailQueue;
+import org.userman.mail.MailSettings;
+import org.userman.mail.MailTemplates;
 import org.userman.mail.Mailer;
-import org.userman.mail.Mails;
 import org.userman.mail.OutboxMailer;
+import org.userman.mail.SmtpMailer;
 import org.userman.onetime.OneTimeTokens;
 import org.userman.password.PasswordHasher;
 import org.userman.password.PasswordPolicy;
@@ -45,6 +48,7 @@ public final class Userman implements AutoCloseable {
   private final AuditLog audit;
   private final RateLimiter limiter;
   private final Background background = new Background();
+  private final MailQueue mailQueue;
 
   private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
     ObjectMapper json = jsonMapper();
@@ -60,16 +64,20 @@ public final class Userman implements AutoCloseable {
       this.limiter = RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout());
       PasswordHasher hasher = new PasswordHasher(config.hashing(), secrets);
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
-      Mailer mailer = new OutboxMailer(config.outbox(), config.mailFrom(), clock, ids);
-      Mails mails = new Mails(config.publicUrl(), "Userman");
+      MailSettings mail = config.mail();
+      Mailer mailer = mail.smtp() != null
+          ? new SmtpMailer(mail.smtp(), mail.from(), clock)
+          : new OutboxMailer(mail.outbox(), mail.from(), clock, ids);
+      this.mailQueue = new MailQueue(database, mailer, ids, clock);
+      MailTemplates mails = new MailTemplates(mail.templates(), config.publicUrl(), mail.product());
       this.verifications =
-          new EmailVerifications(database, accountStore, tokens, mailer, mails, config.accounts(), clock, audit, limiter, background);
+          new EmailVerifications(database, accountStore, tokens, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
       this.accounts =
           new Accounts(
               database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids, audit, limiter);
       this.resets =
           new PasswordResets(
-              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailer, mails, config.accounts(), clock, audit, limiter, background);
+              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
       this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl());
       signingKeys.load();
       AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.accessTokenTtl(), clock);
@@ -136,6 +144,11 @@ public final class Userman implements AutoCloseable {
     return limiter;
   }
 
+  /** The outgoing mail queue; the server starts its sender, tests and tools call {@code sendDue()}. */
+  public MailQueue mailQueue() {
+    return mailQueue;
+  }
+
   /** Work that runs after answers (mail for verification and reset requests). */
   public Background background() {
     return background;
@@ -152,6 +165,7 @@ public final class Userman implements AutoCloseable {
   @Override
   public void close() {
     background.close();
+    mailQueue.close();
     limiter.close();
     database.close();
   }

@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.Objects;
 import org.userman.account.AccountSettings;
 import org.userman.limit.LimitSettings;
+import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
 
 /**
- * Everything the library needs, validated by whoever builds it (the server's config loader). The
- * outbox folder receives mail while no SMTP server is configured.
+ * Everything the library needs, validated by whoever builds it (the server's config loader).
  *
  * @param publicUrl the base of links in mails, and the {@code iss} of access tokens
  * @param auditRetention how long audit events are kept
@@ -18,9 +18,8 @@ import org.userman.store.DatabaseSettings;
  */
 public record UsermanConfig(
     DatabaseSettings database,
-    Path outbox,
+    MailSettings mail,
     String publicUrl,
-    String mailFrom,
     AccountSettings accounts,
     HashParameters hashing,
     Duration accessTokenTtl,
@@ -30,9 +29,8 @@ public record UsermanConfig(
 
   public UsermanConfig {
     Objects.requireNonNull(database, "database");
-    Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(mail, "mail");
     Objects.requireNonNull(publicUrl, "publicUrl");
-    Objects.requireNonNull(mailFrom, "mailFrom");
     Objects.requireNonNull(accounts, "accounts");
     Objects.requireNonNull(hashing, "hashing");
     Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
@@ -45,9 +43,8 @@ public record UsermanConfig(
   public static UsermanConfig embedded(Path dataDir, String publicUrl) {
     return new UsermanConfig(
         DatabaseSettings.sqlite(dataDir.resolve("userman.db")),
-        dataDir.resolve("outbox"),
+        MailSettings.outbox(dataDir.resolve("outbox")),
         publicUrl,
-        "Userman <no-reply@localhost>",
         AccountSettings.defaults(),
         HashParameters.OWASP,
         Duration.ofMinutes(15),
@@ -57,10 +54,10 @@ public record UsermanConfig(
   }
 
   public UsermanConfig withAccounts(AccountSettings accounts) {
-    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
+    return new UsermanConfig(database, mail, publicUrl, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
   }
 
   public UsermanConfig withHashing(HashParameters hashing) {
-    return new UsermanConfig(database, outbox, publicUrl, mailFrom, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
+    return new UsermanConfig(database, mail, publicUrl, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
   }
 }

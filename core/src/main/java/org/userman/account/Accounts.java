@@ -129,6 +129,10 @@ public final class Accounts {
               throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
             }
             store.insert(h, user, hash);
+            if (!verified) {
+              // the verification mail is queued with the account: both commit or neither
+              verifications.queueVerification(h, user);
+            }
             audit.record(h, AuditType.REGISTERED, byAdmin ? actor : actor.as(user.id()), user.id(),
                 Map.of("status", user.status().wire(), "by", byAdmin ? "admin" : "self"));
             return null;
@@ -137,7 +141,7 @@ public final class Accounts {
       throw takenOr(e, email.value(), username);
     }
     if (!verified) {
-      verifications.send(user);
+      verifications.nudge();
     }
     return user;
   }

@@ -13,8 +13,8 @@ import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
 import org.userman.limit.LimitRule;
 import org.userman.limit.RateLimiter;
-import org.userman.mail.Mailer;
-import org.userman.mail.Mails;
+import org.userman.mail.MailQueue;
+import org.userman.mail.MailTemplates;
 import org.userman.onetime.OneTimeTokens;
 import org.userman.onetime.OneTimeTokens.Grant;
 import org.userman.onetime.OneTimeTokens.Kind;
@@ -23,12 +23,11 @@ import org.userman.store.Dialect;
 
 /** Proving that an address is the user's: at registration, on request, and for a new address. */
 public final class EmailVerifications {
-  private static final System.Logger LOG = System.getLogger(EmailVerifications.class.getName());
   private final Database db;
   private final AccountStore store;
   private final OneTimeTokens tokens;
-  private final Mailer mailer;
-  private final Mails mails;
+  private final MailQueue queue;
+  private final MailTemplates mails;
   private final AccountSettings settings;
   private final Clock clock;
   private final AuditLog audit;
@@ -36,7 +35,7 @@ public final class EmailVerifications {
   private final Background background;
 
   public EmailVerifications(
-      Database db, AccountStore store, OneTimeTokens tokens, Mailer mailer, Mails mails, AccountSettings settings, Clock clock,
+      Database db, AccountStore store, OneTimeTokens tokens, MailQueue queue, MailTemplates mails, AccountSettings settings, Clock clock,
       AuditLog audit,
       RateLimiter limiter,
       Background background) {
@@ -46,7 +45,7 @@ public final class EmailVerifications {
     this.db = db;
     this.store = store;
     this.tokens = tokens;
-    this.mailer = mailer;
+    this.queue = queue;
     this.mails = mails;
     this.settings = settings;
     this.clock = clock;
@@ -63,26 +62,35 @@ public final class EmailVerifications {
     limiter.consume(LimitRule.VERIFICATION_PER_EMAIL, parsed.normalized(), actor, null);
     background.run(() -> db.read(h -> store.findByEmail(h, parsed.value()))
         .filter(u -> !u.emailVerified() && u.status() != UserStatus.DISABLED)
-        .ifPresent(this::send));
+        .ifPresent(user -> {
+          db.tx(h -> {
+            queueVerification(h, user);
+            return null;
+          });
+          queue.nudge();
+        }));
   }
 
-  void send(User user) {
-    String token = db.tx(h -> tokens.issue(h, user.id(), Kind.VERIFY_EMAIL, user.email(), settings.verificationTtl()));
-    deliver(mails.verifyEmail(user.email(), token, settings.verificationTtl()));
+  /**
+   * Issues a verification token for {@code user} and queues its mail, in the caller's
+   * transaction (registration's); the caller nudges the queue after committing.
+   */
+  void queueVerification(org.jdbi.v3.core.Handle h, User user) {
+    String token = tokens.issue(h, user.id(), Kind.VERIFY_EMAIL, user.email(), settings.verificationTtl());
+    queue.enqueue(h, mails.verifyEmail(user.email(), token, settings.verificationTtl()));
+  }
+
+  void nudge() {
+    queue.nudge();
   }
 
   void sendChange(User user, String newEmail) {
-    String token = db.tx(h -> tokens.issue(h, user.id(), Kind.CHANGE_EMAIL, newEmail, settings.verificationTtl()));
-    deliver(mails.verifyEmail(newEmail, token, settings.verificationTtl()));
-  }
-
-  private void deliver(org.userman.mail.Mail mail) {
-    try {
-      mailer.send(mail);
-    } catch (RuntimeException e) {
-      // The account change stands; the user can ask for a new mail.
-      LOG.log(System.Logger.Level.ERROR, "could not send " + mail + ": " + e.getMessage());
-    }
+    db.tx(h -> {
+      String token = tokens.issue(h, user.id(), Kind.CHANGE_EMAIL, newEmail, settings.verificationTtl());
+      queue.enqueue(h, mails.verifyEmail(newEmail, token, settings.verificationTtl()));
+      return null;
+    });
+    queue.nudge();
   }
 
   /** Spends a verification or email-change token and applies it. */

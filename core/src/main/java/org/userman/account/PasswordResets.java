@@ -11,8 +11,8 @@ import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
 import org.userman.limit.LimitRule;
 import org.userman.limit.RateLimiter;
-import org.userman.mail.Mailer;
-import org.userman.mail.Mails;
+import org.userman.mail.MailQueue;
+import org.userman.mail.MailTemplates;
 import org.userman.onetime.OneTimeTokens;
 import org.userman.onetime.OneTimeTokens.Grant;
 import org.userman.onetime.OneTimeTokens.Kind;
@@ -24,7 +24,6 @@ import org.userman.store.Database;
 
 /** Forgotten passwords: a mailed, single-use token sets a new one and ends every session. */
 public final class PasswordResets {
-  private static final System.Logger LOG = System.getLogger(PasswordResets.class.getName());
   private final Database db;
   private final AccountStore store;
   private final SessionStore sessions;
@@ -32,8 +31,8 @@ public final class PasswordResets {
   private final PasswordHasher hasher;
   private final PasswordPolicy policy;
   private final EmailVerifications verifications;
-  private final Mailer mailer;
-  private final Mails mails;
+  private final MailQueue queue;
+  private final MailTemplates mails;
   private final AccountSettings settings;
   private final Clock clock;
   private final AuditLog audit;
@@ -48,8 +47,8 @@ public final class PasswordResets {
       PasswordHasher hasher,
       PasswordPolicy policy,
       EmailVerifications verifications,
-      Mailer mailer,
-      Mails mails,
+      MailQueue queue,
+      MailTemplates mails,
       AccountSettings settings,
       Clock clock,
       AuditLog audit,
@@ -65,7 +64,7 @@ public final class PasswordResets {
     this.hasher = hasher;
     this.policy = policy;
     this.verifications = verifications;
-    this.mailer = mailer;
+    this.queue = queue;
     this.mails = mails;
     this.settings = settings;
     this.clock = clock;
@@ -87,12 +86,12 @@ public final class PasswordResets {
         .filter(u -> u.status() != UserStatus.DISABLED)
         .ifPresent(
             user -> {
-              String token = db.tx(h -> tokens.issue(h, user.id(), Kind.RESET_PASSWORD, user.email(), settings.resetTtl()));
-              try {
-                mailer.send(mails.resetPassword(user.email(), token, settings.resetTtl()));
-              } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "could not send a reset mail: " + e.getMessage());
-              }
+              db.tx(h -> {
+                String token = tokens.issue(h, user.id(), Kind.RESET_PASSWORD, user.email(), settings.resetTtl());
+                queue.enqueue(h, mails.resetPassword(user.email(), token, settings.resetTtl()));
+                return null;
+              });
+              queue.nudge();
             });
   }
 

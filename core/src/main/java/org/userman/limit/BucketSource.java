@@ -11,6 +11,11 @@ import org.userman.store.Database;
 interface BucketSource extends AutoCloseable {
   Bucket bucket(String key, Limit limit);
 
+  /** A bucket that sees many requests a second; stores shared by nodes may trade exactness for speed. */
+  default Bucket hotBucket(String key, Limit limit) {
+    return bucket(key, limit);
+  }
+
   /** The error a failure of this store means to clients: {@code unavailable} for an outage. */
   default RuntimeException translate(RuntimeException e) {
     return Database.translate(e);

@@ -88,7 +88,8 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   private Bucket bucket(LimitRule rule, String key) {
-    return buckets.bucket(rule.code() + ":" + Secrets.hash(key), settings.of(rule));
+    String id = rule.code() + ":" + Secrets.hash(key);
+    return rule == LimitRule.API_PER_CREDENTIAL ? buckets.hotBucket(id, settings.of(rule)) : buckets.bucket(id, settings.of(rule));
   }
 
   private RateLimitedException refuse(LimitRule rule, String key, Actor actor, String subjectId, long nanosToWait) {

@@ -1,5 +1,6 @@
 package org.userman.limit;
 
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -27,6 +28,7 @@ final class RedisBuckets implements BucketSource {
   private final StatefulRedisConnection<String, byte[]> connection;
   private final LettuceBasedProxyManager<String> buckets;
   private final String prefix;
+  private final HotBuckets hot = new HotBuckets();
 
   RedisBuckets(String url, String prefix, Clock clock, Duration timeout) {
     this.prefix = prefix;
@@ -48,6 +50,11 @@ final class RedisBuckets implements BucketSource {
   @Override
   public BucketProxy bucket(String key, Limit limit) {
     return buckets.builder().build(prefix + key, () -> BucketSource.configuration(limit));
+  }
+
+  @Override
+  public Bucket hotBucket(String key, Limit limit) {
+    return hot.bucket(buckets, prefix + key, limit);
   }
 
   @Override

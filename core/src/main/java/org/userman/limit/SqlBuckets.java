@@ -1,5 +1,6 @@
 package org.userman.limit;
 
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
@@ -29,6 +30,7 @@ final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> 
   private final Database db;
   private final Clock clock;
   private final String insert;
+  private final HotBuckets hot = new HotBuckets();
 
   SqlBuckets(Database db, Clock clock) {
     super(ClientSideConfig.getDefault().withClientClock(BucketSource.timeOf(clock)));
@@ -42,6 +44,11 @@ final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> 
   @Override
   public BucketProxy bucket(String key, Limit limit) {
     return builder().build(key, () -> BucketSource.configuration(limit));
+  }
+
+  @Override
+  public Bucket hotBucket(String key, Limit limit) {
+    return hot.bucket(this, key, limit);
   }
 
   @Override

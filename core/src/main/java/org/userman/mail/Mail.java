@@ -1,10 +1,10 @@
 package org.userman.mail;
 
-/** One plain-text message to one recipient. */
-public record Mail(String to, String subject, String body) {
+/** One message to one recipient: a plain-text part and, optionally, an HTML part. */
+public record Mail(String to, String subject, String text, String html) {
   @Override
   public String toString() {
-    // The body carries a token: never print it.
+    // The bodies carry tokens: never print them.
     return "Mail[to=" + to + ", subject=" + subject + "]";
   }
 }

@@ -1,17 +1,13 @@
 package org.userman.mail;
 
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.Date;
 import java.util.Properties;
 import org.userman.Ids;
 
@@ -34,16 +30,10 @@ public final class OutboxMailer implements Mailer {
   }
 
   @Override
-  public void send(Mail mail) {
+  public void send(Mail mail) throws MailException {
     try {
       Files.createDirectories(outbox);
-      MimeMessage message = new MimeMessage(session);
-      message.setFrom(new InternetAddress(from));
-      message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to()));
-      message.setSubject(mail.subject(), "UTF-8");
-      message.setText(mail.body(), "UTF-8");
-      message.setSentDate(Date.from(clock.instant()));
-      message.saveChanges();
+      MimeMessage message = Messages.mime(session, from, mail, clock.instant());
       String name = ids.next() + ".eml";
       Path tmp = outbox.resolve("." + name + ".tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -51,9 +41,9 @@ public final class OutboxMailer implements Mailer {
       }
       Files.move(tmp, outbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to the outbox " + outbox, e);
+      throw new MailException("cannot write to the outbox " + outbox + ": " + e.getMessage(), false, e);
     } catch (MessagingException e) {
-      throw new IllegalStateException("cannot build a mail to " + mail.to(), e);
+      throw new MailException("cannot build a mail to " + mail.to() + ": " + e.getMessage(), true, e);
     }
   }
 }

@@ -26,6 +26,7 @@ import org.userman.server.http.ApiKeyRoutes;
 import org.userman.server.http.AuditRoutes;
 import org.userman.server.http.Cors;
 import org.userman.server.http.HttpApi;
+import org.userman.server.http.MailQueueRoutes;
 import org.userman.server.http.MailTokenRoutes;
 import org.userman.server.http.MeRoutes;
 import org.userman.server.http.RequestLog;
@@ -78,6 +79,7 @@ public final class UsermanServer implements AutoCloseable {
       new MeRoutes(userman.accounts(), views).declare(table);
       new ApiKeyRoutes(userman.apiKeys(), views).declare(table);
       new AuditRoutes(userman.audit(), views).declare(table);
+      new MailQueueRoutes(userman.mailQueue(), views).declare(table);
       Userman u = userman;
       HttpApi api =
           new HttpApi(
@@ -109,6 +111,7 @@ public final class UsermanServer implements AutoCloseable {
               .routing(api::register)
               .build()
               .start();
+      userman.mailQueue().start();
       return new UsermanServer(userman, web, api, lock);
     } catch (RuntimeException e) {
       if (userman != null) {

@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.core().accounts().registration()).isEqualTo(RegistrationPolicy.VERIFY);
     assertThat(c.core().database().url()).isEqualTo("jdbc:sqlite:" + dir.resolve("userman.db").toAbsolutePath());
-    assertThat(c.core().outbox()).isEqualTo(dir.resolve("outbox"));
+    assertThat(c.core().mail().outbox()).isEqualTo(dir.resolve("outbox"));
     assertThat(c.core().publicUrl()).isEqualTo("http://127.0.0.1:8080");
     assertThat(c.core().accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
   }

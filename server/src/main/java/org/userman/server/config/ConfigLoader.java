@@ -20,6 +20,8 @@ import org.userman.account.RegistrationPolicy;
 import org.userman.limit.Limit;
 import org.userman.limit.LimitRule;
 import org.userman.limit.LimitSettings;
+import org.userman.mail.MailSettings;
+import org.userman.mail.SmtpSettings;
 import org.userman.password.HashParameters;
 import org.userman.password.PasswordPolicy;
 import org.userman.server.http.TrustedProxies;
@@ -49,6 +51,14 @@ public final class ConfigLoader {
     DEFAULTS.put("registration", "verify");
     DEFAULTS.put("public_url", null);
     DEFAULTS.put("mail.from", "Userman <no-reply@localhost>");
+    DEFAULTS.put("mail.templates", null);
+    DEFAULTS.put("product_name", "Userman");
+    DEFAULTS.put("smtp.host", null);
+    DEFAULTS.put("smtp.port", "587");
+    DEFAULTS.put("smtp.user", null);
+    DEFAULTS.put("smtp.password", null);
+    DEFAULTS.put("smtp.security", "starttls");
+    DEFAULTS.put("smtp.timeout", "10s");
     DEFAULTS.put("log.format", "text");
     DEFAULTS.put("tokens.access_ttl", "15m");
     DEFAULTS.put("tokens.session_ttl", "30d");
@@ -188,9 +198,8 @@ public final class ConfigLoader {
     UsermanConfig core =
         new UsermanConfig(
             db,
-            dataDir.resolve("outbox"),
+            mail(s, dataDir),
             publicUrl,
-            s.string("mail.from"),
             accounts,
             hashing,
             s.duration("tokens.access_ttl"),
@@ -269,6 +278,31 @@ public final class ConfigLoader {
       return new ConfigException(
           "setting " + key + " (" + envName(key) + ") is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected " + expected);
     }
+  }
+
+  private static MailSettings mail(Settings s, Path dataDir) {
+    String from = s.string("mail.from");
+    try {
+      new jakarta.mail.internet.InternetAddress(from, true);
+    } catch (jakarta.mail.internet.AddressException e) {
+      throw s.invalid("mail.from", "an address such as Userman <no-reply@example.org>");
+    }
+    String templates = s.optional("mail.templates");
+    if (templates != null && !Files.isDirectory(Path.of(templates))) {
+      throw s.invalid("mail.templates", "a folder of mail templates");
+    }
+    SmtpSettings smtp = null;
+    String host = s.optional("smtp.host");
+    if (host != null) {
+      int port = s.parse("smtp.port", Integer::parseInt, "a port number 1..65535");
+      if (port < 1 || port > 65535) {
+        throw s.invalid("smtp.port", "a port number 1..65535");
+      }
+      SmtpSettings.Security security = s.parse("smtp.security",
+          v -> SmtpSettings.Security.valueOf(v.toUpperCase(Locale.ROOT)), "starttls, tls or none");
+      smtp = new SmtpSettings(host, port, s.optional("smtp.user"), s.optional("smtp.password"), security, s.duration("smtp.timeout"));
+    }
+    return new MailSettings(from, s.string("product_name"), dataDir.resolve("outbox"), templates == null ? null : Path.of(templates), smtp);
   }
 
   private static LimitSettings limits(Settings s) {

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.nio.charset.StandardCharsets;
 import org.userman.apikey.ApiKey;
 import org.userman.audit.AuditEvent;
+import org.userman.mail.QueuedMail;
 import org.userman.account.User;
 import org.userman.session.LoginResult;
 import org.userman.session.Session;
@@ -87,6 +88,20 @@ public final class Views {
     n.put("outcome", e.outcome());
     ObjectNode details = n.putObject("details");
     e.details().forEach(details::put);
+    return n;
+  }
+
+  public ObjectNode queuedMail(QueuedMail m) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", m.id());
+    n.put("to", m.to());
+    n.put("subject", m.subject());
+    n.put("status", m.status().wire());
+    n.put("attempts", m.attempts());
+    n.put("created_at", time(m.createdAt()));
+    n.put("next_attempt_at", m.status() == QueuedMail.Status.PENDING ? time(m.nextAttemptAt()) : null);
+    n.put("sent_at", time(m.sentAt()));
+    n.put("last_error", m.lastError());
     return n;
   }
 

@@ -236,8 +236,10 @@ public final class TestServer implements AutoCloseable {
 
   /** The mails written to the outbox for {@code to}, oldest first. */
   public List<String> mailsTo(String to) {
-    // verification and reset requests mail after answering: wait for that work to end
+    // verification and reset requests queue their mail after answering: wait for that, then send
+    // what is due (the node's own sender may be in the middle of it; sendDue waits for it)
     userman().background().awaitIdle(java.time.Duration.ofSeconds(10));
+    userman().mailQueue().sendDue();
     Path outbox = dataDir.resolve("outbox");
     if (!Files.isDirectory(outbox)) {
       return List.of();
