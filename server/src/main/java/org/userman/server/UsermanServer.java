@@ -43,8 +43,8 @@ public final class UsermanServer implements AutoCloseable {
   private static final int MAX_REQUEST_LINE = 8 * 1024;
   private static final int MAX_HEADERS = 16 * 1024;
   private static final long MAX_TRANSPORT_PAYLOAD = 1024 * 1024;
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
-  private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(1);
+  /** How often idle connections are looked for (Helidon's default, two minutes, is coarse). */
+  private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
   private final Userman userman;
   private final WebServer web;
   private final HttpApi api;
@@ -98,11 +98,11 @@ public final class UsermanServer implements AutoCloseable {
               .port(config.port())
               .shutdownHook(false)
               // Explicit limits: request line and headers, bodies (routes refuse past 64 KiB with
-              // their own 413; this stops larger ones early), slow or idle clients.
+              // their own 413; this stops larger ones early), idle connections.
               .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).maxHeadersSize(MAX_HEADERS).build())
               .maxPayloadSize(MAX_TRANSPORT_PAYLOAD)
-              .connectionOptions(o -> o.readTimeout(READ_TIMEOUT))
-              .idleConnectionTimeout(IDLE_TIMEOUT)
+              .idleConnectionTimeout(config.idleTimeout())
+              .idleConnectionPeriod(IDLE_CHECK)
               .directHandlers(d -> {
                 for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
                   d.addHandler(event, api.transportProblems());

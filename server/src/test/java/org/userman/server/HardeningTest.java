@@ -100,6 +100,21 @@ class HardeningTest {
     }
   }
 
+  @Test
+  void an_idle_connection_is_closed_after_the_idle_timeout() throws IOException {
+    try (TestServer s = TestServer.start("USERMAN_HTTP_IDLE_TIMEOUT=1s");
+        Socket socket = new Socket("127.0.0.1", s.uri("/").getPort())) {
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      long start = System.nanoTime();
+      // the answer, then the end of the stream once the connection has been idle long enough
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      assertThat(all).startsWith("HTTP/1.1 200");
+      assertThat(waited).as("closed by the server, well before this client's 60 s").isLessThan(30_000);
+    }
+  }
+
   private static JsonNode login(TestServer s, String forwardedFor) {
     Resp r = s.send("POST", "/api/v1/sessions", "application/json",
         "{\"email\":\"ada@example.org\",\"password\":\"" + PASSWORD + "\"}", "X-Forwarded-For", forwardedFor);

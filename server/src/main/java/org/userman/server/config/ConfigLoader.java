@@ -41,6 +41,7 @@ public final class ConfigLoader {
     DEFAULTS.put("http.port", "8080");
     DEFAULTS.put("http.cors_origins", "");
     DEFAULTS.put("http.trusted_proxies", "");
+    DEFAULTS.put("http.idle_timeout", "1m");
     DEFAULTS.put("data_dir", "./data");
     DEFAULTS.put("database.url", null);
     DEFAULTS.put("database.user", null);
@@ -218,7 +219,7 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw s.invalid("http.trusted_proxies", "IP addresses or networks such as 10.0.0.0/8, separated by commas");
     }
-    return new ServerConfig(host, port, dataDir, format, core, corsOrigins, proxies);
+    return new ServerConfig(host, port, dataDir, format, core, corsOrigins, proxies, s.duration("http.idle_timeout"));
   }
 
   /** Typed reads of the merged values, each failing with the key's name. */

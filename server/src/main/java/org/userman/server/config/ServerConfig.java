@@ -1,12 +1,20 @@
 package org.userman.server.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.userman.UsermanConfig;
 
 /** The validated, immutable settings of one node. */
 public record ServerConfig(
-    String host, int port, Path dataDir, LogFormat logFormat, UsermanConfig core, List<String> corsOrigins, List<String> trustedProxies) {
+    String host,
+    int port,
+    Path dataDir,
+    LogFormat logFormat,
+    UsermanConfig core,
+    List<String> corsOrigins,
+    List<String> trustedProxies,
+    Duration idleTimeout) {
 
   public ServerConfig {
     corsOrigins = List.copyOf(corsOrigins);
