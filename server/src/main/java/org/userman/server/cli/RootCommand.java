@@ -58,7 +58,8 @@ public final class RootCommand implements Runnable {
   static String message(Exception e) {
     if (e instanceof ValidationException v) {
       StringBuilder sb = new StringBuilder(v.getMessage());
-      v.errors().forEach(f -> sb.append(' ').append(f.field()).append(": ").append(f.message()).append('.'));
+      // field messages are sentences already; end each with exactly one full stop
+      v.errors().forEach(f -> sb.append(' ').append(f.field()).append(": ").append(f.message().replaceAll("\\.$", "")).append('.'));
       return sb.toString();
     }
     if (e instanceof UsermanException || e instanceof ConfigException || e instanceof CliException) {
