@@ -1,0 +1,77 @@
+package org.userman.bench;
+
+import com.password4j.Argon2Function;
+import com.password4j.types.Argon2;
+import de.mkammerer.argon2.Argon2Advanced;
+import de.mkammerer.argon2.Argon2Factory;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One Argon2id hash at Userman's parameters (OWASP: 19 MiB, 2 passes, 1 lane, 32-byte output,
+ * 16-byte salt) by each implementation. Setup checks that all three give the same bytes for the
+ * same input, so the fastest is also a correct one.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class Argon2Bench {
+  static final int MEMORY_KIB = 19456;
+  static final int ITERATIONS = 2;
+  static final int PARALLELISM = 1;
+  static final int LENGTH = 32;
+  final byte[] password = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+  final byte[] salt = "a sixteen-byte s".getBytes(StandardCharsets.UTF_8);
+  Argon2Function password4j;
+  Argon2Advanced nativeArgon2;
+
+  @Setup
+  public void setUp() {
+    password4j = Argon2Function.getInstance(MEMORY_KIB, ITERATIONS, PARALLELISM, LENGTH, Argon2.ID, 19);
+    nativeArgon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id);
+    byte[] a = password4j();
+    byte[] b = bouncyCastle();
+    byte[] c = libargon2();
+    if (!Arrays.equals(a, b) || !Arrays.equals(a, c)) {
+      throw new IllegalStateException("the implementations disagree: " + hex(a) + " " + hex(b) + " " + hex(c));
+    }
+    System.out.println("all three agree: " + hex(a));
+  }
+
+  @Benchmark
+  public byte[] password4j() {
+    return password4j.hash(password, salt).getBytes();
+  }
+
+  @Benchmark
+  public byte[] bouncyCastle() {
+    Argon2Parameters p = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withMemoryAsKB(MEMORY_KIB).withIterations(ITERATIONS).withParallelism(PARALLELISM).withSalt(salt).build();
+    Argon2BytesGenerator g = new Argon2BytesGenerator();
+    g.init(p);
+    byte[] out = new byte[LENGTH];
+    g.generateBytes(password, out);
+    return out;
+  }
+
+  @Benchmark
+  public byte[] libargon2() {
+    return nativeArgon2.rawHash(ITERATIONS, MEMORY_KIB, PARALLELISM, password, salt);
+  }
+
+  private static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+}
