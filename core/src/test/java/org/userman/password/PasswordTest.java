@@ -24,6 +24,16 @@ class PasswordTest {
   }
 
   @Test
+  void hashes_made_before_by_password4j_still_verify() {
+    // made by Password4j 1.8.4, which hashed passwords until libargon2 replaced it
+    String earlier = "$argon2id$v=19$m=19456,t=2,p=1$YSBzaXh0ZWVuLWJ5dGUgcw$5UQYND9yB0OVE5Q2fkQ7saQlJUiKPKW9vWBonhfrrfY";
+    PasswordHasher hasher = new PasswordHasher(HashParameters.OWASP, secrets);
+    assertThat(hasher.verify(Password.of("correct horse battery staple"), earlier)).isTrue();
+    assertThat(hasher.verify(Password.of("correct horse battery stapler"), earlier)).isFalse();
+    assertThat(hasher.needsRehash(earlier)).isFalse();
+  }
+
+  @Test
   void hashes_with_other_parameters_still_verify_and_ask_for_a_rehash() {
     String old = new PasswordHasher(new HashParameters(4096, 1, 1), secrets).hash(Password.of("an older passphrase"));
     PasswordHasher current = new PasswordHasher(HashParameters.OWASP, secrets);
