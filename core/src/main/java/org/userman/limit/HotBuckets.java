@@ -14,9 +14,14 @@ import java.time.Duration;
  * limit stays exact. Each bucket keeps its own optimization state, so the proxies are cached.
  */
 final class HotBuckets {
+  /**
+   * Shorter than any store keeps an idle bucket (Redis a minute after its last write, the database
+   * a day): a cached proxy never outlives its bucket, which a batch could not recreate.
+   */
+  private static final Duration IDLE = Duration.ofSeconds(30);
   private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
       .maximumSize(100_000)
-      .expireAfterAccess(Duration.ofMinutes(10))
+      .expireAfterAccess(IDLE)
       .build();
 
   Bucket bucket(ProxyManager<String> proxies, String key, Limit limit) {
