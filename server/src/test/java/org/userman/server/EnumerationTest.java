@@ -15,7 +15,7 @@ import org.userman.server.support.TestServer;
 /** Answers do not tell whether an account exists: not by status, not by body, not by time. */
 class EnumerationTest {
   private static final int WARM_UP = 10;
-  private static final int SAMPLES = 121;
+  private static final int SAMPLES = 201;
 
   @Test
   void unknown_wrong_password_and_disabled_logins_look_and_take_alike() {
