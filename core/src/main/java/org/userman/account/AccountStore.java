@@ -211,15 +211,13 @@ public final class AccountStore {
       String p = Text.fold(q.prefix());
       query.bind("p", p).bind("pe", Text.prefixUpperBound(p));
     }
-    List<Row> rows = query.map((rs, ctx) -> row(rs)).list();
-    boolean more = rows.size() > q.limit();
-    List<Row> page = more ? rows.subList(0, q.limit()) : rows;
-    Map<String, List<String>> roles = roles(h, page.stream().map(Row::id).toList());
+    Page<Row> page = Page.of(query.map((rs, ctx) -> row(rs)).list(), q.limit(), Row::id);
+    Map<String, List<String>> roles = roles(h, page.items().stream().map(Row::id).toList());
     List<User> users = new ArrayList<>();
-    for (Row r : page) {
+    for (Row r : page.items()) {
       users.add(r.toUser(roles.getOrDefault(r.id(), List.of())));
     }
-    return new Page<>(users, more ? page.get(page.size() - 1).id() : null);
+    return new Page<>(users, page.nextAfterId());
   }
 
   private Optional<User> one(Handle h, String where, String value) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
@@ -106,7 +105,7 @@ public final class AuditLog {
       if (q.until() != null) {
         query.bind("until", q.until().toEpochMilli());
       }
-      List<AuditEvent> rows = query.map((rs, ctx) -> new AuditEvent(
+      return Page.of(query.map((rs, ctx) -> new AuditEvent(
               rs.getString("id"),
               AuditType.fromCode(rs.getString("type")).orElseThrow(),
               Instant.ofEpochMilli(rs.getLong("at")),
@@ -116,10 +115,7 @@ public final class AuditLog {
               rs.getString("user_agent"),
               rs.getInt("success") == 1,
               read(rs.getString("details"))))
-          .list();
-      boolean more = rows.size() > q.limit();
-      List<AuditEvent> page = more ? rows.subList(0, q.limit()) : rows;
-      return new Page<>(page, more ? page.get(page.size() - 1).id() : null);
+          .list(), q.limit(), AuditEvent::id);
     });
   }
 

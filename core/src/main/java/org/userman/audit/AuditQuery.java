@@ -6,7 +6,4 @@ import java.time.Instant;
  * Audit listing filters, newest first; any filter may be null. {@code userId} matches events about
  * that user; {@code beforeId} is the decoded cursor.
  */
-public record AuditQuery(String userId, AuditType type, Instant since, Instant until, int limit, String beforeId) {
-  public static final int MAX_LIMIT = 200;
-  public static final int DEFAULT_LIMIT = 50;
-}
+public record AuditQuery(String userId, AuditType type, Instant since, Instant until, int limit, String beforeId) {}

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -173,10 +172,7 @@ public final class MailQueue implements AutoCloseable {
       if (beforeId != null) {
         q.bind("before", beforeId);
       }
-      List<QueuedMail> rows = new ArrayList<>(q.map((rs, ctx) -> queued(rs)).list());
-      boolean more = rows.size() > limit;
-      List<QueuedMail> page = more ? rows.subList(0, limit) : rows;
-      return new Page<>(page, more ? page.get(page.size() - 1).id() : null);
+      return Page.of(q.map((rs, ctx) -> queued(rs)).list(), limit, QueuedMail::id);
     });
   }
 

@@ -166,7 +166,7 @@ final class UsersCommand implements Runnable {
         List<User> out = new ArrayList<>();
         String after = null;
         do {
-          Page<User> page = um.accounts().list(new UserQuery(prefix, s, role, UserQuery.MAX_LIMIT, after));
+          Page<User> page = um.accounts().list(new UserQuery(prefix, s, role, Page.MAX_LIMIT, after));
           out.addAll(page.items());
           after = page.nextAfterId();
         } while (after != null);

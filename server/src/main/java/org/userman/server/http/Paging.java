@@ -2,12 +2,10 @@ package org.userman.server.http;
 
 import org.userman.FieldError;
 import org.userman.ValidationException;
+import org.userman.account.Page;
 
 /** The {@code limit} and {@code cursor} query parameters that every listing takes. */
 final class Paging {
-  static final int MAX_LIMIT = 200;
-  static final int DEFAULT_LIMIT = 50;
-
   private Paging() {}
 
   /** {@code limit}: 1..200, 50 when absent. */
@@ -15,14 +13,14 @@ final class Paging {
     return c.query("limit").map(s -> {
       try {
         int n = Integer.parseInt(s);
-        if (n >= 1 && n <= MAX_LIMIT) {
+        if (n >= 1 && n <= Page.MAX_LIMIT) {
           return n;
         }
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new ValidationException(FieldError.invalidFormat("limit", "a whole number from 1 to " + MAX_LIMIT));
-    }).orElse(DEFAULT_LIMIT);
+      throw new ValidationException(FieldError.invalidFormat("limit", "a whole number from 1 to " + Page.MAX_LIMIT));
+    }).orElse(Page.DEFAULT_LIMIT);
   }
 
   /** The id the {@code cursor} stands for, null when absent; {@code validation_failed} when it is not ours. */
