@@ -34,7 +34,6 @@ import org.userman.server.http.Route;
 import org.userman.server.http.RouteTable;
 import org.userman.server.http.SessionRoutes;
 import org.userman.server.http.SystemRoutes;
-import org.userman.server.http.TrustedProxies;
 import org.userman.server.http.UserRoutes;
 import org.userman.server.http.Views;
 
@@ -90,7 +89,7 @@ public final class UsermanServer implements AutoCloseable {
               new RequestLog(logSink, config.logFormat(), json, clock),
               random,
               new Cors(config.corsOrigins()),
-              TrustedProxies.parse(config.trustedProxies()),
+              config.trustedProxies(),
               config.https());
       WebServer web =
           WebServer.builder()

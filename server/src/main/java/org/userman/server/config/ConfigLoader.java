@@ -213,9 +213,9 @@ public final class ConfigLoader {
         throw s.invalid("http.cors_origins", "origins such as https://app.example.org, separated by commas");
       }
     }
-    List<String> proxies = s.list("http.trusted_proxies");
+    TrustedProxies proxies;
     try {
-      TrustedProxies.parse(proxies);
+      proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));
     } catch (IllegalArgumentException e) {
       throw s.invalid("http.trusted_proxies", "IP addresses or networks such as 10.0.0.0/8, separated by commas");
     }

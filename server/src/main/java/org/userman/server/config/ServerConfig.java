@@ -3,6 +3,7 @@ package org.userman.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.userman.server.http.TrustedProxies;
 import org.userman.UsermanConfig;
 
 /** The validated, immutable settings of one node. */
@@ -13,12 +14,11 @@ public record ServerConfig(
     LogFormat logFormat,
     UsermanConfig core,
     List<String> corsOrigins,
-    List<String> trustedProxies,
+    TrustedProxies trustedProxies,
     Duration idleTimeout) {
 
   public ServerConfig {
     corsOrigins = List.copyOf(corsOrigins);
-    trustedProxies = List.copyOf(trustedProxies);
   }
 
   /** Whether people reach the service over https (then answers carry HSTS). */

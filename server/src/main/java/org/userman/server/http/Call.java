@@ -66,7 +66,7 @@ public final class Call {
 
   /** Who acts, for the audit log: the authenticated caller if any, and the client. */
   public Actor actor() {
-    return new Actor(hasCredential() ? principal().map(Principal::userId).orElse(null) : null, client());
+    return new Actor(principal().map(Principal::userId).orElse(null), client());
   }
 
   /** The JSON object in the body, limited to {@code allowed} fields. An empty body reads as {@code {}}. */
