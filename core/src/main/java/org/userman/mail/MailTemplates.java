@@ -20,19 +20,31 @@ import java.util.Map;
  * The mails Userman sends, from Pebble templates: for each mail a {@code .subject}, a plain-text
  * {@code .txt} and an {@code .html} part. An operator overrides any of them by putting a file of
  * the same name in the templates folder ({@code mail.templates}); the rest come from the program.
- * Links point at the pages under the public URL.
+ * Links point at the pages under the public URL. The engines are built for the first mail, not at
+ * start-up, where Pebble would cost every server and every command some 50 ms.
  */
 public final class MailTemplates {
-  private final PebbleEngine text;
-  private final PebbleEngine html;
+  private final Path overrides;
   private final String publicUrl;
   private final String product;
+  private Engines engines;
+
+  /** Plain text is not escaped; HTML is. */
+  private record Engines(PebbleEngine text, PebbleEngine html) {}
 
   public MailTemplates(Path overrides, String publicUrl, String product) {
+    this.overrides = overrides;
     this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     this.product = product;
-    this.text = new PebbleEngine.Builder().loader(loader(overrides)).autoEscaping(false).strictVariables(true).build();
-    this.html = new PebbleEngine.Builder().loader(loader(overrides)).autoEscaping(true).strictVariables(true).build();
+  }
+
+  private synchronized Engines engines() {
+    if (engines == null) {
+      engines = new Engines(
+          new PebbleEngine.Builder().loader(loader(overrides)).autoEscaping(false).strictVariables(true).build(),
+          new PebbleEngine.Builder().loader(loader(overrides)).autoEscaping(true).strictVariables(true).build());
+    }
+    return engines;
   }
 
   private static Loader<?> loader(Path overrides) {
@@ -59,8 +71,9 @@ public final class MailTemplates {
   private Mail render(String name, String to, String link, String token, Duration ttl) {
     Map<String, Object> vars = Map.of(
         "product", product, "publicUrl", publicUrl, "to", to, "link", link, "token", token, "expires", duration(ttl));
-    return new Mail(to, evaluate(text, name + ".subject", vars).strip(), evaluate(text, name + ".txt", vars),
-        evaluate(html, name + ".html", vars));
+    Engines e = engines();
+    return new Mail(to, evaluate(e.text(), name + ".subject", vars).strip(), evaluate(e.text(), name + ".txt", vars),
+        evaluate(e.html(), name + ".html", vars));
   }
 
   private static String evaluate(PebbleEngine engine, String template, Map<String, Object> vars) {
