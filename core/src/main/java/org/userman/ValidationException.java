@@ -28,4 +28,16 @@ public final class ValidationException extends UsermanException {
       throw new ValidationException(errors);
     }
   }
+
+  /** Throws {@code required} for each of the two fields that is missing. */
+  public static void requireBoth(Object a, String aName, Object b, String bName) {
+    List<FieldError> errors = new java.util.ArrayList<>();
+    if (a == null) {
+      errors.add(FieldError.required(aName));
+    }
+    if (b == null) {
+      errors.add(FieldError.required(bName));
+    }
+    throwIfAny(errors);
+  }
 }

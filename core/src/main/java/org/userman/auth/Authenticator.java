@@ -39,9 +39,21 @@ public final class Authenticator {
    */
   public Optional<Principal> tryAuthenticate(String credential, Actor client) {
     Optional<Principal> principal = verify(credential);
-    principal.ifPresent(p -> limiter.consume(
-        LimitRule.API_PER_CREDENTIAL, p.viaApiKey() ? "key:" + p.apiKeyId() : "session:" + p.sessionId(), client.as(p.userId()), p.userId()));
+    principal.ifPresent(p -> charge(p, client));
     return principal;
+  }
+
+  /** The principal of a web page's session cookie, counted against the session's allowance alike. */
+  public Optional<Principal> tryCookie(String cookie, Actor client) {
+    Optional<Principal> principal =
+        sessionCheck.byCookie(cookie).map(s -> new Principal(s.userId(), s.sessionId(), null));
+    principal.ifPresent(p -> charge(p, client));
+    return principal;
+  }
+
+  private void charge(Principal p, Actor client) {
+    String key = p.viaApiKey() ? "key:" + p.apiKeyId() : "session:" + p.sessionId();
+    limiter.consume(LimitRule.API_PER_CREDENTIAL, key, client.as(p.userId()), p.userId());
   }
 
   private Optional<Principal> verify(String credential) {

@@ -8,11 +8,13 @@ import org.jdbi.v3.core.Handle;
 /** SQL for sessions and their refresh tokens. */
 public final class SessionStore {
 
-  void insert(Handle h, Session s, String refreshHash) {
+  /** Inserts a session held either by a refresh token or by a browser cookie (the other is null). */
+  void insert(Handle h, Session s, String refreshHash, String cookieHash) {
     h.createUpdate(
-            "INSERT INTO sessions (id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at)"
-                + " VALUES (:id, :user, :device, :ip, :ua, :created, :used, :expires)")
+            "INSERT INTO sessions (id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at, cookie_hash)"
+                + " VALUES (:id, :user, :device, :ip, :ua, :created, :used, :expires, :cookie)")
         .bind("id", s.id())
+        .bind("cookie", cookieHash)
         .bind("user", s.userId())
         .bind("device", s.device())
         .bind("ip", s.ip())
@@ -21,7 +23,9 @@ public final class SessionStore {
         .bind("used", s.lastUsedAt().toEpochMilli())
         .bind("expires", s.expiresAt().toEpochMilli())
         .execute();
-    addRefreshToken(h, s.id(), refreshHash, s.createdAt());
+    if (refreshHash != null) {
+      addRefreshToken(h, s.id(), refreshHash, s.createdAt());
+    }
   }
 
   void addRefreshToken(Handle h, String sessionId, String hash, Instant now) {
@@ -129,21 +133,30 @@ public final class SessionStore {
 
   /** The facts the per-request check needs, in one indexed lookup. */
   Optional<LiveCheck> liveCheck(Handle h, String sessionId) {
+    return check(h, "s.id = :key", sessionId);
+  }
+
+  /** The same facts for the session a browser cookie holds, by the cookie's hash. */
+  Optional<LiveCheck> cookieCheck(Handle h, String cookieHash) {
+    return check(h, "s.cookie_hash = :key", cookieHash);
+  }
+
+  private Optional<LiveCheck> check(Handle h, String where, String key) {
     return h.createQuery(
-            "SELECT s.user_id, s.revoked_at, s.expires_at, u.status FROM sessions s"
-                + " JOIN users u ON u.id = s.user_id WHERE s.id = :id")
-        .bind("id", sessionId)
+            "SELECT s.id, s.user_id, s.revoked_at, s.expires_at, u.status FROM sessions s"
+                + " JOIN users u ON u.id = s.user_id WHERE " + where)
+        .bind("key", key)
         .map(
             (rs, ctx) -> {
               rs.getLong("revoked_at");
               boolean revoked = !rs.wasNull();
               return new LiveCheck(
-                  rs.getString("user_id"), revoked, rs.getLong("expires_at"), rs.getString("status"));
+                  rs.getString("id"), rs.getString("user_id"), revoked, rs.getLong("expires_at"), rs.getString("status"));
             })
         .findOne();
   }
 
-  record LiveCheck(String userId, boolean revoked, long expiresAtMillis, String userStatus) {}
+  record LiveCheck(String sessionId, String userId, boolean revoked, long expiresAtMillis, String userStatus) {}
 
   private static Session map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Session(

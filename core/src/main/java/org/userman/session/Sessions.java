@@ -74,6 +74,31 @@ public final class Sessions {
    * one hash each; an inactive account is told so only after its correct password.
    */
   public LoginResult login(String email, String username, Password password, String device, ClientInfo client) {
+    SignedIn s = signIn(email, username, password, device, client, false);
+    return result(s.session(), s.user(), s.secret());
+  }
+
+  /**
+   * Signs in from the web pages: the same checks, limits and audit as {@link #login}, but the
+   * session is held by a browser cookie (the returned secret) instead of a refresh token. It is
+   * listed and signed out like any other session.
+   */
+  public CookieLogin loginWithCookie(String email, String username, Password password, ClientInfo client) {
+    SignedIn s = signIn(email, username, password, null, client, true);
+    return new CookieLogin(s.secret(), s.session(), s.user());
+  }
+
+  /** A web sign-in: the cookie's secret, shown this once, and the session it holds. */
+  public record CookieLogin(String cookie, Session session, User user) {
+    @Override
+    public String toString() {
+      return "CookieLogin[session=" + session.id() + ", user=" + user.id() + ", cookie=****]";
+    }
+  }
+
+  private record SignedIn(Session session, User user, String secret) {}
+
+  private SignedIn signIn(String email, String username, Password password, String device, ClientInfo client, boolean cookie) {
     List<FieldError> errors = new ArrayList<>();
     if (email == null && username == null) {
       errors.add(FieldError.required("email"));
@@ -125,10 +150,10 @@ public final class Sessions {
             now,
             now,
             now.plus(sessionTtl));
-    String refresh = secrets.newToken();
+    String secret = secrets.newToken();
     db.tx(
         h -> {
-          store.insert(h, session, Secrets.hash(refresh));
+          store.insert(h, session, cookie ? null : Secrets.hash(secret), cookie ? Secrets.hash(secret) : null);
           accounts.recordLogin(h, user.id(), now);
           if (upgraded != null) {
             accounts.setPasswordHash(h, user.id(), upgraded, now);
@@ -149,7 +174,7 @@ public final class Sessions {
             user.createdAt(),
             user.updatedAt(),
             now);
-    return result(session, signedIn, refresh);
+    return new SignedIn(session, signedIn, secret);
   }
 
   private static UsermanException invalidCredentials() {

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.userman.Secrets;
 import org.userman.Userman;
 import org.userman.server.config.ConfigException;
 import org.userman.server.config.ServerConfig;
@@ -36,6 +37,10 @@ import org.userman.server.http.SessionRoutes;
 import org.userman.server.http.SystemRoutes;
 import org.userman.server.http.UserRoutes;
 import org.userman.server.http.Views;
+import org.userman.server.web.AccountPages;
+import org.userman.server.web.AdminPages;
+import org.userman.server.web.SignInPages;
+import org.userman.server.web.WebPages;
 
 /** One running node: the library, its HTTP routes and the web server, started and stopped together. */
 public final class UsermanServer implements AutoCloseable {
@@ -47,10 +52,12 @@ public final class UsermanServer implements AutoCloseable {
   private final Userman userman;
   private final WebServer web;
   private final HttpApi api;
+  private final WebPages pages;
   private final FileLock lock;
   private final Housekeeping housekeeping;
 
-  private UsermanServer(Userman userman, WebServer web, HttpApi api, FileLock lock) {
+  private UsermanServer(Userman userman, WebServer web, HttpApi api, WebPages pages, FileLock lock) {
+    this.pages = pages;
     this.housekeeping = new Housekeeping(userman.audit(), userman.limiter());
     this.userman = userman;
     this.web = web;
@@ -80,13 +87,20 @@ public final class UsermanServer implements AutoCloseable {
       new AuditRoutes(userman.audit(), views).declare(table);
       new MailQueueRoutes(userman.mailQueue(), views).declare(table);
       Userman u = userman;
+      RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock);
+      WebPages pages = new WebPages(userman.authenticator(), userId -> u.accounts().isAdmin(userId), config.trustedProxies(), requestLog,
+          new Secrets(random), config.https(), config.core().mail().product(), config.core().sessionTtl());
+      new SignInPages(pages, userman.accounts(), userman.sessions(), userman.verifications(), userman.passwordResets(),
+          config.core().accounts().registration()).declare();
+      new AccountPages(pages, userman.accounts(), userman.sessions(), userman.apiKeys()).declare();
+      new AdminPages(pages, userman.accounts()).declare();
       HttpApi api =
           new HttpApi(
               table.routes(),
               json,
               userman.authenticator(),
               userId -> u.accounts().isAdmin(userId),
-              new RequestLog(logSink, config.logFormat(), json, clock),
+              requestLog,
               random,
               new Cors(config.corsOrigins()),
               config.trustedProxies(),
@@ -107,11 +121,14 @@ public final class UsermanServer implements AutoCloseable {
                   d.addHandler(event, api.transportProblems());
                 }
               })
-              .routing(api::register)
+              .routing(r -> {
+                pages.register(r);
+                api.register(r);
+              })
               .build()
               .start();
       userman.mailQueue().start();
-      return new UsermanServer(userman, web, api, lock);
+      return new UsermanServer(userman, web, api, pages, lock);
     } catch (RuntimeException e) {
       if (userman != null) {
         userman.close();
@@ -180,6 +197,11 @@ public final class UsermanServer implements AutoCloseable {
 
   public List<Route> routes() {
     return api.routes();
+  }
+
+  /** The web pages' methods and paths, as "GET /login". */
+  public List<String> pagePaths() {
+    return pages.paths();
   }
 
   @Override

