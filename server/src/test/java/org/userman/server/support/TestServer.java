@@ -147,7 +147,8 @@ public final class TestServer implements AutoCloseable {
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = r.body().isEmpty() ? JSON.missingNode() : JSON.readTree(r.body());
+      boolean isJson = r.headers().firstValue("Content-Type").orElse("").contains("json");
+      JsonNode json = r.body().isEmpty() || !isJson ? JSON.missingNode() : JSON.readTree(r.body());
       return new Resp(r.statusCode(), r.headers(), json, r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,202 @@
+package org.userman.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.userman.server.support.Resp;
+import org.userman.server.support.TestServer;
+
+/**
+ * The pages over plain HTTP, on every database: the cookie session is a real server-side session,
+ * forms need their CSRF token and this site's origin, redirects stay on this site, and the same
+ * limits apply as on the API.
+ */
+class PagesTest {
+  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  /** A browser of a sort: keeps the CSRF and session cookies it is given. */
+  private static final class Visitor {
+    private final TestServer s;
+    private final String prefix;
+    String csrf;
+    String session;
+
+    Visitor(TestServer s, String prefix) {
+      this.s = s;
+      this.prefix = prefix;
+    }
+
+    Resp get(String path) {
+      Resp r = s.send("GET", path, null, null, "Cookie", cookies());
+      keep(r);
+      return r;
+    }
+
+    /** Posts a form with the page's CSRF token (fetching a page first for it) and this site's Origin. */
+    Resp post(String path, String... fields) {
+      if (csrf == null) {
+        get("/login");
+      }
+      return postRaw(path, "csrf=" + csrf + "&" + form(fields), "Origin", s.uri("").toString().replaceAll("/$", ""));
+    }
+
+    Resp postRaw(String path, String body, String... headers) {
+      String[] all = new String[headers.length + 2];
+      all[0] = "Cookie";
+      all[1] = cookies();
+      System.arraycopy(headers, 0, all, 2, headers.length);
+      Resp r = s.send("POST", path, FORM, body, all);
+      keep(r);
+      return r;
+    }
+
+    private String cookies() {
+      StringBuilder b = new StringBuilder(prefix + "um_csrf=" + (csrf == null ? "none" : csrf));
+      if (session != null) {
+        b.append("; ").append(prefix).append("um_session=").append(session);
+      }
+      return b.toString();
+    }
+
+    private void keep(Resp r) {
+      for (String c : r.headers().allValues("Set-Cookie")) {
+        String value = c.substring(c.indexOf('=') + 1, c.indexOf(';'));
+        if (c.startsWith(prefix + "um_csrf=")) {
+          csrf = value;
+        } else if (c.startsWith(prefix + "um_session=")) {
+          session = value.isEmpty() ? null : value;
+        }
+      }
+      Matcher m = CSRF_FIELD.matcher(r.raw());
+      if (csrf == null && m.find()) {
+        csrf = m.group(1);
+      }
+    }
+  }
+
+  private static String form(String... kv) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < kv.length; i += 2) {
+      b.append(i == 0 ? "" : "&").append(kv[i]).append('=').append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
+    }
+    return b.toString();
+  }
+
+  @Test
+  void a_page_sign_in_is_a_server_side_session_that_the_api_lists_and_signs_out() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      String apiToken = s.accessToken("ada@example.org");
+      Visitor v = new Visitor(s, "");
+      Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
+      assertThat(in.status()).isEqualTo(303);
+      assertThat(in.header("Location")).isEqualTo("/account");
+      String cookie = in.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("um_session=")).findFirst().orElseThrow();
+      assertThat(cookie).contains("; Path=/", "; HttpOnly", "; SameSite=Lax", "; Max-Age=").doesNotContain("Secure");
+      Resp account = v.get("/account");
+      assertThat(account.status()).isEqualTo(200);
+      assertThat(account.header("Content-Type")).startsWith("text/html");
+      assertThat(account.header("Content-Security-Policy")).contains("default-src 'none'", "form-action 'self'");
+      assertThat(account.raw()).contains("ada@example.org").doesNotContain(v.session);
+      assertThat(s.get("/api/v1/sessions", apiToken).json().path("items")).hasSize(2);
+
+      assertThat(s.call("DELETE", "/api/v1/sessions", null, apiToken).status()).isEqualTo(204);
+      Resp after = v.get("/account");
+      assertThat(after.status()).isEqualTo(303);
+      assertThat(after.header("Location")).isEqualTo("/login?next=%2Faccount");
+    }
+  }
+
+  @Test
+  void over_https_the_cookies_are_secure_and_host_bound() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_PUBLIC_URL=https://accounts.example.org")) {
+      s.register("ada@example.org");
+      Visitor v = new Visitor(s, "__Host-");
+      Resp page = v.get("/login");
+      assertThat(page.header("Strict-Transport-Security")).contains("max-age=");
+      assertThat(page.header("Set-Cookie")).startsWith("__Host-um_csrf=").contains("; Secure", "; Path=/", "; HttpOnly");
+      Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
+      assertThat(in.header("Set-Cookie")).startsWith("__Host-um_session=").contains("; Secure", "; HttpOnly", "; SameSite=Lax");
+      assertThat(v.get("/account").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void forms_without_the_csrf_token_or_from_another_site_are_refused() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      Visitor v = new Visitor(s, "");
+      v.get("/login");
+      String login = form("login", "ada@example.org", "password", TestServer.PASSWORD);
+      assertThat(v.postRaw("/login", login).status()).as("no token").isEqualTo(403);
+      assertThat(v.postRaw("/login", "csrf=" + "x".repeat(43) + "&" + login).status()).as("another token").isEqualTo(403);
+      Resp crossSite = v.postRaw("/login", "csrf=" + v.csrf + "&" + login, "Origin", "https://evil.example");
+      assertThat(crossSite.status()).as("another site").isEqualTo(403);
+      assertThat(crossSite.raw()).contains("This form has expired");
+      assertThat(v.session).isNull();
+      assertThat(v.postRaw("/login", "csrf=" + v.csrf + "&" + login).status()).as("the token, no Origin").isEqualTo(303);
+      assertThat(v.session).isNotNull();
+    }
+  }
+
+  @Test
+  void after_signing_in_the_next_page_stays_on_this_site() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      for (List<String> c : List.of(
+          List.of("//evil.example/x", "/account"), List.of("https://evil.example", "/account"),
+          List.of("/\\evil.example", "/account"), List.of("/account?tab=keys", "/account?tab=keys"))) {
+        Visitor v = new Visitor(s, "");
+        Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD, "next", c.get(0));
+        assertThat(in.header("Location")).as(c.get(0)).isEqualTo(c.get(1));
+      }
+    }
+  }
+
+  @Test
+  void the_sign_in_limit_and_the_password_policy_apply_to_the_pages() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=2/15m")) {
+      s.register("ada@example.org");
+      Visitor v = new Visitor(s, "");
+      for (int i = 0; i < 2; i++) {
+        Resp wrong = v.post("/login", "login", "ada@example.org", "password", "not the password");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.raw()).contains("The login or the password is wrong.", "value=\"ada@example.org\"");
+      }
+      Resp limited = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
+      assertThat(limited.status()).isEqualTo(429);
+      assertThat(limited.header("Retry-After")).matches("\\d+");
+
+      Resp weak = v.post("/register", "email", "bob@example.org", "password", "password123");
+      assertThat(weak.status()).isEqualTo(400);
+      assertThat(weak.raw()).contains("id=\"password-error\"", "aria-invalid=\"true\"").doesNotContain("password123");
+      Resp taken = v.post("/register", "email", "ada@example.org", "password", "a long enough passphrase");
+      assertThat(taken.status()).isEqualTo(409);
+      assertThat(taken.raw()).contains("id=\"email-error\"");
+    }
+  }
+
+  @Test
+  void people_without_the_admin_role_cannot_open_the_admin_pages() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      String bobId = s.register("bob@example.org").path("id").asText();
+      Visitor v = new Visitor(s, "");
+      v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
+      assertThat(v.get("/admin/users").status()).isEqualTo(403);
+      assertThat(v.post("/admin/users/" + bobId + "/status", "status", "disabled").status()).isEqualTo(403);
+      assertThat(v.post("/admin/users/" + bobId + "/delete", "confirm", "yes").status()).isEqualTo(403);
+      assertThat(s.userman().accounts().get(bobId).status().wire()).isEqualTo("active");
+      Visitor stranger = new Visitor(s, "");
+      Resp r = stranger.get("/admin/users");
+      assertThat(r.status()).isEqualTo(303);
+      assertThat(r.header("Location")).startsWith("/login?next=");
+    }
+  }
+}
