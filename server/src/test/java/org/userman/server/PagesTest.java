@@ -146,6 +146,20 @@ class PagesTest {
   }
 
   @Test
+  void an_oversized_or_mistyped_form_is_refused_with_a_page() {
+    try (TestServer s = TestServer.start()) {
+      Visitor v = new Visitor(s, "");
+      v.get("/login");
+      Resp big = v.postRaw("/login", "csrf=" + v.csrf + "&login=" + "a".repeat(70_000));
+      assertThat(big.status()).isEqualTo(413);
+      assertThat(big.header("Content-Type")).startsWith("text/html");
+      Resp json = s.send("POST", "/login", "application/json", "{}", "Cookie", "um_csrf=" + v.csrf);
+      assertThat(json.status()).isEqualTo(415);
+      assertThat(json.raw()).contains("application/x-www-form-urlencoded");
+    }
+  }
+
+  @Test
   void after_signing_in_the_next_page_stays_on_this_site() {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");

@@ -80,28 +80,9 @@ public final class Call {
   }
 
   private ObjectNode readObject() {
-    var headers = req.headers();
-    long declared = headers.contentLength().orElse(-1);
-    if (declared > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
-    boolean hasBody = declared > 0 || (declared < 0 && req.content().hasEntity());
-    if (!hasBody) {
+    byte[] bytes = body(req, "application/json", MAX_BODY_BYTES, "body");
+    if (bytes.length == 0) {
       return json.createObjectNode();
-    }
-    String type = headers.first(HeaderNames.CONTENT_TYPE).orElse("");
-    String mediaType = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    if (!mediaType.equals("application/json")) {
-      throw new UsermanException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
-    }
-    byte[] bytes;
-    try (InputStream in = req.content().inputStream()) {
-      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw tooLarge();
     }
     JsonNode node;
     try {
@@ -120,8 +101,37 @@ public final class Call {
     return (ObjectNode) node;
   }
 
-  private static UsermanException tooLarge() {
-    return new UsermanException(ErrorCode.PAYLOAD_TOO_LARGE, "The body is larger than 64 KiB.");
+  /**
+   * The body of a request, of the one media type its endpoint takes and at most {@code max} bytes
+   * (refused by its declared length before reading, where it has one); empty when there is none.
+   */
+  public static byte[] body(ServerRequest req, String mediaType, int max, String what) {
+    var headers = req.headers();
+    long declared = headers.contentLength().orElse(-1);
+    if (declared > max) {
+      throw tooLarge(what, max);
+    }
+    if (declared == 0 || (declared < 0 && !req.content().hasEntity())) {
+      return new byte[0];
+    }
+    String type = headers.first(HeaderNames.CONTENT_TYPE).orElse("").split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!type.equals(mediaType)) {
+      throw new UsermanException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the " + what + " as " + mediaType + ".");
+    }
+    byte[] bytes;
+    try (InputStream in = req.content().inputStream()) {
+      bytes = in.readNBytes(max + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (bytes.length > max) {
+      throw tooLarge(what, max);
+    }
+    return bytes;
+  }
+
+  private static UsermanException tooLarge(String what, int max) {
+    return new UsermanException(ErrorCode.PAYLOAD_TOO_LARGE, "The " + what + " is larger than " + max / 1024 + " KiB.");
   }
 
   /** The authenticated caller; {@code unauthenticated} when there is none. */

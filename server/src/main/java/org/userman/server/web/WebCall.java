@@ -2,13 +2,9 @@ package org.userman.server.web;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.userman.ErrorCode;
@@ -16,6 +12,7 @@ import org.userman.UsermanException;
 import org.userman.audit.Actor;
 import org.userman.auth.Principal;
 import org.userman.password.Password;
+import org.userman.server.http.Call;
 import org.userman.session.ClientInfo;
 
 /** One page request as handlers see it: its form fields, query, cookies, client and signed-in person. */
@@ -122,22 +119,7 @@ final class WebCall {
   private Map<String, String> form() {
     if (form == null) {
       form = new HashMap<>();
-      if (!req.content().hasEntity()) {
-        return form;
-      }
-      String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-      if (!type.equals("application/x-www-form-urlencoded")) {
-        throw new UsermanException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the form as application/x-www-form-urlencoded.");
-      }
-      byte[] bytes;
-      try (InputStream in = req.content().inputStream()) {
-        bytes = in.readNBytes(MAX_FORM_BYTES + 1);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      if (bytes.length > MAX_FORM_BYTES) {
-        throw new UsermanException(ErrorCode.PAYLOAD_TOO_LARGE, "The form is larger than 64 KiB.");
-      }
+      byte[] bytes = Call.body(req, "application/x-www-form-urlencoded", MAX_FORM_BYTES, "form");
       try {
         for (String pair : new String(bytes, StandardCharsets.UTF_8).split("&")) {
           if (pair.isEmpty()) {
