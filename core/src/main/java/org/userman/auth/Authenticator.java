@@ -46,7 +46,7 @@ public final class Authenticator {
   /** The principal of a web page's session cookie, counted against the session's allowance alike. */
   public Optional<Principal> tryCookie(String cookie, Actor client) {
     Optional<Principal> principal =
-        sessionCheck.byCookie(cookie).map(s -> new Principal(s.userId(), s.sessionId(), null));
+        sessionCheck.byCookie(cookie, client.client()).map(s -> new Principal(s.userId(), s.sessionId(), null));
     principal.ifPresent(p -> charge(p, client));
     return principal;
   }

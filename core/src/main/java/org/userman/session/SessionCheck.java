@@ -1,6 +1,7 @@
 package org.userman.session;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.userman.Secrets;
 import org.userman.account.UserStatus;
@@ -9,6 +10,7 @@ import org.userman.store.Database;
 /** The per-request revocation check: one indexed lookup of the session joined with its user. */
 public final class SessionCheck {
   private static final int MAX_COOKIE = 200;
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(5);
   private final Database db;
   private final SessionStore store;
   private final Clock clock;
@@ -29,14 +31,21 @@ public final class SessionCheck {
         .isPresent();
   }
 
-  /** The live session a browser cookie's secret holds, if any. */
-  public Optional<CookieSession> byCookie(String secret) {
+  /**
+   * The live session a browser cookie's secret holds, if any. Its last use (time, address, user
+   * agent), shown in the list of sessions, is written at most every few minutes, not at each page.
+   */
+  public Optional<CookieSession> byCookie(String secret, ClientInfo client) {
     if (secret == null || secret.isEmpty() || secret.length() > MAX_COOKIE) {
       return Optional.empty();
     }
-    return db.read(h -> store.cookieCheck(h, Secrets.hash(secret)))
-        .filter(this::live)
-        .map(c -> new CookieSession(c.sessionId(), c.userId()));
+    Optional<SessionStore.LiveCheck> found = db.read(h -> store.cookieCheck(h, Secrets.hash(secret))).filter(this::live);
+    found.filter(c -> clock.millis() - c.lastUsedMillis() > TOUCH_EVERY.toMillis())
+        .ifPresent(c -> db.tx(h -> {
+          store.touch(h, c.sessionId(), client, clock.instant());
+          return null;
+        }));
+    return found.map(c -> new CookieSession(c.sessionId(), c.userId()));
   }
 
   private boolean live(SessionStore.LiveCheck c) {

@@ -143,20 +143,21 @@ public final class SessionStore {
 
   private Optional<LiveCheck> check(Handle h, String where, String key) {
     return h.createQuery(
-            "SELECT s.id, s.user_id, s.revoked_at, s.expires_at, u.status FROM sessions s"
+            "SELECT s.id, s.user_id, s.revoked_at, s.expires_at, s.last_used_at, u.status FROM sessions s"
                 + " JOIN users u ON u.id = s.user_id WHERE " + where)
         .bind("key", key)
         .map(
             (rs, ctx) -> {
               rs.getLong("revoked_at");
               boolean revoked = !rs.wasNull();
-              return new LiveCheck(
-                  rs.getString("id"), rs.getString("user_id"), revoked, rs.getLong("expires_at"), rs.getString("status"));
+              return new LiveCheck(rs.getString("id"), rs.getString("user_id"), revoked, rs.getLong("expires_at"),
+                  rs.getLong("last_used_at"), rs.getString("status"));
             })
         .findOne();
   }
 
-  record LiveCheck(String sessionId, String userId, boolean revoked, long expiresAtMillis, String userStatus) {}
+  record LiveCheck(
+      String sessionId, String userId, boolean revoked, long expiresAtMillis, long lastUsedMillis, String userStatus) {}
 
   private static Session map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Session(

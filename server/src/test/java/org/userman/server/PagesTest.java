@@ -105,6 +105,11 @@ class PagesTest {
       assertThat(account.header("Content-Security-Policy")).contains("default-src 'none'", "form-action 'self'");
       assertThat(account.raw()).contains("ada@example.org").doesNotContain(v.session);
       assertThat(s.get("/api/v1/sessions", apiToken).json().path("items")).hasSize(2);
+      // the page session's last use is kept up to date, every few minutes
+      s.clock.advance(java.time.Duration.ofMinutes(6));
+      assertThat(v.get("/account").status()).isEqualTo(200);
+      assertThat(s.get("/api/v1/sessions", apiToken).json().path("items"))
+          .anySatisfy(i -> assertThat(i.path("last_used_at").asText()).startsWith("2026-11-22T10:06"));
 
       assertThat(s.call("DELETE", "/api/v1/sessions", null, apiToken).status()).isEqualTo(204);
       Resp after = v.get("/account");
