@@ -202,6 +202,42 @@ class PagesTest {
   }
 
   @Test
+  void an_admin_edits_roles_disables_and_deletes_users_from_the_pages() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.adminToken("root@example.org");
+      String rootId = s.userman().accounts().findByEmail("root@example.org").orElseThrow().id();
+      String bobId = s.register("bob@example.org").path("id").asText();
+      Visitor admin = new Visitor(s, "");
+      admin.post("/login", "login", "root@example.org", "password", TestServer.PASSWORD);
+      Resp list = admin.get("/admin/users?q=BO");
+      assertThat(list.status()).isEqualTo(200);
+      assertThat(list.raw()).contains("bob@example.org").doesNotContain("root@example.org</strong>");
+
+      Resp roles = admin.post("/admin/users/" + bobId + "/roles", "roles", "support, billing");
+      assertThat(roles.header("Location")).isEqualTo("/admin/users/" + bobId + "?notice=roles_saved");
+      assertThat(s.userman().accounts().get(bobId).roles()).containsExactly("billing", "support");
+      Resp badRole = admin.post("/admin/users/" + bobId + "/roles", "roles", "no/slashes");
+      assertThat(badRole.status()).isEqualTo(400);
+      assertThat(badRole.raw()).contains("id=\"roles-error\"", "value=\"no/slashes\"");
+
+      assertThat(admin.post("/admin/users/" + bobId + "/status", "status", "disabled").status()).isEqualTo(303);
+      assertThat(s.userman().accounts().get(bobId).status().wire()).isEqualTo("disabled");
+      Resp lastAdmin = admin.post("/admin/users/" + rootId + "/status", "status", "disabled");
+      assertThat(lastAdmin.status()).isEqualTo(409);
+      assertThat(lastAdmin.raw()).contains("role=\"alert\"");
+
+      Resp unconfirmed = admin.post("/admin/users/" + bobId + "/delete");
+      assertThat(unconfirmed.status()).isEqualTo(400);
+      assertThat(unconfirmed.raw()).contains("id=\"confirm-error\"");
+      assertThat(s.userman().accounts().find(bobId)).isPresent();
+      Resp deleted = admin.post("/admin/users/" + bobId + "/delete", "confirm", "yes");
+      assertThat(deleted.header("Location")).isEqualTo("/admin/users?notice=deleted");
+      assertThat(s.userman().accounts().find(bobId)).isEmpty();
+      assertThat(admin.get("/admin/users/" + bobId).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void people_without_the_admin_role_cannot_open_the_admin_pages() {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
