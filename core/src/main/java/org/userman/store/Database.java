@@ -10,6 +10,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
@@ -28,10 +30,23 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final Dialect dialect;
 
-  private Database(HikariDataSource dataSource, Dialect dialect) {
+  /**
+   * SQLite's one writer, taken in Java before a transaction begins. Without it, transactions queue
+   * for SQLite's write lock inside its native busy handler, and a virtual thread waiting in native
+   * code holds its carrier: with as many waiters as cores (two here) the thread that holds the lock
+   * cannot run to its commit, and sign-ins under load stalled for seconds. A Java lock parks the
+   * waiters instead and lets the holder run; SQLite admits one writer anyway. Null on the server
+   * databases, whose lock waits happen over the network and do not hold a carrier.
+   */
+  private final ReentrantLock sqliteWriter;
+  private final Duration busyTimeout;
+
+  private Database(HikariDataSource dataSource, Dialect dialect, Duration busyTimeout) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
+    this.busyTimeout = busyTimeout;
+    this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
   }
 
   /**
@@ -95,7 +110,7 @@ public final class Database implements AutoCloseable {
       throw new UsermanException(
           ErrorCode.UNAVAILABLE, "cannot connect to the database: " + rootMessage(e));
     }
-    Database db = new Database(dataSource, dialect);
+    Database db = new Database(dataSource, dialect, settings.busyTimeout());
     try {
       if (prepareSchema && settings.migrate()) {
         db.migrate();
@@ -193,6 +208,25 @@ public final class Database implements AutoCloseable {
 
   /** Runs {@code callback} in one transaction; a database outage becomes {@code unavailable}. */
   public <R> R tx(HandleCallback<R, RuntimeException> callback) {
+    if (sqliteWriter == null) {
+      return inTransaction(callback);
+    }
+    try {
+      if (!sqliteWriter.tryLock(busyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new UsermanException(ErrorCode.UNAVAILABLE, "The database is busy; try again.");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UsermanException(ErrorCode.UNAVAILABLE, "Interrupted while waiting for the database.");
+    }
+    try {
+      return inTransaction(callback);
+    } finally {
+      sqliteWriter.unlock();
+    }
+  }
+
+  private <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
     try {
       return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback);
     } catch (RuntimeException e) {
