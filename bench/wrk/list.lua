@@ -1,7 +1,8 @@
 -- An admin paging through user searches: GET /api/v1/users?prefix=user0123&limit=50 (1,000 loaded
 -- users match each such prefix), then every following page by next_cursor, then another prefix.
--- The admin's bearer token comes with -H. Usage: wrk ... -s list.lua URL -- <number of prefixes>
-local prefixes = 1000
+-- The admin's bearer token comes with -H.
+-- Usage: wrk ... -s list.lua URL -- <number of prefixes> [page size, 50]
+local prefixes, limit = 1000, 50
 local prefix, cursor
 
 local function pick()
@@ -11,12 +12,13 @@ end
 
 function init(args)
   prefixes = tonumber(args[1] or prefixes)
+  limit = tonumber(args[2] or limit)
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
   pick()
 end
 
 function request()
-  local path = "/api/v1/users?limit=50&prefix=" .. prefix
+  local path = "/api/v1/users?limit=" .. limit .. "&prefix=" .. prefix
   if cursor then
     path = path .. "&cursor=" .. cursor
   end
