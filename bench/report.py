@@ -4,9 +4,11 @@ Every ratio is computed here from figures of the same run."""
 import sys
 
 r = {}
+many = {}  # keys recorded more than once keep every value here
 for line in open(sys.argv[1], encoding="utf-8"):
     key, _, value = line.rstrip("\n").partition("\t")
     r[key] = value
+    many.setdefault(key, []).append(value)
 
 DBS = [db for db in ("sqlite", "postgresql") if db + "_live_rps" in r]
 NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL"}
@@ -108,7 +110,11 @@ out.append(f"- database: SQLite (embedded, the default) and PostgreSQL {r['postg
 if r.get("note"):
     out.append(f"- conditions: {r['note']}")
 if r.get("note_retry"):
-    out.append(f"- retried after a failed wrk run (connection errors): {r['note_retry']}")
+    out.append(f"- retried after a failed wrk run (connection errors): {', '.join(many['note_retry'])}")
+if many.get("load"):
+    loads = sorted(float(v) for v in many["load"])
+    out.append(f"- 1-minute load average: {r['load_start']} before the run; after each measurement between"
+               f" {loads[0]:.1f} and {loads[-1]:.1f} (median {loads[len(loads) // 2]:.1f}) on {cores} cores")
 out.append("- load generator: wrk on the same machine (2 threads), so client and server share the cores")
 out.append("")
 out.append("| " + " | ".join(head) + " |")
@@ -144,7 +150,7 @@ out.append("- Start-up: from process launch (`./userman serve`, `kc.sh start --o
 out.append("- Hash bound: cores / (time of one libargon2 hash from JMH); a sign-in verifies one hash, so the server"
            " cannot sign in more users per second than this. Keycloak's bound uses its own hasher, Bouncy Castle.")
 if KC:
-    out.append(f"- Keycloak {r['kc_version']} in production mode (`kc.sh build --db=postgres --health-enabled=true`, then"
+    out.append(f"- Keycloak {r['kc_version']} in production mode (`kc.sh build --db=postgres --health-enabled=true --cache=local`, then"
                " `start --optimized`), its own heap defaults (`-Xms64m -Xmx512m`, G1), its own database on the same"
                " PostgreSQL server, a realm with a public client with direct access grants, 200 users, and the same"
                " warm-up as Userman. Its password policy is `hashAlgorithm(argon2) and hashIterations(2)` with the"
