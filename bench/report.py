@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Renders the figures bench/run collected (tab-separated key and value a line) as RESULTS.md.
+Every ratio is computed here from figures of the same run."""
+import sys
+
+r = {}
+many = {}  # keys recorded more than once keep every value here
+for line in open(sys.argv[1], encoding="utf-8"):
+    key, _, value = line.rstrip("\n").partition("\t")
+    r[key] = value
+    many.setdefault(key, []).append(value)
+
+DBS = [db for db in ("sqlite", "postgresql") if db + "_live_rps" in r]
+NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL"}
+KC = "kc_userinfo_rps" in r
+cores = int(r["cores"])
+
+
+def num(key):
+    return float(r[key]) if key in r and r[key] != "" else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "-"
+    return f"{v:,.{digits}f}"
+
+
+def verdict(ok):
+    return " (met)" if ok else " (**missed**)"
+
+
+def checked(v, digits, ok):
+    return "-" if v is None else fmt(v, digits) + verdict(ok(v))
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def rate(prefix):
+    rps, p99 = num(prefix + "_rps"), num(prefix + "_p99")
+    return "-" if rps is None else f"{rps:,.0f} (p99 {p99:,.1f} ms)"
+
+
+rows = []
+
+
+def row(label, cells, kc="", target=""):
+    rows.append([label] + cells + ([kc] if KC else []) + [target])
+
+
+hash_ms = num("jmh_libargon2_ms")
+bc_ms = num("jmh_bouncyCastle_ms")
+bound = None if hash_ms is None else cores * 1000 / hash_ms
+kc_bound = None if bc_ms is None else cores * 1000 / bc_ms
+
+row("HTTP floor: `GET /health/live`, req/s at 64 connections", [rate(d + "_live") for d in DBS])
+row("`GET /api/v1/me`, access token, req/s", [rate(d + "_me") for d in DBS],
+    "userinfo: " + rate("kc_userinfo"))
+row("... ratio to the floor", [checked(ratio(num(d + "_me_rps"), num(d + "_live_rps")), 2, lambda v: v >= 0.8) for d in DBS],
+    "", "≥ 0.8")
+row("... ratio to Keycloak's userinfo", [checked(ratio(num(d + "_me_rps"), num("kc_userinfo_rps")), 1, lambda v: v >= 10) for d in DBS],
+    "", "≥ 10")
+row("`GET /api/v1/me`, API key (`Authorization: Bearer`), req/s", [rate(d + "_key") for d in DBS])
+row("... ratio to the floor", [checked(ratio(num(d + "_key_rps"), num(d + "_live_rps")), 2, lambda v: v >= 0.8) for d in DBS],
+    "", "≥ 0.8")
+row(f"Sign-in, correct password, {r['login_users']} users in turn, req/s at 16 connections",
+    [rate(d + "_login") for d in DBS], "password grant: " + rate("kc_login"))
+row("... hash bound: cores / one Argon2id hash (JMH)", [f"{fmt(bound)} (libargon2)" for _ in DBS],
+    f"{fmt(kc_bound)} (Bouncy Castle)" if kc_bound else "")
+row("... ratio to the hash bound", [checked(ratio(num(d + "_login_rps"), bound), 2, lambda v: v >= 0.9) for d in DBS],
+    fmt(ratio(num("kc_login_rps"), kc_bound), 2) if KC else "", "≥ 0.9")
+row("... ratio to Keycloak's password grant", [fmt(ratio(num(d + "_login_rps"), num("kc_login_rps")), 1) for d in DBS])
+row(f"Start-up to ready, median of {len(r.get(DBS[0] + '_start_runs', '').split()) if DBS else '-'}"
+    f" ({int(r['users']):,} users), s",
+    [checked(num(d + "_start_s"), 2, lambda v: v <= 1.0) for d in DBS],
+    f"{fmt(num('kc_start_s'), 2)} (median of {len(r.get('kc_start_runs', '').split())}; first start with schema"
+    f" creation {fmt(num('kc_first_start_s'), 1)})" if "kc_start_s" in r else "", "≤ 1 s")
+row("RSS idle, 5 s after start-up, MiB", [checked(num(d + "_rss_idle"), 0, lambda v: v <= 128) for d in DBS],
+    fmt(num("kc_rss_idle")), "≤ 128 MiB")
+row("RSS after the load runs above, MiB", [fmt(num(d + "_rss_load")) for d in DBS], fmt(num("kc_rss_load")))
+row("... Userman / Keycloak, idle and after load", [
+    f"{fmt(ratio(num(d + '_rss_idle'), num('kc_rss_idle')), 2)} / {fmt(ratio(num(d + '_rss_load'), num('kc_rss_load')), 2)}"
+    for d in DBS])
+row(f"Bulk load of {int(r['scale']):,} users (JDBC batches), s",
+    [checked(None if num(d + "_load_users_s") is None else num(d + "_load_users_s") + num(d + "_load_rest_s"), 1,
+             lambda v: v <= 60 * int(r["scale"]) / 1_000_000) for d in DBS],
+    "", "≤ 60 s per 1,000,000")
+row(f"Admin listing over {int(r['scale']):,} users: `GET /api/v1/users?prefix=&limit=50` and its cursor pages,"
+    " 4 connections, req/s", [rate(d + "_list") for d in DBS])
+row("... p50 / p99 latency, ms", [
+    f"{fmt(num(d + '_list_p50'), 1)} / " + checked(num(d + "_list_p99"), 1, lambda v: v <= 10) for d in DBS],
+    "", "p99 ≤ 10 ms")
+row("... the same with `limit=20` (answers of about 6 KB instead of 15 KB): req/s, p50 / p99 ms", [
+    "-" if num(d + "_list20_rps") is None else
+    f"{fmt(num(d + '_list20_rps'))}, {fmt(num(d + '_list20_p50'), 1)} / {fmt(num(d + '_list20_p99'), 1)}" for d in DBS])
+row("RSS after the listing runs, MiB", [fmt(num(d + "_rss_list")) for d in DBS])
+
+head = ["measurement"] + [NAMES[d] for d in DBS] + ([f"Keycloak {r['kc_version']}, PostgreSQL"] if KC else []) + ["target"]
+out = []
+out.append("# Benchmark results (issue 6)")
+out.append("")
+out.append("Generated by `bench/run`; do not edit by hand. Every ratio is between figures of this one run.")
+out.append("")
+out.append(f"- date: {r['date']}; run: {r['mode']} ({r['secs']} s per measurement after {r['warmup']} s of warm-up"
+           f" per server; the whole run took about {r.get('elapsed_min', '?')} min)")
+out.append(f"- machine: {cores} cores ({r['cpu']}); JDK: {r['jdk']}")
+out.append(f"- database: SQLite (embedded, the default) and PostgreSQL {r['postgres']} on the same machine (loopback)")
+if r.get("note"):
+    out.append(f"- conditions: {r['note']}")
+if r.get("note_retry"):
+    out.append(f"- retried after a failed wrk run (connection errors): {', '.join(many['note_retry'])}")
+if many.get("load"):
+    loads = sorted(float(v) for v in many["load"])
+    out.append(f"- 1-minute load average: {r['load_start']} before the run; after each measurement between"
+               f" {loads[0]:.1f} and {loads[-1]:.1f} (median {loads[len(loads) // 2]:.1f}) on {cores} cores")
+out.append("- load generator: wrk on the same machine (2 threads), so client and server share the cores")
+out.append("")
+out.append("| " + " | ".join(head) + " |")
+out.append("|" + "---|" * len(head))
+for cells in rows:
+    out.append("| " + " | ".join(cells) + " |")
+out.append("")
+out.append("Argon2id at Userman's parameters (19 MiB, t=2, p=1, 32-byte hash), one hash on one thread under JMH,"
+           " same JDK and heap flags as the server; the three implementations give the same bytes:")
+out.append("")
+out.append("| implementation | ms per hash | hashes/s per core |")
+out.append("|---|---|---|")
+for name, label in (("libargon2", "libargon2 via argon2-jvm (Userman)"), ("bouncyCastle", "Bouncy Castle (what Keycloak uses)"),
+                    ("password4j", "Password4j")):
+    ms = num(f"jmh_{name}_ms")
+    if ms is not None:
+        err = num(f"jmh_{name}_err")
+        spread = "" if err is None or err != err else f" ± {err:.1f}"
+        out.append(f"| {label} | {ms:.1f}{spread} | {1000 / ms:.1f} |")
+out.append("")
+out.append("How it was measured:")
+out.append("")
+out.append("- Userman runs with the launcher's defaults (`./userman serve`: `-XX:+UseSerialGC -Xms24m -Xmx512m`, class-data"
+           " archive) and **the rate limits off** (`USERMAN_LIMITS_ENABLED=false`): all load comes from one address and a few"
+           " credentials, and the limits would answer 429 long before capacity.")
+out.append(f"- Users are bulk-loaded by `bench/loader` with JDBC batches into the migrated schema. Hashing a million passwords"
+           f" is out of reach, so four passwords are hashed once (libargon2, Userman's parameters) and their hashes reused;"
+           f" a sign-in still computes a full Argon2id verification. The load runs use {int(r['users']):,} users; the"
+           f" listing runs {int(r['scale']):,}.")
+out.append("- Start-up: from process launch (`./userman serve`, `kc.sh start --optimized`) to the first 200 of"
+           " `/health/ready` (Userman) or the master realm's OpenID configuration (Keycloak), polled every 10 ms;"
+           " one unmeasured launch first.")
+out.append("- Hash bound: cores / (time of one libargon2 hash from JMH); a sign-in verifies one hash, so the server"
+           " cannot sign in more users per second than this. Keycloak's bound uses its own hasher, Bouncy Castle.")
+if KC:
+    out.append(f"- Keycloak {r['kc_version']} in production mode (`kc.sh build --db=postgres --health-enabled=true --cache=local`, then"
+               " `start --optimized`), its own heap defaults (`-Xms64m -Xmx512m`, G1), its own database on the same"
+               " PostgreSQL server, a realm with a public client with direct access grants, 200 users, and the same"
+               " warm-up as Userman. Its password policy is `hashAlgorithm(argon2) and hashIterations(2)` with the"
+               " argon2 provider set to 19456 KiB, parallelism 1, 32 bytes; the stored credential of a user reads:"
+               f" {r.get('kc_credential', 'not read')}.")
+    out.append("- Keycloak's userinfo and password grant are compared with Userman's `GET /api/v1/me` and sign-in: both"
+               " check a bearer token and its session, load the user; both verify an Argon2id password and create a session.")
+out.append("")
+print("\n".join(out))
