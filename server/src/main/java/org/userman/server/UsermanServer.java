@@ -25,6 +25,7 @@ import org.userman.server.config.ConfigException;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.http.ApiKeyRoutes;
 import org.userman.server.http.AuditRoutes;
+import org.userman.server.http.Call;
 import org.userman.server.http.Cors;
 import org.userman.server.http.HttpApi;
 import org.userman.server.http.MailQueueRoutes;
@@ -52,12 +53,10 @@ public final class UsermanServer implements AutoCloseable {
   private final Userman userman;
   private final WebServer web;
   private final HttpApi api;
-  private final WebPages pages;
   private final FileLock lock;
   private final Housekeeping housekeeping;
 
-  private UsermanServer(Userman userman, WebServer web, HttpApi api, WebPages pages, FileLock lock) {
-    this.pages = pages;
+  private UsermanServer(Userman userman, WebServer web, HttpApi api, FileLock lock) {
     this.housekeeping = new Housekeeping(userman.audit(), userman.limiter());
     this.userman = userman;
     this.web = web;
@@ -87,8 +86,9 @@ public final class UsermanServer implements AutoCloseable {
       new AuditRoutes(userman.audit(), views).declare(table);
       new MailQueueRoutes(userman.mailQueue(), views).declare(table);
       Userman u = userman;
+      Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock);
-      WebPages pages = new WebPages(userman.authenticator(), userId -> u.accounts().isAdmin(userId), config.trustedProxies(), requestLog,
+      WebPages pages = new WebPages(userman.authenticator(), adminCheck, config.trustedProxies(), requestLog,
           new Secrets(random), config.https(), config.core().mail().product(), config.core().sessionTtl());
       new SignInPages(pages, userman.accounts(), userman.sessions(), userman.verifications(), userman.passwordResets(),
           config.core().accounts().registration()).declare();
@@ -99,7 +99,7 @@ public final class UsermanServer implements AutoCloseable {
               table.routes(),
               json,
               userman.authenticator(),
-              userId -> u.accounts().isAdmin(userId),
+              adminCheck,
               requestLog,
               random,
               new Cors(config.corsOrigins()),
@@ -131,7 +131,7 @@ public final class UsermanServer implements AutoCloseable {
               .build()
               .start();
       userman.mailQueue().start();
-      return new UsermanServer(userman, web, api, pages, lock);
+      return new UsermanServer(userman, web, api, lock);
     } catch (RuntimeException e) {
       if (userman != null) {
         userman.close();
@@ -200,11 +200,6 @@ public final class UsermanServer implements AutoCloseable {
 
   public List<Route> routes() {
     return api.routes();
-  }
-
-  /** The web pages' methods and paths, as "GET /login". */
-  public List<String> pagePaths() {
-    return pages.paths();
   }
 
   @Override

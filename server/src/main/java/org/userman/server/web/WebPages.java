@@ -83,7 +83,7 @@ public final class WebPages {
 
   private final List<PageRoute> routes = new ArrayList<>();
   private final Authenticator authenticator;
-  private final AdminCheck adminCheck;
+  private final Call.AdminCheck adminCheck;
   private final TrustedProxies proxies;
   private final RequestLog log;
   private final Secrets secrets;
@@ -92,15 +92,9 @@ public final class WebPages {
   private final Duration sessionTtl;
   private PebbleEngine engine;
 
-  /** Whether a user holds the admin role now. */
-  @FunctionalInterface
-  public interface AdminCheck {
-    boolean isAdmin(String userId);
-  }
-
   public WebPages(
       Authenticator authenticator,
-      AdminCheck adminCheck,
+      Call.AdminCheck adminCheck,
       TrustedProxies proxies,
       RequestLog log,
       Secrets secrets,
@@ -125,13 +119,6 @@ public final class WebPages {
   WebPages post(String path, Handler h) {
     routes.add(new PageRoute(Method.POST, path, h));
     return this;
-  }
-
-  /** The paths of every page, for the route list and the tests. */
-  public List<String> paths() {
-    List<String> paths = new ArrayList<>(List.of("GET " + STYLESHEET));
-    routes.forEach(r -> paths.add(r.method().text() + " " + r.path()));
-    return paths;
   }
 
   public void register(HttpRouting.Builder routing) {
