@@ -30,8 +30,10 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -294,15 +296,28 @@ class BrowserTest {
 
   /** Clicks the button with this label (the first, in page order) and waits for the next page. */
   private void submit(String label) {
-    WebElement button = browser.findElement(By.xpath("//button[normalize-space(.)='" + label + "']"));
-    andWaitForTheNextPage(button::click);
+    By button = By.xpath("//button[normalize-space(.)='" + label + "']");
+    andWaitForTheNextPage(() -> {
+      try {
+        browser.findElement(button).click();
+      } catch (WebDriverException e) {
+        // Chromium now and then refuses a click on a node it has just re-numbered ("does not
+        // belong to the document"); the click did not happen, so find the button again, once.
+        if (!(e instanceof StaleElementReferenceException) && !String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+          throw e;
+        }
+        browser.findElement(button).click();
+      }
+    });
   }
 
   /** Does what sends a form, then waits until the browser shows the page that came back. */
   private void andWaitForTheNextPage(Runnable action) {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     WebElement page = browser.findElement(By.tagName("html"));
     action.run();
-    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+    wait.until(ExpectedConditions.stalenessOf(page));
   }
 
   private String errorOf(String id) {
