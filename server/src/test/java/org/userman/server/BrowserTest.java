@@ -39,7 +39,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.userman.account.NewUser;
 import org.userman.account.UserStatus;
@@ -301,9 +300,8 @@ class BrowserTest {
       try {
         browser.findElement(button).click();
       } catch (WebDriverException e) {
-        // Chromium now and then refuses a click on a node it has just re-numbered ("does not
-        // belong to the document"); the click did not happen, so find the button again, once.
-        if (!(e instanceof StaleElementReferenceException) && !String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        // the click did not happen on a node of a document being replaced: find the button again, once
+        if (!isDetached(e)) {
           throw e;
         }
         browser.findElement(button).click();
@@ -317,7 +315,28 @@ class BrowserTest {
     wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     WebElement page = browser.findElement(By.tagName("html"));
     action.run();
-    wait.until(ExpectedConditions.stalenessOf(page));
+    wait.until(d -> isGone(page));
+  }
+
+  /** Whether the element's document is gone (Selenium's stalenessOf misses Chromium's second way of saying so). */
+  private static boolean isGone(WebElement e) {
+    try {
+      e.isEnabled();
+      return false;
+    } catch (WebDriverException x) {
+      if (isDetached(x)) {
+        return true;
+      }
+      throw x;
+    }
+  }
+
+  /**
+   * A node of a replaced document: Selenium's stale element, or Chromium's "Node with given id does
+   * not belong to the document", which it answers instead now and then (seen in two CI runs).
+   */
+  private static boolean isDetached(WebDriverException e) {
+    return e instanceof StaleElementReferenceException || String.valueOf(e.getMessage()).contains("does not belong to the document");
   }
 
   private String errorOf(String id) {
