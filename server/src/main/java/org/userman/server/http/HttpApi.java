@@ -113,11 +113,16 @@ public final class HttpApi {
    * (the API serves JSON only), and HSTS when the public URL is https.
    */
   private static Map<String, String> securityHeaders(boolean https) {
+    return securityHeaders(https, "default-src 'none'; frame-ancestors 'none'", "no-referrer");
+  }
+
+  /** The security headers, with a page's own content policy and referrer policy (the web pages'). */
+  public static Map<String, String> securityHeaders(boolean https, String contentSecurityPolicy, String referrerPolicy) {
     Map<String, String> h = new java.util.LinkedHashMap<>();
     h.put("X-Content-Type-Options", "nosniff");
-    h.put("Referrer-Policy", "no-referrer");
+    h.put("Referrer-Policy", referrerPolicy);
     h.put("X-Frame-Options", "DENY");
-    h.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    h.put("Content-Security-Policy", contentSecurityPolicy);
     if (https) {
       h.put("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }

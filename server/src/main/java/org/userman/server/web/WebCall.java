@@ -23,6 +23,7 @@ final class WebCall {
   private Map<String, String> form;
   private Map<String, String> cookies;
   private Optional<Principal> principal;
+  private Boolean admin;
 
   WebCall(ServerRequest req, WebPages web) {
     this.req = req;
@@ -86,14 +87,18 @@ final class WebCall {
   /** The signed-in person, who must hold the admin role. */
   Principal admin() {
     Principal p = user();
-    if (!web.isAdmin(p.userId())) {
+    if (!isAdmin()) {
       throw new UsermanException(ErrorCode.FORBIDDEN, "This page is for admins.");
     }
     return p;
   }
 
+  /** Whether the signed-in person holds the admin role: read once per request, for the page and its navigation. */
   boolean isAdmin() {
-    return principal().map(p -> web.isAdmin(p.userId())).orElse(false);
+    if (admin == null) {
+      admin = principal().map(p -> web.isAdmin(p.userId())).orElse(false);
+    }
+    return admin;
   }
 
   String cookie(String name) {

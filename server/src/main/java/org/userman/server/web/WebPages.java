@@ -39,6 +39,7 @@ import org.userman.auth.Authenticator;
 import org.userman.auth.Principal;
 import org.userman.limit.RateLimitedException;
 import org.userman.server.http.Call;
+import org.userman.server.http.HttpApi;
 import org.userman.server.http.Problems;
 import org.userman.server.http.RequestLog;
 import org.userman.server.http.TrustedProxies;
@@ -90,6 +91,7 @@ public final class WebPages {
   private final boolean https;
   private final String product;
   private final Duration sessionTtl;
+  private final Map<String, String> securityHeaders;
   private PebbleEngine engine;
 
   public WebPages(
@@ -109,6 +111,9 @@ public final class WebPages {
     this.https = https;
     this.product = product;
     this.sessionTtl = sessionTtl;
+    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
+    // and the Origin check needs the real one; no page links elsewhere
+    this.securityHeaders = HttpApi.securityHeaders(https, CSP, "same-origin");
   }
 
   WebPages get(String path, Handler h) {
@@ -315,9 +320,9 @@ public final class WebPages {
     model.put("product", product);
     model.putIfAbsent("errors", Map.of());
     model.putIfAbsent("values", Map.of());
-    Optional<Principal> who = reply.cookies().contains(signOutCookie()) ? Optional.empty() : safePrincipal(call);
-    model.put("signedIn", who.isPresent());
-    model.put("admin", who.map(p -> isAdmin(p.userId())).orElse(false));
+    boolean signedOut = reply.cookies().contains(signOutCookie());
+    model.put("signedIn", !signedOut && safely(() -> call.principal().isPresent()));
+    model.put("admin", !signedOut && safely(call::isAdmin));
     if (model.get("retryAfter") instanceof Long seconds) {
       res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
     }
@@ -325,25 +330,17 @@ public final class WebPages {
     res.send(render(reply.template(), model).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The person for the navigation bar; a failure here (say, the database) must not hide the page. */
-  private static Optional<Principal> safePrincipal(WebCall call) {
+  /** A fact for the navigation bar; a failure here (say, the database) must not hide the page. */
+  private static boolean safely(java.util.function.BooleanSupplier fact) {
     try {
-      return call.principal();
+      return fact.getAsBoolean();
     } catch (UsermanException e) {
-      return Optional.empty();
+      return false;
     }
   }
 
   private void securityHeaders(ServerResponse res) {
-    res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
-    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
-    // and the Origin check needs the real one; no page links elsewhere
-    res.header(HeaderNames.create("Referrer-Policy"), "same-origin");
-    res.header(HeaderNames.create("X-Frame-Options"), "DENY");
-    res.header(HeaderNames.create("Content-Security-Policy"), CSP);
-    if (https) {
-      res.header(HeaderNames.STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
-    }
+    securityHeaders.forEach((name, value) -> res.header(HeaderNames.create(name), value));
   }
 
   private void stylesheet(ServerResponse res) {
