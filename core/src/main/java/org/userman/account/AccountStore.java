@@ -158,15 +158,6 @@ public final class AccountStore {
     return (int) admins.stream().filter(id -> !id.equals(userId)).count();
   }
 
-  public boolean hasRole(Handle h, String userId, String role) {
-    return h.createQuery("SELECT COUNT(*) FROM user_roles WHERE user_id = :id AND role = :role")
-            .bind("id", userId)
-            .bind("role", role)
-            .mapTo(Integer.class)
-            .one()
-        > 0;
-  }
-
   void delete(Handle h, String userId) {
     // Children first: not every deployment's SQLite connection enforces ON DELETE CASCADE.
     h.createUpdate(

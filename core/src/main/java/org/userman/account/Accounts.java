@@ -23,9 +23,9 @@ import org.userman.limit.RateLimiter;
 import org.userman.password.Password;
 import org.userman.password.PasswordHasher;
 import org.userman.password.PasswordPolicy;
-import org.userman.role.Roles;
 import org.userman.session.SessionStore;
 import org.userman.store.Database;
+import org.userman.store.ReadCache;
 import org.userman.store.Dialect;
 
 /** Creating, reading, changing and deleting accounts, with the rules that guard them. */
@@ -43,6 +43,8 @@ public final class Accounts {
   private final Ids ids;
   private final AuditLog audit;
   private final RateLimiter limiter;
+  /** Users by id, read on most requests (the caller's own), while nothing has been written. */
+  private final ReadCache<String, User> byId;
 
   public Accounts(
       Database db,
@@ -61,6 +63,7 @@ public final class Accounts {
     this.audit = audit;
     this.limiter = limiter;
     this.db = db;
+    this.byId = new ReadCache<>(db.changes(), 100_000);
     this.store = store;
     this.sessions = sessions;
     this.apiKeys = apiKeys;
@@ -165,7 +168,7 @@ public final class Accounts {
     if (!Ids.looksLikeId(id)) {
       return Optional.empty();
     }
-    return db.read(h -> store.findById(h, id));
+    return byId.get(id, key -> db.read(h -> store.findById(h, key)));
   }
 
   public User get(String id) {
@@ -182,7 +185,7 @@ public final class Accounts {
   }
 
   public boolean isAdmin(String userId) {
-    return db.read(h -> store.hasRole(h, userId, Roles.ADMIN));
+    return find(userId).map(User::isAdmin).orElse(false);
   }
 
   public Page<User> list(UserQuery query) {

@@ -19,6 +19,7 @@ import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
 import org.userman.store.Database;
+import org.userman.store.ReadCache;
 
 /**
  * Personal API keys: {@code um_} followed by 43 random URL-safe characters, so secret scanners can
@@ -39,6 +40,8 @@ public final class ApiKeys {
   private final Ids ids;
   private final Clock clock;
   private final AuditLog audit;
+  /** Keys by their hash, while nothing has been written (see {@link ReadCache}). */
+  private final ReadCache<String, ApiKeyStore.KeyCheck> checks;
 
   /** Who a valid key acts for. */
   public record KeyOwner(String keyId, String userId) {}
@@ -50,6 +53,7 @@ public final class ApiKeys {
     this.secrets = secrets;
     this.ids = ids;
     this.clock = clock;
+    this.checks = new ReadCache<>(db.changes(), 100_000);
   }
 
   public static boolean looksLikeKey(String credential) {
@@ -109,7 +113,7 @@ public final class ApiKeys {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Optional<ApiKeyStore.KeyCheck> found = db.read(h -> store.check(h, Secrets.hash(key)));
+    Optional<ApiKeyStore.KeyCheck> found = checks.get(Secrets.hash(key), hash -> db.read(h -> store.check(h, hash)));
     if (found.isEmpty()) {
       return Optional.empty();
     }

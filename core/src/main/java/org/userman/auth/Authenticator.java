@@ -12,8 +12,9 @@ import org.userman.session.SessionCheck;
 
 /**
  * Turns a bearer credential into a {@link Principal}. An access token must also name a live
- * session of an active user, checked in the database on every request, so sign-out, password
- * changes and disabling take effect on the very next request on every node.
+ * session of an active user, checked on every request against the database or against this
+ * node's copy of the row, which any write ends (see {@link org.userman.store.Changes}), so
+ * sign-out, password changes and disabling take effect on the very next request on every node.
  */
 public final class Authenticator {
   private final AccessTokens accessTokens;

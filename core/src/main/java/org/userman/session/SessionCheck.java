@@ -6,14 +6,19 @@ import java.util.Optional;
 import org.userman.Secrets;
 import org.userman.account.UserStatus;
 import org.userman.store.Database;
+import org.userman.store.ReadCache;
 
-/** The per-request revocation check: one indexed lookup of the session joined with its user. */
+/**
+ * The per-request revocation check: one indexed lookup of the session joined with its user, kept
+ * in memory until the next write this node makes or sees (see {@link ReadCache}).
+ */
 public final class SessionCheck {
   private static final int MAX_COOKIE = 200;
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(5);
   private final Database db;
   private final SessionStore store;
   private final Clock clock;
+  private final ReadCache<String, SessionStore.LiveCheck> sessions;
 
   /** A live session found by its browser cookie. */
   public record CookieSession(String sessionId, String userId) {}
@@ -22,10 +27,11 @@ public final class SessionCheck {
     this.db = db;
     this.store = store;
     this.clock = clock;
+    this.sessions = new ReadCache<>(db.changes(), 100_000);
   }
 
   public boolean isLive(String sessionId, String userId) {
-    return db.read(h -> store.liveCheck(h, sessionId))
+    return sessions.get(sessionId, id -> db.read(h -> store.liveCheck(h, id)))
         .filter(c -> c.userId().equals(userId))
         .filter(this::live)
         .isPresent();

@@ -40,13 +40,15 @@ public final class Database implements AutoCloseable {
    */
   private final ReentrantLock sqliteWriter;
   private final Duration busyTimeout;
+  private final Changes changes;
 
-  private Database(HikariDataSource dataSource, Dialect dialect, Duration busyTimeout) {
+  private Database(HikariDataSource dataSource, Dialect dialect, Duration busyTimeout, Changes changes) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
     this.busyTimeout = busyTimeout;
     this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+    this.changes = changes;
   }
 
   /**
@@ -110,7 +112,7 @@ public final class Database implements AutoCloseable {
       throw new UsermanException(
           ErrorCode.UNAVAILABLE, "cannot connect to the database: " + rootMessage(e));
     }
-    Database db = new Database(dataSource, dialect, settings.busyTimeout());
+    Database db = new Database(dataSource, dialect, settings.busyTimeout(), new Changes(dialect, settings.url(), watcherProperties(settings, dialect)));
     try {
       if (prepareSchema && settings.migrate()) {
         db.migrate();
@@ -122,6 +124,27 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return db;
+  }
+
+  /** The change watcher's own connection: as the pool's, but outside it. */
+  private static java.util.Properties watcherProperties(DatabaseSettings settings, Dialect dialect) {
+    java.util.Properties p = new java.util.Properties();
+    if (settings.user() != null) {
+      p.setProperty("user", settings.user());
+    }
+    if (settings.password() != null) {
+      p.setProperty("password", settings.password());
+    }
+    long timeoutSeconds = Math.max(1, settings.connectTimeout().toSeconds());
+    if (dialect == Dialect.SQLITE) {
+      p.setProperty("busy_timeout", String.valueOf(settings.busyTimeout().toMillis()));
+    } else if (dialect == Dialect.POSTGRESQL) {
+      p.setProperty("connectTimeout", String.valueOf(timeoutSeconds));
+      p.setProperty("socketTimeout", String.valueOf(2 * timeoutSeconds));
+      p.setProperty("tcpKeepAlive", "true");
+      p.setProperty("ApplicationName", "userman-changes");
+    }
+    return p;
   }
 
   /** Brings the schema up to date; returns how many migrations ran. */
@@ -227,11 +250,26 @@ public final class Database implements AutoCloseable {
   }
 
   private <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
+    Changes.Write write = changes.begin();
+    boolean committed = false;
     try {
-      return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback);
+      R result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+        R r = callback.withHandle(h);
+        write.announce(h);
+        return r;
+      });
+      committed = true;
+      return result;
     } catch (RuntimeException e) {
       throw translate(e);
+    } finally {
+      write.end(committed);
     }
+  }
+
+  /** This node's view of changes, for caches of what requests read on every call. */
+  public Changes changes() {
+    return changes;
   }
 
   /** Runs {@code callback} on one connection without an explicit transaction (reads). */
@@ -309,6 +347,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    changes.close();
     dataSource.close();
   }
 }

@@ -131,6 +131,7 @@ public final class UsermanServer implements AutoCloseable {
               .build()
               .start();
       userman.mailQueue().start();
+      userman.database().changes().start();
       return new UsermanServer(userman, web, api, lock);
     } catch (RuntimeException e) {
       if (userman != null) {

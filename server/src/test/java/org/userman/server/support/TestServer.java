@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +23,8 @@ import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.userman.Userman;
+import org.userman.store.Database;
+import org.userman.store.Dialect;
 import org.userman.server.UsermanServer;
 import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
@@ -106,6 +109,30 @@ public final class TestServer implements AutoCloseable {
 
   private void start() {
     server = UsermanServer.start(config(), clock, new SecureRandom(), log::add);
+    awaitCaches();
+  }
+
+  /**
+   * Tests run with the per-request caches on, as a node does once its change watcher runs (a few
+   * milliseconds after start-up); MariaDB has no change signal and caches nothing.
+   */
+  private void awaitCaches() {
+    Database db = server.userman().database();
+    if (db.dialect() == Dialect.MARIADB) {
+      return;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!db.changes().watching()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the change watcher did not start within 10 s");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /**
