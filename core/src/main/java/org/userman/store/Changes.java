@@ -92,6 +92,7 @@ public final class Changes implements AutoCloseable {
   final class Write {
     private final String payload;
     private final CompletableFuture<Void> echo;
+    private final boolean listened = watching;
 
     private Write(String payload, CompletableFuture<Void> echo) {
       this.payload = payload;
@@ -116,7 +117,8 @@ public final class Changes implements AutoCloseable {
         return;
       }
       try {
-        if (committed && watching) {
+        // Only a listener that was up before the notification went out can receive it.
+        if (committed && listened && watching) {
           echo.get(PG_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
       } catch (TimeoutException e) {
