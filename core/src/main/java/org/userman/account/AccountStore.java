@@ -172,12 +172,16 @@ public final class AccountStore {
 
   Page<User> list(Handle h, UserQuery q) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM users u WHERE 1 = 1");
+    // With a prefix, walking the primary key in order and testing each row finds a page at once
+    // when matches are spread through the table, but reads most of it when they sit together
+    // (users imported or registered in one go): 200-290 ms a page over 1M users, on SQLite after
+    // a cursor and on PostgreSQL whenever its estimate of the prefix is off. The id is hidden from
+    // the planners behind an expression, so both read the three prefix indexes and sort what
+    // matches: a cost that grows with the matches, not with the table.
+    boolean steer = q.prefix() != null && dialect != Dialect.MARIADB;
+    String id = !steer ? "u.id" : dialect == Dialect.SQLITE ? "+u.id" : "(u.id || '')";
     if (q.afterId() != null) {
-      // With a prefix, SQLite would walk the primary key from the cursor and test every later
-      // row (a whole-table scan for a page near the end of a rare prefix: 250 ms over 1M users);
-      // the unary + keeps it on the three prefix indexes. The server databases plan by statistics.
-      boolean steer = q.prefix() != null && dialect == Dialect.SQLITE;
-      sql.append(steer ? " AND +u.id > :after" : " AND u.id > :after");
+      sql.append(" AND ").append(id).append(" > :after");
     }
     if (q.status() != null) {
       sql.append(" AND u.status = :status");
@@ -191,7 +195,8 @@ public final class AccountStore {
           " AND ((u.email_norm >= :p AND u.email_norm < :pe) OR (u.username >= :p AND u.username < :pe)"
               + " OR (u.name_norm >= :p AND u.name_norm < :pe))");
     }
-    sql.append(" ORDER BY u.id LIMIT :limit");
+    // SQLite reads the indexes once the cursor is hidden; PostgreSQL must not see the order either.
+    sql.append(" ORDER BY ").append(dialect == Dialect.POSTGRESQL ? id : "u.id").append(" LIMIT :limit");
     Query query = h.createQuery(sql.toString()).bind("limit", q.limit() + 1);
     if (q.afterId() != null) {
       query.bind("after", q.afterId());

@@ -38,17 +38,20 @@ class AdminTest {
       s.post("/api/v1/users", obj("email", "zed@example.org", "password", PASSWORD, "username", "zorro", "name", "Zed Alpha"));
 
       List<String> emails = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
       String cursor = null;
       int pages = 0;
       do {
         Resp page = s.get("/api/v1/users?prefix=USER&limit=3" + (cursor == null ? "" : "&cursor=" + cursor), admin);
         assertThat(page.status()).isEqualTo(200);
         page.json().path("items").forEach(u -> emails.add(u.path("email").asText()));
+        page.json().path("items").forEach(u -> ids.add(u.path("id").asText()));
         cursor = page.json().path("next_cursor").isNull() ? null : page.json().path("next_cursor").asText();
         pages++;
       } while (cursor != null);
       assertThat(pages).isEqualTo(3);
       assertThat(emails).hasSize(7).doesNotHaveDuplicates().allMatch(e -> e.startsWith("user"));
+      assertThat(ids).as("in id order across pages").isSorted();
 
       assertThat(s.get("/api/v1/users?prefix=zor", admin).json().path("items").findValuesAsText("email")).containsExactly("zed@example.org");
       assertThat(s.get("/api/v1/users?prefix=zed%20al", admin).json().path("items").findValuesAsText("email")).containsExactly("zed@example.org");
