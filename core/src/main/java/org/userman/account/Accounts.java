@@ -25,8 +25,8 @@ import org.userman.password.PasswordHasher;
 import org.userman.password.PasswordPolicy;
 import org.userman.session.SessionStore;
 import org.userman.store.Database;
-import org.userman.store.ReadCache;
 import org.userman.store.Dialect;
+import org.userman.store.ReadCache;
 
 /** Creating, reading, changing and deleting accounts, with the rules that guard them. */
 public final class Accounts {

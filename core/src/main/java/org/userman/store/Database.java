@@ -10,6 +10,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -112,7 +113,8 @@ public final class Database implements AutoCloseable {
       throw new UsermanException(
           ErrorCode.UNAVAILABLE, "cannot connect to the database: " + rootMessage(e));
     }
-    Database db = new Database(dataSource, dialect, settings.busyTimeout(), new Changes(dialect, settings.url(), watcherProperties(settings, dialect)));
+    Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, dialect));
+    Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes);
     try {
       if (prepareSchema && settings.migrate()) {
         db.migrate();
@@ -127,8 +129,8 @@ public final class Database implements AutoCloseable {
   }
 
   /** The change watcher's own connection: as the pool's, but outside it. */
-  private static java.util.Properties watcherProperties(DatabaseSettings settings, Dialect dialect) {
-    java.util.Properties p = new java.util.Properties();
+  private static Properties watcherProperties(DatabaseSettings settings, Dialect dialect) {
+    Properties p = new Properties();
     if (settings.user() != null) {
       p.setProperty("user", settings.user());
     }
