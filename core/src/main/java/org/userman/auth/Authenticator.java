@@ -13,8 +13,9 @@ import org.userman.session.SessionCheck;
 /**
  * Turns a bearer credential into a {@link Principal}. An access token must also name a live
  * session of an active user, checked on every request against the database or against this
- * node's copy of the row, which any write ends (see {@link org.userman.store.Changes}), so
- * sign-out, password changes and disabling take effect on the very next request on every node.
+ * node's copy of the row, which any write ends (see {@link org.userman.store.Changes} for how
+ * other nodes hear of it), so sign-out, password changes and disabling take effect at the next
+ * request.
  */
 public final class Authenticator {
   private final AccessTokens accessTokens;

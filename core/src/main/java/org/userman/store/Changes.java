@@ -2,9 +2,11 @@ package org.userman.store;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -14,37 +16,41 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
  * What this node knows of writes to the database, so it can keep what every request reads (the
- * session check, API keys, the caller's user) in memory and still answer the next request after a
+ * session check, API keys, users by id) in memory and still answer the next request after a
  * change with the changed data. The node's {@link #generation()} moves on after each of its own
  * write transactions commits, and when a watcher sees another writer commit:
  *
  * <ul>
- *   <li>SQLite: one node owns the file, and the command line is the other writer. A thread reads
- *       {@code PRAGMA data_version} on its own connection every {@value #SQLITE_POLL_MILLIS} ms; it
- *       changes when any other connection commits.
+ *   <li>SQLite: one node owns the file, and the command line is the other writer. A cached read
+ *       first asks {@code PRAGMA data_version} on the watcher's own connection, which changes when
+ *       any other connection commits, unless that was asked within the last 0.2 ms.
  *   <li>PostgreSQL: every write transaction sends {@code NOTIFY userman_changes}, delivered at its
  *       commit; each node listens on its own connection. A node answers its own write only once its
- *       listener has read the notification back, so by then PostgreSQL has handed it to every
- *       listening node too, and a revocation holds on the next request anywhere.
+ *       listener has read the notification back (at most {@value #PG_WAIT_MILLIS} ms), so by then
+ *       PostgreSQL has handed it to every listening connection too; the other nodes apply it when
+ *       their listener thread reads it. It is not a handshake with every node: a silent listener is
+ *       noticed within {@value #PG_HEALTH_MILLIS} ms, and entries live 2 s at most.
  *   <li>MariaDB has no such signal: the generation is always {@link #UNWATCHED} and nothing is
  *       cached.
  * </ul>
  *
- * While a watcher is not running (starting, or its connection lost) the generation is {@link
- * #UNWATCHED}, and readers go to the database.
+ * While a watcher is not running (starting, or its connection lost and noticed) the generation is
+ * {@link #UNWATCHED}, and readers go to the database.
  */
 public final class Changes implements AutoCloseable {
   /** The generation while another writer's changes could go unseen: do not use a cache. */
   public static final long UNWATCHED = -1;
 
   static final String CHANNEL = "userman_changes";
-  private static final long SQLITE_POLL_MILLIS = 20;
+  private static final long SQLITE_IDLE_CHECK_MILLIS = 1_000;
+  private static final long SQLITE_FRESH_NANOS = 200_000;
   private static final long PG_WAIT_MILLIS = 500;
   private static final long PG_HEALTH_MILLIS = 5_000;
   private static final long RETRY_MILLIS = 1_000;
@@ -58,6 +64,12 @@ public final class Changes implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, CompletableFuture<Void>> echoes = new ConcurrentHashMap<>();
   private volatile boolean watching;
+  /** SQLite: the watch connection's statement (null while there is none) and the last answer. */
+  private final ReentrantLock sqliteLock = new ReentrantLock();
+  private PreparedStatement sqliteVersion;
+  private long sqliteSeen;
+  /** When the last ask began ({@link System#nanoTime()}). */
+  private volatile long sqliteAsked = System.nanoTime() - SQLITE_FRESH_NANOS;
   private volatile boolean closed;
   private Thread watcher;
 
@@ -69,7 +81,10 @@ public final class Changes implements AutoCloseable {
 
   /** The current generation, or {@link #UNWATCHED}. */
   public long generation() {
-    return watching ? generation.get() : UNWATCHED;
+    if (!watching || (dialect == Dialect.SQLITE && !sqliteCurrent())) {
+      return UNWATCHED;
+    }
+    return generation.get();
   }
 
   /**
@@ -81,6 +96,25 @@ public final class Changes implements AutoCloseable {
       return;
     }
     watcher = Thread.ofPlatform().daemon().name("userman-changes").start(this::watch);
+  }
+
+  /**
+   * Starts the watcher and waits (at most {@code timeout}) until it runs; whether it does. On
+   * PostgreSQL the command line does this before it writes, so that its writes, like a node's,
+   * are answered only once their notification has come back.
+   */
+  public boolean startAndAwait(Duration timeout) {
+    start();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!watching && System.nanoTime() < deadline && dialect != Dialect.MARIADB) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return watching;
   }
 
   /** Whether caches are in use: the watcher runs and sees other writers. */
@@ -172,24 +206,67 @@ public final class Changes implements AutoCloseable {
     }
   }
 
+  /** Holds the watch connection's statement open for {@link #sqliteCurrent()}, until it fails or closes. */
   private void pollSqlite(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      long seen = dataVersion(s);
+    try (PreparedStatement s = c.prepareStatement("PRAGMA data_version")) {
+      sqliteLock.lock();
+      try {
+        sqliteSeen = dataVersion(s);
+        sqliteVersion = s;
+      } finally {
+        sqliteLock.unlock();
+      }
       generation.incrementAndGet();
       watching = true;
       while (!closed && watching) {
-        pause(SQLITE_POLL_MILLIS);
-        long now = dataVersion(s);
-        if (now != seen) {
-          seen = now;
-          generation.incrementAndGet();
-        }
+        pause(SQLITE_IDLE_CHECK_MILLIS);
+        sqliteCurrent();
+      }
+    } finally {
+      sqliteLock.lock();
+      try {
+        sqliteVersion = null;
+      } finally {
+        sqliteLock.unlock();
       }
     }
   }
 
-  private static long dataVersion(Statement s) throws SQLException {
-    try (ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+  /**
+   * Asks SQLite whether another connection has committed since the last time, unless a request
+   * asked less than {@link #SQLITE_FRESH_NANOS} ago: a command line's change is seen by every
+   * request that starts 0.2 ms after its commit (its process takes far longer to exit). One ask
+   * costs about 2 µs; at tens of thousands of requests a second most share one. False when the
+   * watch connection is gone.
+   */
+  private boolean sqliteCurrent() {
+    long start = System.nanoTime();
+    if (start - sqliteAsked < SQLITE_FRESH_NANOS) {
+      return true;
+    }
+    sqliteLock.lock();
+    try {
+      if (sqliteVersion == null) {
+        return false;
+      }
+      sqliteAsked = start;
+      long now = dataVersion(sqliteVersion);
+      if (now != sqliteSeen) {
+        sqliteSeen = now;
+        generation.incrementAndGet();
+      }
+      return true;
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, "reading SQLite's data_version failed, caches are off until it works again: " + e.getMessage());
+      lost();
+      return false;
+    } finally {
+      sqliteLock.unlock();
+    }
+  }
+
+  private static long dataVersion(PreparedStatement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery()) {
       rs.next();
       return rs.getLong(1);
     }

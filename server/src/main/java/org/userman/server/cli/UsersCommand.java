@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.userman.account.UserStatus;
 import org.userman.audit.Actor;
 import org.userman.password.Password;
 import org.userman.server.http.Views;
+import org.userman.store.Dialect;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,9 +62,16 @@ final class UsersCommand implements Runnable {
     throw new CliException("name a users command: create, list, show, update, delete or set-password");
   }
 
-  /** Opens the library on the configured database, runs {@code work}, closes it. */
+  /**
+   * Opens the library on the configured database, runs {@code work}, closes it. On PostgreSQL it
+   * listens for changes first, as a node does, so a change it makes is answered only once the
+   * running nodes have been notified (the embedded database's node asks SQLite itself).
+   */
   <T> T withUserman(Function<Userman, T> work) {
     try (Userman userman = Userman.open(root.loadConfig().core())) {
+      if (userman.database().dialect() == Dialect.POSTGRESQL) {
+        userman.database().changes().startAndAwait(Duration.ofSeconds(5));
+      }
       return work.apply(userman);
     }
   }

@@ -121,17 +121,8 @@ public final class TestServer implements AutoCloseable {
     if (db.dialect() == Dialect.MARIADB) {
       return;
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!db.changes().watching()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the change watcher did not start within 10 s");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    if (!db.changes().startAndAwait(Duration.ofSeconds(10))) {
+      throw new IllegalStateException("the change watcher did not start within 10 s");
     }
   }
 
