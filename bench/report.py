@@ -11,7 +11,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     many.setdefault(key, []).append(value)
 
 DBS = [db for db in ("sqlite", "postgresql") if db + "_live_rps" in r]
-NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL"}
+NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL (`listen_for_changes`)"}
 KC = "kc_userinfo_rps" in r
 cores = int(r["cores"])
 

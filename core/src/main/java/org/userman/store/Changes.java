@@ -31,14 +31,16 @@ import org.postgresql.PGNotification;
  *   <li>SQLite: one node owns the file, and the command line is the other writer. A cached read
  *       first asks {@code PRAGMA data_version} on the watcher's own connection, which changes when
  *       any other connection commits, unless that was asked within the last 0.2 ms.
- *   <li>PostgreSQL: every write transaction sends {@code NOTIFY userman_changes}, delivered at its
+ *   <li>PostgreSQL, when the operator turns it on ({@code database.listen_for_changes}; off by
+ *       default, since then a revocation reaches other nodes when their listener reads it, not
+ *       strictly at their next request): every write transaction sends {@code NOTIFY userman_changes}, delivered at its
  *       commit; each node listens on its own connection. A node answers its own write only once its
  *       listener has read the notification back (at most {@value #PG_WAIT_MILLIS} ms), so by then
  *       PostgreSQL has handed it to every listening connection too; the other nodes apply it when
  *       their listener thread reads it. It is not a handshake with every node: a silent listener is
  *       noticed within {@value #PG_HEALTH_MILLIS} ms, and entries live 2 s at most.
- *   <li>MariaDB has no such signal: the generation is always {@link #UNWATCHED} and nothing is
- *       cached.
+ *   <li>MariaDB has no such signal, and PostgreSQL by default goes without: the generation is
+ *       always {@link #UNWATCHED} and nothing is cached.
  * </ul>
  *
  * While a watcher is not running (starting, or its connection lost and noticed) the generation is
@@ -57,6 +59,8 @@ public final class Changes implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Changes.class.getName());
 
   private final Dialect dialect;
+  /** Whether this database is watched: SQLite always, PostgreSQL when the operator chose it. */
+  private final boolean listens;
   private final String url;
   private final Properties connectionProperties;
   private final AtomicLong generation = new AtomicLong();
@@ -73,8 +77,9 @@ public final class Changes implements AutoCloseable {
   private volatile boolean closed;
   private Thread watcher;
 
-  Changes(Dialect dialect, String url, Properties connectionProperties) {
+  Changes(Dialect dialect, String url, Properties connectionProperties, boolean listenOnPostgres) {
     this.dialect = dialect;
+    this.listens = dialect == Dialect.SQLITE || (dialect == Dialect.POSTGRESQL && listenOnPostgres);
     this.url = url;
     this.connectionProperties = connectionProperties;
   }
@@ -92,7 +97,7 @@ public final class Changes implements AutoCloseable {
    * and maintenance runs, nothing is cached.
    */
   public synchronized void start() {
-    if (watcher != null || closed || dialect == Dialect.MARIADB) {
+    if (watcher != null || closed || !listens) {
       return;
     }
     watcher = Thread.ofPlatform().daemon().name("userman-changes").start(this::watch);
@@ -106,7 +111,7 @@ public final class Changes implements AutoCloseable {
   public boolean startAndAwait(Duration timeout) {
     start();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!watching && System.nanoTime() < deadline && dialect != Dialect.MARIADB) {
+    while (!watching && System.nanoTime() < deadline && listens) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -169,7 +174,7 @@ public final class Changes implements AutoCloseable {
   }
 
   Write begin() {
-    if (dialect != Dialect.POSTGRESQL) {
+    if (dialect != Dialect.POSTGRESQL || !listens) {
       return new Write(null, null);
     }
     String payload = node + ":" + sequence.incrementAndGet();

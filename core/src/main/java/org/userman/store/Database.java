@@ -113,7 +113,7 @@ public final class Database implements AutoCloseable {
       throw new UsermanException(
           ErrorCode.UNAVAILABLE, "cannot connect to the database: " + rootMessage(e));
     }
-    Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, dialect));
+    Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, dialect), settings.listenForChanges());
     Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes);
     try {
       if (prepareSchema && settings.migrate()) {

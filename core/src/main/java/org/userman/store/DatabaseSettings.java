@@ -6,18 +6,26 @@ import java.time.Duration;
 /**
  * Where the data lives and how to reach it; {@code user} and {@code password} may be null. With
  * {@code migrate} false the schema is left to {@code userman db migrate}, and opening a database
- * whose schema is behind fails.
+ * whose schema is behind fails. {@code listenForChanges} (PostgreSQL only) lets nodes keep what
+ * requests read in memory and learn of changes by LISTEN/NOTIFY (see {@link Changes}).
  */
 public record DatabaseSettings(
-    String url, String user, String password, int poolSize, Duration connectTimeout, Duration busyTimeout, boolean migrate) {
+    String url,
+    String user,
+    String password,
+    int poolSize,
+    Duration connectTimeout,
+    Duration busyTimeout,
+    boolean migrate,
+    boolean listenForChanges) {
 
   public static DatabaseSettings sqlite(Path file) {
     return new DatabaseSettings(
-        "jdbc:sqlite:" + file.toAbsolutePath(), null, null, 4, Duration.ofSeconds(5), Duration.ofSeconds(10), true);
+        "jdbc:sqlite:" + file.toAbsolutePath(), null, null, 4, Duration.ofSeconds(5), Duration.ofSeconds(10), true, false);
   }
 
   public DatabaseSettings withMigrate(boolean migrate) {
-    return new DatabaseSettings(url, user, password, poolSize, connectTimeout, busyTimeout, migrate);
+    return new DatabaseSettings(url, user, password, poolSize, connectTimeout, busyTimeout, migrate, listenForChanges);
   }
 
   @Override

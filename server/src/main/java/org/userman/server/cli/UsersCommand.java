@@ -63,9 +63,10 @@ final class UsersCommand implements Runnable {
   }
 
   /**
-   * Opens the library on the configured database, runs {@code work}, closes it. On PostgreSQL it
-   * listens for changes first, as a node does, so a change it makes is answered only once the
-   * running nodes have been notified (the embedded database's node asks SQLite itself).
+   * Opens the library on the configured database, runs {@code work}, closes it. On PostgreSQL with
+   * {@code database.listen_for_changes} it listens first, as a node does, so a change it makes is
+   * answered only once the running nodes have been notified (the embedded database's node asks
+   * SQLite itself).
    */
   <T> T withUserman(Function<Userman, T> work) {
     try (Userman userman = Userman.open(root.loadConfig().core())) {

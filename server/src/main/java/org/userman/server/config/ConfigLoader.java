@@ -49,6 +49,7 @@ public final class ConfigLoader {
     DEFAULTS.put("database.pool_size", "10");
     DEFAULTS.put("database.timeout", "5s");
     DEFAULTS.put("database.migrate", "true");
+    DEFAULTS.put("database.listen_for_changes", "false");
     DEFAULTS.put("registration", "verify");
     DEFAULTS.put("public_url", null);
     DEFAULTS.put("mail.from", "Userman <no-reply@localhost>");
@@ -151,12 +152,13 @@ public final class ConfigLoader {
     String url = s.optional("database.url");
     Duration timeout = s.duration("database.timeout");
     boolean migrate = s.bool("database.migrate");
+    boolean listen = s.bool("database.listen_for_changes");
     DatabaseSettings db =
         url == null
             ? new DatabaseSettings(
-                "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(), null, null, 4, timeout, Duration.ofSeconds(10), migrate)
+                "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(), null, null, 4, timeout, Duration.ofSeconds(10), migrate, false)
             : new DatabaseSettings(
-                url, s.optional("database.user"), s.optional("database.password"), s.positive("database.pool_size"), timeout, Duration.ofSeconds(10), migrate);
+                url, s.optional("database.user"), s.optional("database.password"), s.positive("database.pool_size"), timeout, Duration.ofSeconds(10), migrate, listen);
     if (url != null) {
       try {
         org.userman.store.Dialect.of(url);
