@@ -93,8 +93,8 @@ public final class Changes implements AutoCloseable {
   }
 
   /**
-   * Starts the watcher, as a serving node does at start-up. Until then, and so in the command line
-   * and maintenance runs, nothing is cached.
+   * Starts the watcher, as a serving node does at start-up (and the command line on PostgreSQL,
+   * see {@link #startAndAwait}). Until then nothing is cached.
    */
   public synchronized void start() {
     if (watcher != null || closed || !listens) {
