@@ -23,11 +23,11 @@ import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.userman.Userman;
-import org.userman.store.Database;
-import org.userman.store.Dialect;
 import org.userman.server.UsermanServer;
 import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
+import org.userman.store.Database;
+import org.userman.store.Dialect;
 
 /**
  * A real node on an ephemeral port with a fresh embedded database in its own folder, a clock the
