@@ -79,31 +79,11 @@ public final class Database implements AutoCloseable {
       hikari.setPassword(settings.password());
     }
     long timeoutMillis = settings.connectTimeout().toMillis();
-    switch (dialect) {
-      case SQLITE -> {
-        createParentFolder(settings.url());
-        // WAL lets readers run beside the one writer; synchronous=FULL syncs the WAL at every
-        // commit, so an acknowledged write survives even a power cut, not just a killed process.
-        hikari.addDataSourceProperty("journal_mode", "WAL");
-        hikari.addDataSourceProperty("synchronous", "FULL");
-        hikari.addDataSourceProperty("foreign_keys", "true");
-        hikari.addDataSourceProperty("busy_timeout", String.valueOf(settings.busyTimeout().toMillis()));
-        // A transaction that reads then writes must hold the write lock from its start, or two of
-        // them deadlock on the upgrade and one fails at once instead of waiting its turn.
-        hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-      }
-      // A database that stops answering must not hold a request longer than the timeout: bound
-      // the connect and every socket read, so callers get 503 instead of a hang.
-      case POSTGRESQL -> {
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, timeoutMillis / 1000)));
-        hikari.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, 2 * timeoutMillis / 1000)));
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-      }
-      case MARIADB -> {
-        hikari.addDataSourceProperty("connectTimeout", String.valueOf(timeoutMillis));
-        hikari.addDataSourceProperty("socketTimeout", String.valueOf(2 * timeoutMillis));
-      }
+    if (dialect == Dialect.SQLITE) {
+      createParentFolder(settings.url());
     }
+    Properties driver = driverProperties(settings, dialect);
+    hikari.setDataSourceProperties(driver);
     hikari.setMaximumPoolSize(settings.poolSize());
     hikari.setValidationTimeout(Math.max(250, Math.min(timeoutMillis, 5000)));
     HikariDataSource dataSource;
@@ -113,7 +93,7 @@ public final class Database implements AutoCloseable {
       throw new UsermanException(
           ErrorCode.UNAVAILABLE, "cannot connect to the database: " + rootMessage(e));
     }
-    Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, dialect), settings.listenForChanges());
+    Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, driver), settings.listenForChanges());
     Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes);
     try {
       if (prepareSchema && settings.migrate()) {
@@ -128,24 +108,48 @@ public final class Database implements AutoCloseable {
     return db;
   }
 
-  /** The change watcher's own connection: as the pool's, but outside it. */
-  private static Properties watcherProperties(DatabaseSettings settings, Dialect dialect) {
+  /** What every connection of the pool, and the change watcher's own, tells the driver. */
+  private static Properties driverProperties(DatabaseSettings settings, Dialect dialect) {
     Properties p = new Properties();
+    long timeoutMillis = settings.connectTimeout().toMillis();
+    switch (dialect) {
+      case SQLITE -> {
+        // WAL lets readers run beside the one writer; synchronous=FULL syncs the WAL at every
+        // commit, so an acknowledged write survives even a power cut, not just a killed process.
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "FULL");
+        p.setProperty("foreign_keys", "true");
+        p.setProperty("busy_timeout", String.valueOf(settings.busyTimeout().toMillis()));
+        // A transaction that reads then writes must hold the write lock from its start, or two of
+        // them deadlock on the upgrade and one fails at once instead of waiting its turn.
+        p.setProperty("transaction_mode", "IMMEDIATE");
+      }
+      // A database that stops answering must not hold a request longer than the timeout: bound
+      // the connect and every socket read, so callers get 503 instead of a hang.
+      case POSTGRESQL -> {
+        p.setProperty("connectTimeout", String.valueOf(Math.max(1, timeoutMillis / 1000)));
+        p.setProperty("socketTimeout", String.valueOf(Math.max(1, 2 * timeoutMillis / 1000)));
+        p.setProperty("tcpKeepAlive", "true");
+      }
+      case MARIADB -> {
+        p.setProperty("connectTimeout", String.valueOf(timeoutMillis));
+        p.setProperty("socketTimeout", String.valueOf(2 * timeoutMillis));
+      }
+    }
+    return p;
+  }
+
+  /** The change watcher's own connection: as the pool's, but outside it, and named. */
+  private static Properties watcherProperties(DatabaseSettings settings, Properties driver) {
+    Properties p = new Properties();
+    p.putAll(driver);
     if (settings.user() != null) {
       p.setProperty("user", settings.user());
     }
     if (settings.password() != null) {
       p.setProperty("password", settings.password());
     }
-    long timeoutSeconds = Math.max(1, settings.connectTimeout().toSeconds());
-    if (dialect == Dialect.SQLITE) {
-      p.setProperty("busy_timeout", String.valueOf(settings.busyTimeout().toMillis()));
-    } else if (dialect == Dialect.POSTGRESQL) {
-      p.setProperty("connectTimeout", String.valueOf(timeoutSeconds));
-      p.setProperty("socketTimeout", String.valueOf(2 * timeoutSeconds));
-      p.setProperty("tcpKeepAlive", "true");
-      p.setProperty("ApplicationName", "userman-changes");
-    }
+    p.setProperty("ApplicationName", "userman-changes");
     return p;
   }
 
