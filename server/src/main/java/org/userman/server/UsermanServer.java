@@ -87,7 +87,7 @@ public final class UsermanServer implements AutoCloseable {
       new MailQueueRoutes(userman.mailQueue(), views).declare(table);
       Userman u = userman;
       Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
-      RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock);
+      RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
       WebPages pages = new WebPages(userman.authenticator(), adminCheck, config.trustedProxies(), requestLog,
           new Secrets(random), config.https(), config.core().mail().product(), config.core().sessionTtl());
       new SignInPages(pages, userman.accounts(), userman.sessions(), userman.verifications(), userman.passwordResets(),
@@ -101,7 +101,6 @@ public final class UsermanServer implements AutoCloseable {
               userman.authenticator(),
               adminCheck,
               requestLog,
-              random,
               new Cors(config.corsOrigins()),
               config.trustedProxies(),
               config.https());

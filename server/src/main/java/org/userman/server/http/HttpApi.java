@@ -2,14 +2,14 @@ package org.userman.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -28,17 +28,19 @@ public final class HttpApi {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final io.helidon.http.HeaderName ORIGIN = HeaderNames.create("Origin");
   private static final io.helidon.http.HeaderName PREFLIGHT_METHOD = HeaderNames.create("Access-Control-Request-Method");
+  /** Headers every answer carries, made once with their HTTP/1 bytes. */
+  static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+  private static final Header CONTENT_TYPE_JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, Reply.JSON);
   private final List<Route> routes;
   private final ObjectMapper json;
   private final Authenticator authenticator;
   private final Call.AdminCheck adminCheck;
   private final Problems problems;
   private final RequestLog log;
-  private final SecureRandom random;
   private final List<Template> templates;
   private final Cors cors;
   private final TrustedProxies proxies;
-  private final Map<String, String> securityHeaders;
+  private final List<Header> securityHeaders;
 
   private record Template(String method, String path, Pattern regex) {}
 
@@ -48,7 +50,6 @@ public final class HttpApi {
       Authenticator authenticator,
       Call.AdminCheck adminCheck,
       RequestLog log,
-      SecureRandom random,
       Cors cors,
       TrustedProxies proxies,
       boolean https) {
@@ -61,7 +62,6 @@ public final class HttpApi {
     this.adminCheck = adminCheck;
     this.problems = new Problems(json);
     this.log = log;
-    this.random = random;
     List<Template> t = new ArrayList<>();
     for (Route r : routes) {
       t.add(new Template(r.method(), r.path(), Pattern.compile(r.path().replaceAll("\\{[^}]+}", "[^/]+"))));
@@ -90,7 +90,7 @@ public final class HttpApi {
     long start = System.nanoTime();
     String requestId = req.headers().first(REQUEST_ID_HEADER)
         .filter(id -> REQUEST_ID.matcher(id).matches())
-        .orElseGet(() -> HexFormat.of().formatHex(randomBytes()));
+        .orElseGet(log::newRequestId);
     Reply reply;
     try {
       reply = endpoint.handle(new Call(req, json, authenticator, adminCheck, proxies));
@@ -112,21 +112,24 @@ public final class HttpApi {
    * Security headers on every answer: nothing sniffed, framed or referred, no active content
    * (the API serves JSON only), and HSTS when the public URL is https.
    */
-  private static Map<String, String> securityHeaders(boolean https) {
+  private static List<Header> securityHeaders(boolean https) {
     return securityHeaders(https, "default-src 'none'; frame-ancestors 'none'", "no-referrer");
   }
 
-  /** The security headers, with a page's own content policy and referrer policy (the web pages'). */
-  public static Map<String, String> securityHeaders(boolean https, String contentSecurityPolicy, String referrerPolicy) {
-    Map<String, String> h = new java.util.LinkedHashMap<>();
-    h.put("X-Content-Type-Options", "nosniff");
-    h.put("Referrer-Policy", referrerPolicy);
-    h.put("X-Frame-Options", "DENY");
-    h.put("Content-Security-Policy", contentSecurityPolicy);
+  /**
+   * The security headers, with a page's own content policy and referrer policy (the web pages'),
+   * made once: each keeps its HTTP/1 bytes, which every answer copies.
+   */
+  public static List<Header> securityHeaders(boolean https, String contentSecurityPolicy, String referrerPolicy) {
+    List<Header> h = new ArrayList<>();
+    h.add(HeaderValues.createCached("X-Content-Type-Options", "nosniff"));
+    h.add(HeaderValues.createCached("Referrer-Policy", referrerPolicy));
+    h.add(HeaderValues.createCached("X-Frame-Options", "DENY"));
+    h.add(HeaderValues.createCached("Content-Security-Policy", contentSecurityPolicy));
     if (https) {
-      h.put("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      h.add(HeaderValues.createCached("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
     }
-    return Map.copyOf(h);
+    return List.copyOf(h);
   }
 
   private Reply unmatched(ServerRequest req) {
@@ -147,16 +150,10 @@ public final class HttpApi {
         .withHeader("Allow", allowed.stream().collect(Collectors.joining(", ")));
   }
 
-  private byte[] randomBytes() {
-    byte[] b = new byte[8];
-    random.nextBytes(b);
-    return b;
-  }
-
   private void write(ServerResponse res, Reply reply, String requestId) {
     res.status(reply.status());
     res.header(REQUEST_ID_HEADER, requestId);
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.header(NO_STORE);
     securityHeaders.forEach(res::header);
     for (Map.Entry<String, String> h : reply.headers().entrySet()) {
       res.header(h.getKey(), h.getValue());
@@ -171,7 +168,7 @@ public final class HttpApi {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a reply body did not serialize", e);
     }
-    res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
+    res.header(Reply.JSON.equals(reply.contentType()) ? CONTENT_TYPE_JSON : HeaderValues.create(HeaderNames.CONTENT_TYPE, reply.contentType()));
     res.send(bytes);
   }
 }

@@ -1,10 +1,11 @@
 package org.userman.server.http;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
-import java.util.Map;
+import java.util.List;
 import org.userman.ErrorCode;
 import org.userman.UsermanException;
 
@@ -14,9 +15,9 @@ import org.userman.UsermanException;
  */
 final class TransportProblems implements DirectHandler {
   private final Problems problems;
-  private final Map<String, String> securityHeaders;
+  private final List<Header> securityHeaders;
 
-  TransportProblems(Problems problems, Map<String, String> securityHeaders) {
+  TransportProblems(Problems problems, List<Header> securityHeaders) {
     this.problems = problems;
     this.securityHeaders = securityHeaders;
   }
@@ -33,10 +34,10 @@ final class TransportProblems implements DirectHandler {
         .status(status)
         .headers(headers)
         .header(HeaderNames.CONTENT_TYPE, Problems.PROBLEM_JSON)
-        .header(HeaderNames.CACHE_CONTROL, "no-store")
+        .header(HttpApi.NO_STORE)
         .keepAlive(false)
         .entity(body);
-    securityHeaders.forEach((name, value) -> answer.header(HeaderNames.create(name), value));
+    securityHeaders.forEach(answer::header);
     return answer.build();
   }
 }

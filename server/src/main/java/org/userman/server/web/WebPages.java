@@ -1,5 +1,6 @@
 package org.userman.server.web;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
@@ -22,7 +23,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +91,7 @@ public final class WebPages {
   private final boolean https;
   private final String product;
   private final Duration sessionTtl;
-  private final Map<String, String> securityHeaders;
+  private final List<Header> securityHeaders;
   private PebbleEngine engine;
 
   public WebPages(
@@ -235,7 +235,7 @@ public final class WebPages {
 
   private void serve(PageRoute route, ServerRequest req, ServerResponse res) {
     long start = System.nanoTime();
-    String requestId = HexFormat.of().formatHex(secrets.randomBytes(8));
+    String requestId = log.newRequestId();
     WebCall call = new WebCall(req, this);
     String csrf = call.cookie(csrfCookie());
     boolean freshCsrf = csrf == null || !CSRF_VALUE.matcher(csrf).matches();
@@ -340,7 +340,7 @@ public final class WebPages {
   }
 
   private void securityHeaders(ServerResponse res) {
-    securityHeaders.forEach((name, value) -> res.header(HeaderNames.create(name), value));
+    securityHeaders.forEach(res::header);
   }
 
   private void stylesheet(ServerResponse res) {
