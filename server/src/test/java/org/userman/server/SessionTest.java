@@ -189,4 +189,22 @@ class SessionTest {
       assertThat(notAllowed.json().path("errors").toString()).contains("unknown_field");
     }
   }
+
+  /** The answer of GET /me is written once per copy of the user: every change still shows at the next request. */
+  @Test
+  void me_shows_each_change_at_the_next_request() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      String id = s.post("/api/v1/users", obj("email", "ada@example.org", "password", PASSWORD, "name", "Ada")).text("id");
+      String token = s.accessToken("ada@example.org");
+      String admin = s.adminToken("root@example.org");
+      assertThat(s.get("/api/v1/me", token).text("name")).isEqualTo("Ada");
+      assertThat(s.get("/api/v1/me", token).text("name")).isEqualTo("Ada");
+      s.call("PATCH", "/api/v1/me", obj("name", "Ada L."), token);
+      assertThat(s.get("/api/v1/me", token).text("name")).isEqualTo("Ada L.");
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("attributes", obj("team", "engines")), admin).status()).isEqualTo(200);
+      Resp me = s.get("/api/v1/me", token);
+      assertThat(me.text("name")).isEqualTo("Ada L.");
+      assertThat(me.json().path("attributes").toString()).isEqualTo("{\"team\":\"engines\"}");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package org.userman.server.http;
 
+import java.util.Map;
 import java.util.Set;
 import org.userman.ValidationException;
 import org.userman.account.Accounts;
@@ -18,7 +19,7 @@ public final class MeRoutes {
   }
 
   public void declare(RouteTable t) {
-    t.get("/api/v1/me", c -> Reply.ok(views.user(accounts.get(c.user().userId()))))
+    t.get("/api/v1/me", c -> new Reply(200, views.userJson(accounts.get(c.user().userId())), Reply.JSON, Map.of()))
         .patch("/api/v1/me", this::update)
         .put("/api/v1/me/password", this::changePassword)
         .post("/api/v1/me/email", this::changeEmail);

@@ -1,8 +1,12 @@
 package org.userman.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -19,9 +23,39 @@ import org.userman.session.Session;
 /** The JSON shapes of the contract. */
 public final class Views {
   private final ObjectMapper json;
+  /**
+   * {@link #userJson}'s answers by user id, each with the very copy of the user it was written
+   * from. A user is an immutable snapshot, and the library hands out the same copy until anything
+   * is written, so a caller who reads their account many times has it written once; a new copy is
+   * written anew. (Weak keys, which compare by identity, would do the same but cost a maintenance
+   * task on every read.)
+   */
+  private final Cache<String, Written> userJson =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+
+  private record Written(User user, byte[] bytes) {}
 
   public Views(ObjectMapper json) {
     this.json = json;
+  }
+
+  /** {@link #user} as JSON bytes; the array is shared and must not be changed. */
+  public byte[] userJson(User u) {
+    Written w = userJson.getIfPresent(u.id());
+    if (w != null && w.user() == u) {
+      return w.bytes();
+    }
+    byte[] bytes = writeUser(u);
+    userJson.put(u.id(), new Written(u, bytes));
+    return bytes;
+  }
+
+  private byte[] writeUser(User u) {
+    try {
+      return json.writeValueAsBytes(user(u));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a user did not serialize", e);
+    }
   }
 
   public ObjectNode user(User u) {
