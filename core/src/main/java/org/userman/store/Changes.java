@@ -5,21 +5,16 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * What this node knows of writes to the database, so it can keep what every request reads (the
@@ -31,16 +26,17 @@ import org.postgresql.PGNotification;
  *   <li>SQLite: one node owns the file, and the command line is the other writer. A cached read
  *       first asks {@code PRAGMA data_version} on the watcher's own connection, which changes when
  *       any other connection commits, unless that was asked within the last 0.2 ms.
- *   <li>PostgreSQL, when the operator turns it on ({@code database.listen_for_changes}; off by
- *       default, since then a revocation reaches other nodes when their listener reads it, not
- *       strictly at their next request): every write transaction sends {@code NOTIFY userman_changes}, delivered at its
- *       commit; each node listens on its own connection. A node answers its own write only once its
- *       listener has read the notification back (at most {@value #PG_WAIT_MILLIS} ms), so by then
- *       PostgreSQL has handed it to every listening connection too; the other nodes apply it when
- *       their listener thread reads it. It is not a handshake with every node: a silent listener is
- *       noticed within {@value #PG_HEALTH_MILLIS} ms, and entries live 2 s at most.
- *   <li>MariaDB has no such signal, and PostgreSQL by default goes without: the generation is
- *       always {@link #UNWATCHED} and nothing is cached.
+ *   <li>PostgreSQL and MariaDB ({@code database.listen_for_changes}, on by default): every write
+ *       transaction counts up the one row of {@code change_count} as its last statement, so the
+ *       count has moved by the time any writer is told of its commit. Before a cached read, the
+ *       node reads the count on a connection of its own, in a round trip begun after the read was
+ *       asked for: every write answered before the request came in has then been counted, and a
+ *       count that moved ends what the node holds. A revocation on any node therefore holds on
+ *       every node at its next request, as on one. Requests that ask while a round trip is under
+ *       way share the next one, so under load one round trip serves many. (The row is a point of
+ *       contention: write transactions commit one after another, each holding it briefly.)
+ *   <li>With the setting off, on PostgreSQL or MariaDB, the generation is always {@link
+ *       #UNWATCHED} and nothing is cached.
  * </ul>
  *
  * While a watcher is not running (starting, or its connection lost and noticed) the generation is
@@ -50,23 +46,19 @@ public final class Changes implements AutoCloseable {
   /** The generation while another writer's changes could go unseen: do not use a cache. */
   public static final long UNWATCHED = -1;
 
-  static final String CHANNEL = "userman_changes";
   private static final long SQLITE_IDLE_CHECK_MILLIS = 1_000;
   private static final long SQLITE_FRESH_NANOS = 200_000;
-  private static final long PG_WAIT_MILLIS = 500;
-  private static final long PG_HEALTH_MILLIS = 5_000;
+  /** A round trip at least this often while no request asks: a silent connection is noticed. */
+  private static final long IDLE_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long RETRY_MILLIS = 1_000;
   private static final System.Logger LOG = System.getLogger(Changes.class.getName());
 
   private final Dialect dialect;
-  /** Whether this database is watched: SQLite always, PostgreSQL when the operator chose it. */
+  /** Whether this database is watched: SQLite always, the server databases unless the operator says no. */
   private final boolean listens;
   private final String url;
   private final Properties connectionProperties;
   private final AtomicLong generation = new AtomicLong();
-  private final String node = UUID.randomUUID().toString().replace("-", "");
-  private final AtomicLong sequence = new AtomicLong();
-  private final Map<String, CompletableFuture<Void>> echoes = new ConcurrentHashMap<>();
   private volatile boolean watching;
   /** SQLite: the watch connection's statement (null while there is none) and the last answer. */
   private final ReentrantLock sqliteLock = new ReentrantLock();
@@ -74,28 +66,42 @@ public final class Changes implements AutoCloseable {
   private long sqliteSeen;
   /** When the last ask began ({@link System#nanoTime()}). */
   private volatile long sqliteAsked = System.nanoTime() - SQLITE_FRESH_NANOS;
+  /**
+   * Server databases: the outcome of the next round trip to begin (whether the count is known). The
+   * watcher swaps in a new one as it begins a round trip, so a reader that took this one is
+   * answered by a round trip begun after it asked.
+   */
+  private final AtomicReference<CompletableFuture<Boolean>> nextRound = new AtomicReference<>(new CompletableFuture<>());
+  private final AtomicBoolean roundWanted = new AtomicBoolean();
+  /** When the latest round trip that succeeded began ({@link System#nanoTime()}). */
+  private volatile long lastRoundBegan = System.nanoTime();
+  /** When the request this thread serves began, while it serves one ({@link #request()}). */
+  private final ThreadLocal<Long> requestBegan = new ThreadLocal<>();
   private volatile boolean closed;
-  private Thread watcher;
+  private volatile Thread watcher;
 
-  Changes(Dialect dialect, String url, Properties connectionProperties, boolean listenOnPostgres) {
+  Changes(Dialect dialect, String url, Properties connectionProperties, boolean listenOnServerDatabase) {
     this.dialect = dialect;
-    this.listens = dialect == Dialect.SQLITE || (dialect == Dialect.POSTGRESQL && listenOnPostgres);
+    this.listens = dialect == Dialect.SQLITE || listenOnServerDatabase;
     this.url = url;
     this.connectionProperties = connectionProperties;
   }
 
-  /** The current generation, or {@link #UNWATCHED}. */
+  /**
+   * The current generation, or {@link #UNWATCHED}. On SQLite this may ask SQLite; on a server
+   * database it waits for a round trip to it (shared with the requests that ask meanwhile, and with
+   * the rest of this thread's request): whatever another writer had committed when the call, or
+   * the request, began is seen.
+   */
   public long generation() {
-    if (!watching || (dialect == Dialect.SQLITE && !sqliteCurrent())) {
+    if (!watching) {
       return UNWATCHED;
     }
-    return generation.get();
+    boolean current = dialect == Dialect.SQLITE ? sqliteCurrent() : countCurrent();
+    return current ? generation.get() : UNWATCHED;
   }
 
-  /**
-   * Starts the watcher, as a serving node does at start-up (and the command line on PostgreSQL,
-   * see {@link #startAndAwait}). Until then nothing is cached.
-   */
+  /** Starts the watcher, as a serving node does at start-up. Until then nothing is cached. */
   public synchronized void start() {
     if (watcher != null || closed || !listens) {
       return;
@@ -103,11 +109,7 @@ public final class Changes implements AutoCloseable {
     watcher = Thread.ofPlatform().daemon().name("userman-changes").start(this::watch);
   }
 
-  /**
-   * Starts the watcher and waits (at most {@code timeout}) until it runs; whether it does. On
-   * PostgreSQL the command line does this before it writes, so that its writes, like a node's,
-   * are answered only once their notification has come back.
-   */
+  /** Starts the watcher and waits (at most {@code timeout}) until it runs; whether it does. */
   public boolean startAndAwait(Duration timeout) {
     start();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -122,65 +124,42 @@ public final class Changes implements AutoCloseable {
     return watching;
   }
 
+  /** The span of one request, on the thread that serves it. */
+  public interface Request extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Marks the start of a request on this thread, until the returned span closes. Its reads need
+   * only see what was committed before the request began, so on a server database they share one
+   * round trip begun since then (the session check and the caller's user, say), instead of one
+   * each.
+   */
+  public Request request() {
+    requestBegan.set(System.nanoTime());
+    return requestBegan::remove;
+  }
+
   /** Whether caches are in use: the watcher runs and sees other writers. */
   public boolean watching() {
     return watching;
   }
 
-  /** A write transaction of this node, between its start and its end. */
-  final class Write {
-    private final String payload;
-    private final CompletableFuture<Void> echo;
-    private final boolean listened = watching;
-
-    private Write(String payload, CompletableFuture<Void> echo) {
-      this.payload = payload;
-      this.echo = echo;
-    }
-
-    /** Inside the transaction: tells the other nodes, at commit, that something changed. */
-    void announce(Handle h) {
-      if (payload != null) {
-        h.execute("NOTIFY " + CHANNEL + ", '" + payload + "'");
-      }
-    }
-
-    /**
-     * After the transaction: this node's readers see the change from now on; after a commit on
-     * PostgreSQL, waits (boundedly) until the notification has come back through this node's own
-     * listener.
-     */
-    void end(boolean committed) {
-      generation.incrementAndGet();
-      if (echo == null) {
-        return;
-      }
-      try {
-        // Only a listener that was up before the notification went out can receive it.
-        if (committed && listened && watching) {
-          echo.get(PG_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        }
-      } catch (TimeoutException e) {
-        LOG.log(System.Logger.Level.WARNING, "a change notification did not come back within " + PG_WAIT_MILLIS + " ms; reconnecting the listener");
-        lost();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        echoes.remove(payload);
-      }
+  /**
+   * Inside a write transaction, as its last statement: counts the write, for the nodes on a server
+   * database (also from a process that does not watch, such as the command line). The row stays
+   * locked until the commit, so it is taken last, when the transaction holds all else it needs.
+   */
+  void announce(Handle h) {
+    if (dialect != Dialect.SQLITE && listens) {
+      h.execute("UPDATE change_count SET n = n + 1 WHERE id = 1");
     }
   }
 
-  Write begin() {
-    if (dialect != Dialect.POSTGRESQL || !listens) {
-      return new Write(null, null);
-    }
-    String payload = node + ":" + sequence.incrementAndGet();
-    CompletableFuture<Void> echo = new CompletableFuture<>();
-    echoes.put(payload, echo);
-    return new Write(payload, echo);
+  /** After a write transaction, committed or not: this node's readers see the change from now on. */
+  void written() {
+    generation.incrementAndGet();
   }
 
   /**
@@ -198,7 +177,7 @@ public final class Changes implements AutoCloseable {
         if (dialect == Dialect.SQLITE) {
           pollSqlite(c);
         } else {
-          listenPostgres(c);
+          watchCount(c);
         }
       } catch (SQLException | RuntimeException e) {
         if (!closed) {
@@ -277,31 +256,71 @@ public final class Changes implements AutoCloseable {
     }
   }
 
-  private void listenPostgres(Connection c) throws SQLException {
-    PGConnection pg = c.unwrap(PGConnection.class);
-    try (Statement s = c.createStatement()) {
-      s.execute("LISTEN " + CHANNEL);
-      // Whatever was cached before LISTEN took effect may have missed a notification.
+  /**
+   * Asks the watcher for a round trip begun from now on and waits for it; false (go to the
+   * database) when it failed or the watcher stopped. The wait has no timer of its own (a timed wait
+   * of a virtual thread costs a timer task, a tenth of a request's time): every round trip ends,
+   * within the connection's socket timeout at worst, and a watcher that stops completes the round
+   * it had not begun.
+   */
+  private boolean countCurrent() {
+    Long request = requestBegan.get();
+    if (request != null && lastRoundBegan - request > 0) {
+      return true;
+    }
+    CompletableFuture<Boolean> round = nextRound.get();
+    if (!watching) {
+      return false;
+    }
+    roundWanted.set(true);
+    LockSupport.unpark(watcher);
+    return round.join();
+  }
+
+  /**
+   * Reads the count in round trips while readers ask for them (and every 0.5 s when none does),
+   * until the connection fails or the watcher closes.
+   */
+  private void watchCount(Connection c) throws SQLException {
+    c.setAutoCommit(true);
+    try (PreparedStatement count = c.prepareStatement("SELECT n FROM change_count WHERE id = 1")) {
+      long seen = count(count);
+      // Whatever was cached before the first count may have missed a change.
       generation.incrementAndGet();
       watching = true;
-      long checked = System.nanoTime();
-      while (!closed && watching) {
-        PGNotification[] notes = pg.getNotifications((int) PG_WAIT_MILLIS);
-        if (notes != null && notes.length > 0) {
-          generation.incrementAndGet();
-          for (PGNotification n : notes) {
-            CompletableFuture<Void> echo = echoes.get(n.getParameter());
-            if (echo != null) {
-              echo.complete(null);
-            }
-          }
+      while (!closed) {
+        if (!roundWanted.getAndSet(false)) {
+          LockSupport.parkNanos(IDLE_ROUND_NANOS);
+          roundWanted.set(false);
         }
-        // A connection cut without a word would stop the notifications silently: ask now and then.
-        if (System.nanoTime() - checked > TimeUnit.MILLISECONDS.toNanos(PG_HEALTH_MILLIS)) {
-          s.execute("SELECT 1");
-          checked = System.nanoTime();
+        CompletableFuture<Boolean> round = nextRound.getAndSet(new CompletableFuture<>());
+        long began = System.nanoTime();
+        boolean done = false;
+        try {
+          long now = count(count);
+          if (now != seen) {
+            seen = now;
+            generation.incrementAndGet();
+          }
+          lastRoundBegan = began;
+          done = true;
+        } finally {
+          round.complete(done);
         }
       }
+    } finally {
+      // Not watching first: a reader that takes the new round then sees it, and does not wait.
+      watching = false;
+      nextRound.getAndSet(new CompletableFuture<>()).complete(false);
+    }
+  }
+
+  private static long count(PreparedStatement count) throws SQLException {
+    try (ResultSet rs = count.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("the table change_count has lost its row");
+      }
+      return rs.getLong(1);
     }
   }
 

@@ -256,20 +256,16 @@ public final class Database implements AutoCloseable {
   }
 
   private <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
-    Changes.Write write = changes.begin();
-    boolean committed = false;
     try {
-      R result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+      return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
         R r = callback.withHandle(h);
-        write.announce(h);
+        changes.announce(h);
         return r;
       });
-      committed = true;
-      return result;
     } catch (RuntimeException e) {
       throw translate(e);
     } finally {
-      write.end(committed);
+      changes.written();
     }
   }
 

@@ -6,8 +6,9 @@ import java.time.Duration;
 /**
  * Where the data lives and how to reach it; {@code user} and {@code password} may be null. With
  * {@code migrate} false the schema is left to {@code userman db migrate}, and opening a database
- * whose schema is behind fails. {@code listenForChanges} (PostgreSQL only) lets nodes keep what
- * requests read in memory and learn of changes by LISTEN/NOTIFY (see {@link Changes}).
+ * whose schema is behind fails. {@code listenForChanges} (PostgreSQL and MariaDB) lets nodes keep
+ * what requests read in memory, and makes every write transaction count itself (see {@link
+ * Changes}).
  */
 public record DatabaseSettings(
     String url,

@@ -88,7 +88,7 @@ public final class UsermanServer implements AutoCloseable {
       Userman u = userman;
       Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
-      WebPages pages = new WebPages(userman.authenticator(), adminCheck, config.trustedProxies(), requestLog,
+      WebPages pages = new WebPages(userman.authenticator(), userman.database().changes(), adminCheck, config.trustedProxies(), requestLog,
           new Secrets(random), config.https(), config.core().mail().product(), config.core().sessionTtl());
       new SignInPages(pages, userman.accounts(), userman.sessions(), userman.verifications(), userman.passwordResets(),
           config.core().accounts().registration()).declare();
@@ -99,6 +99,7 @@ public final class UsermanServer implements AutoCloseable {
               table.routes(),
               json,
               userman.authenticator(),
+              userman.database().changes(),
               adminCheck,
               requestLog,
               new Cors(config.corsOrigins()),

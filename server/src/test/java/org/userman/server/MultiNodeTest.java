@@ -84,4 +84,37 @@ class MultiNodeTest {
       assertThat(b.post("/api/v1/sessions/refresh", obj("refresh_token", first.text("refresh_token"))).status()).isEqualTo(401);
     }
   }
+
+  /**
+   * The same, many times over: each node keeps the session in memory (the first read on B), and
+   * must still refuse it at the very next request after the sign-out on A answered, every time.
+   */
+  @Test
+  void every_sign_out_holds_on_the_other_node_at_its_next_request() {
+    // Forty sign-ins from one address: past the sign-in limit, which is not what this tests.
+    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_ENABLED=false"); TestServer b = a.secondNode()) {
+      a.register("ada@example.org");
+      for (int i = 0; i < 40; i++) {
+        String token = a.accessToken("ada@example.org");
+        assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
+        assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
+        assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status()).isEqualTo(204);
+        assertThat(b.get("/api/v1/me", token).status()).as("round %d", i).isEqualTo(401);
+      }
+    }
+  }
+
+  /** With database.listen_for_changes off the nodes cache nothing, and a revocation holds all the same. */
+  @Test
+  void without_the_change_watch_a_sign_out_holds_on_the_other_node_too() {
+    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_DATABASE_LISTEN_FOR_CHANGES=false");
+        TestServer b = a.secondNode()) {
+      assertThat(b.userman().database().changes().generation()).isEqualTo(org.userman.store.Changes.UNWATCHED);
+      a.register("ada@example.org");
+      String token = a.accessToken("ada@example.org");
+      assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
+      assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status()).isEqualTo(204);
+      assertThat(b.get("/api/v1/me", token).status()).isEqualTo(401);
+    }
+  }
 }

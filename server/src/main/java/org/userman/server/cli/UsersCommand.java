@@ -10,7 +10,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +27,6 @@ import org.userman.account.UserStatus;
 import org.userman.audit.Actor;
 import org.userman.password.Password;
 import org.userman.server.http.Views;
-import org.userman.store.Dialect;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,16 +61,12 @@ final class UsersCommand implements Runnable {
   }
 
   /**
-   * Opens the library on the configured database, runs {@code work}, closes it. On PostgreSQL with
-   * {@code database.listen_for_changes} it listens first, as a node does, so a change it makes is
-   * answered only once the running nodes have been notified (the embedded database's node asks
-   * SQLite itself).
+   * Opens the library on the configured database, runs {@code work}, closes it. Its writes tell
+   * the running nodes as a node's do (SQLite's nodes ask SQLite; PostgreSQL's hear a notification
+   * before their next request's check).
    */
   <T> T withUserman(Function<Userman, T> work) {
     try (Userman userman = Userman.open(root.loadConfig().core())) {
-      if (userman.database().dialect() == Dialect.POSTGRESQL) {
-        userman.database().changes().startAndAwait(Duration.ofSeconds(5));
-      }
       return work.apply(userman);
     }
   }

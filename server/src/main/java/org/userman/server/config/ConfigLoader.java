@@ -49,7 +49,7 @@ public final class ConfigLoader {
     DEFAULTS.put("database.pool_size", "10");
     DEFAULTS.put("database.timeout", "5s");
     DEFAULTS.put("database.migrate", "true");
-    DEFAULTS.put("database.listen_for_changes", "false");
+    DEFAULTS.put("database.listen_for_changes", "true");
     DEFAULTS.put("registration", "verify");
     DEFAULTS.put("public_url", null);
     DEFAULTS.put("mail.from", "Userman <no-reply@localhost>");

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.userman.ErrorCode;
 import org.userman.UsermanException;
 import org.userman.auth.Authenticator;
+import org.userman.store.Changes;
 
 /**
  * Registers every feature's routes on Helidon, each wrapped the same way: a request id, one log
@@ -34,6 +35,7 @@ public final class HttpApi {
   private final List<Route> routes;
   private final ObjectMapper json;
   private final Authenticator authenticator;
+  private final Changes changes;
   private final Call.AdminCheck adminCheck;
   private final Problems problems;
   private final RequestLog log;
@@ -48,6 +50,7 @@ public final class HttpApi {
       List<Route> routes,
       ObjectMapper json,
       Authenticator authenticator,
+      Changes changes,
       Call.AdminCheck adminCheck,
       RequestLog log,
       Cors cors,
@@ -59,6 +62,7 @@ public final class HttpApi {
     this.routes = List.copyOf(routes);
     this.json = json;
     this.authenticator = authenticator;
+    this.changes = changes;
     this.adminCheck = adminCheck;
     this.problems = new Problems(json);
     this.log = log;
@@ -86,7 +90,17 @@ public final class HttpApi {
     routing.any((req, res) -> serve(req.prologue().method().text(), "(unmatched)", call -> unmatched(req), req, res));
   }
 
+  /** Serves one request, as one span for the per-request reads (see {@link Changes#request}). */
   private void serve(String method, String template, Endpoint endpoint, ServerRequest req, ServerResponse res) {
+    Changes.Request span = changes.request();
+    try {
+      serveWithin(method, template, endpoint, req, res);
+    } finally {
+      span.close();
+    }
+  }
+
+  private void serveWithin(String method, String template, Endpoint endpoint, ServerRequest req, ServerResponse res) {
     long start = System.nanoTime();
     String requestId = req.headers().first(REQUEST_ID_HEADER)
         .filter(id -> REQUEST_ID.matcher(id).matches())
@@ -100,7 +114,7 @@ public final class HttpApi {
       log.error(requestId, e);
       reply = problems.reply(new UsermanException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; request id " + requestId + "."));
     }
-    // Logged before the answer leaves, so a client that has its answer also finds its log line.
+    // Queued for the log before the answer leaves (the writer has it out within milliseconds).
     log.request(method, template, reply.status(), System.nanoTime() - start, requestId);
     for (Map.Entry<String, String> h : cors.answerHeaders(req.headers().first(ORIGIN)).entrySet()) {
       reply = reply.withHeader(h.getKey(), h.getValue());

@@ -36,6 +36,7 @@ import org.userman.UsermanException;
 import org.userman.ValidationException;
 import org.userman.audit.Actor;
 import org.userman.auth.Authenticator;
+import org.userman.store.Changes;
 import org.userman.auth.Principal;
 import org.userman.limit.RateLimitedException;
 import org.userman.server.http.Call;
@@ -84,6 +85,7 @@ public final class WebPages {
 
   private final List<PageRoute> routes = new ArrayList<>();
   private final Authenticator authenticator;
+  private final Changes changes;
   private final Call.AdminCheck adminCheck;
   private final TrustedProxies proxies;
   private final RequestLog log;
@@ -96,6 +98,7 @@ public final class WebPages {
 
   public WebPages(
       Authenticator authenticator,
+      Changes changes,
       Call.AdminCheck adminCheck,
       TrustedProxies proxies,
       RequestLog log,
@@ -104,6 +107,7 @@ public final class WebPages {
       String product,
       Duration sessionTtl) {
     this.authenticator = authenticator;
+    this.changes = changes;
     this.adminCheck = adminCheck;
     this.proxies = proxies;
     this.log = log;
@@ -233,7 +237,17 @@ public final class WebPages {
 
   // ---- serving
 
+  /** Serves one page, as one span for the per-request reads (see {@link Changes#request}). */
   private void serve(PageRoute route, ServerRequest req, ServerResponse res) {
+    Changes.Request span = changes.request();
+    try {
+      serveWithin(route, req, res);
+    } finally {
+      span.close();
+    }
+  }
+
+  private void serveWithin(PageRoute route, ServerRequest req, ServerResponse res) {
     long start = System.nanoTime();
     String requestId = log.newRequestId();
     WebCall call = new WebCall(req, this);

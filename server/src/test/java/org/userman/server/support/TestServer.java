@@ -113,14 +113,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Tests run with the per-request caches on where the node has them, as a node does once its
-   * change watcher runs (a few milliseconds after start-up): on SQLite, and on PostgreSQL with
-   * database.listen_for_changes; MariaDB has no change signal.
+   * Tests run with the per-request caches on, as a node does once its change watcher runs (a few
+   * milliseconds after start-up), unless a test turns database.listen_for_changes off.
    */
   private void awaitCaches() {
     Database db = server.userman().database();
-    if (db.dialect() == Dialect.MARIADB
-        || (db.dialect() == Dialect.POSTGRESQL && !config().core().database().listenForChanges())) {
+    if (db.dialect() != Dialect.SQLITE && !config().core().database().listenForChanges()) {
       return;
     }
     if (!db.changes().startAndAwait(Duration.ofSeconds(10))) {
