@@ -61,6 +61,17 @@ userman_stop() {
   userman_pid=""
 }
 
+# CPU time the JIT compiler threads of a HotSpot JVM have used so far, in clock ticks.
+bench_jit_ticks() {  # pid
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    if grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null; then
+      total=$((total + $(awk '{print $14 + $15}' "$t/stat")))
+    fi
+  done
+  echo "$total"
+}
+
 # Resident set size of a process, in MiB.
 bench_rss_mib() {  # pid
   awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"

@@ -11,7 +11,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     many.setdefault(key, []).append(value)
 
 DBS = [db for db in ("sqlite", "postgresql") if db + "_live_rps" in r]
-NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL (`listen_for_changes`)"}
+NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL"}
 KC = "kc_userinfo_rps" in r
 cores = int(r["cores"])
 
@@ -162,6 +162,12 @@ out.append(f"- Users are bulk-loaded by `bench/loader` with JDBC batches into th
            f" is out of reach, so four passwords are hashed once (libargon2, Userman's parameters) and their hashes reused;"
            f" a sign-in still computes a full Argon2id verification. The load runs use {int(r['users']):,} users; the"
            f" listing runs {int(r['scale']):,}.")
+jit_keys = [(NAMES[d], d + "_jit_extra") for d in DBS] + ([("Keycloak", "kc_jit_extra")] if KC else [])
+extra = ", ".join(f"{name} {r[k]} s" for name, k in jit_keys if k in r)
+if extra:
+    out.append(f"- Warm-up: {r['warmup']} s of load on each server (half token-checked reads, half sign-ins), then more sign-ins"
+               " 15 s at a time until the JIT compiler threads used under 0.2 s in the last 15 s (at most 150 s more),"
+               f" so that no measurement pays for compiling; the extra sign-in warm-up took: {extra}.")
 out.append("- Start-up: from process launch (`./userman serve`, `kc.sh start --optimized`) to the first 200 of"
            " `/health/ready` (Userman) or the master realm's OpenID configuration (Keycloak), polled every 10 ms;"
            " one unmeasured launch first.")

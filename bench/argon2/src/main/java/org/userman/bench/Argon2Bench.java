@@ -78,7 +78,7 @@ public class Argon2Bench {
    * Cores divided by this time is what the machine can really hash per second.
    */
   @Benchmark
-  @Threads(2)
+  @Threads(Threads.MAX)
   public byte[] libargon2TwoAtOnce() {
     return nativeArgon2.rawHash(ITERATIONS, MEMORY_KIB, PARALLELISM, password, salt);
   }
