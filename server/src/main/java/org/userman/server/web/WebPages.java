@@ -36,7 +36,6 @@ import org.userman.UsermanException;
 import org.userman.ValidationException;
 import org.userman.audit.Actor;
 import org.userman.auth.Authenticator;
-import org.userman.store.Changes;
 import org.userman.auth.Principal;
 import org.userman.limit.RateLimitedException;
 import org.userman.server.http.Call;
@@ -45,6 +44,7 @@ import org.userman.server.http.Problems;
 import org.userman.server.http.RequestLog;
 import org.userman.server.http.TrustedProxies;
 import org.userman.session.ClientInfo;
+import org.userman.store.Changes;
 
 /**
  * The server-rendered pages people use in a browser, and what every page shares: Pebble templates
