@@ -5,16 +5,20 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * What this node knows of writes to the database, so it can keep what every request reads (the
@@ -35,6 +39,8 @@ import org.jdbi.v3.core.Handle;
  *       every node at its next request, as on one. Requests that ask while a round trip is under
  *       way share the next one, so under load one round trip serves many. (The row is a point of
  *       contention: write transactions commit one after another, each holding it briefly.)
+ *   <li>While requests keep coming, a node holds a lease instead, and its cached reads make no
+ *       round trip at all: see {@link #LEASE_MILLIS}.
  *   <li>With the setting off, on PostgreSQL or MariaDB, the generation is always {@link
  *       #UNWATCHED} and nothing is cached.
  * </ul>
@@ -51,6 +57,37 @@ public final class Changes implements AutoCloseable {
   /** A round trip at least this often while no request asks: a silent connection is noticed. */
   private static final long IDLE_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long RETRY_MILLIS = 1_000;
+  /**
+   * Leases, on a server database. A busy node (cached reads in at least {@link #BUSY_NOTES} of the
+   * 10 ms slots of the last {@link #BUSY_WINDOW_NANOS}, and one within {@link #QUIET_NANOS}) reads
+   * the count every {@link #CYCLE_PAUSE_NANOS} or so, and before such a read renews its row
+   * of {@code node_lease} when the count it has taken in moved, and at least every {@link
+   * #RENEW_NANOS}. The renewal (its own autocommit statement) sets the row's lease to the
+   * database's time plus {@link #LEASE_MILLIS} and reports the count the node had taken in by
+   * then; the count read that follows (a fresh snapshot, begun after the renewal committed)
+   * empties the node's memory if the count moved, and from then on the node trusts its memory
+   * without a round trip until {@link #LEASE_TRUST_NANOS} after it sent the renewal. A writer,
+   * after its commit, waits until every other node with a lease that may be live reports its count
+   * or more ({@link #awaitOtherNodes}), and never longer than {@link #WRITER_WAIT_NANOS}: a lease
+   * trusted past that was renewed after the commit, so the count read that followed it saw the
+   * write.
+   */
+  private static final long LEASE_MILLIS = 100;
+  private static final long LEASE_TRUST_NANOS = TimeUnit.MILLISECONDS.toNanos(75);
+  private static final long WRITER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(110);
+  private static final long CYCLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** A busy node renews when the count it has taken in moved, and at least this often. */
+  private static final long RENEW_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+  /**
+   * Below that a node makes a round trip for each request, or a few: a trickle of requests is not
+   * worth a thousand statements a second.
+   */
+  private static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  private static final int BUSY_NOTES = 12;
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** Readers note that they asked at most this often (a shared write is not free). */
+  private static final long DEMAND_NOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long WRITER_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
   private static final System.Logger LOG = System.getLogger(Changes.class.getName());
 
   private final Dialect dialect;
@@ -77,6 +114,18 @@ public final class Changes implements AutoCloseable {
   private volatile long lastRoundBegan = System.nanoTime();
   /** When the request this thread serves began, while it serves one ({@link #request()}). */
   private final ThreadLocal<Long> requestBegan = new ThreadLocal<>();
+  /** This node's row of {@code node_lease}, and until when it trusts its memory ({@link System#nanoTime()}). */
+  private final String nodeId = UUID.randomUUID().toString();
+  private volatile long trustedUntil = System.nanoTime();
+  /**
+   * When a cached read last asked ({@link System#nanoTime()}, to within {@link
+   * #DEMAND_NOTE_NANOS}), and how many times that was noted since the watcher last looked.
+   */
+  private volatile long lastDemand = System.nanoTime() - QUIET_NANOS;
+  private final AtomicInteger demandNotes = new AtomicInteger();
+  /** Writers: the count of other nodes that may trust memory from before a given count. */
+  private final String laggingSql;
+  private volatile long lastCheckFailureLogged = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
   private volatile boolean closed;
   private volatile Thread watcher;
 
@@ -85,6 +134,14 @@ public final class Changes implements AutoCloseable {
     this.listens = dialect == Dialect.SQLITE || listenOnServerDatabase;
     this.url = url;
     this.connectionProperties = connectionProperties;
+    this.laggingSql = "SELECT COUNT(*) FROM node_lease WHERE id <> ? AND seen < ? AND lease_until > " + databaseTimePlus(-1_000);
+  }
+
+  /** The database's time plus {@code millis} in SQL: with time zone on PostgreSQL, UTC on MariaDB. */
+  private String databaseTimePlus(long millis) {
+    return dialect == Dialect.POSTGRESQL
+        ? "now() + interval '" + millis + " milliseconds'"
+        : "UTC_TIMESTAMP(6) + INTERVAL " + millis * 1_000 + " MICROSECOND";
   }
 
   /**
@@ -148,12 +205,52 @@ public final class Changes implements AutoCloseable {
 
   /**
    * Inside a write transaction, as its last statement: counts the write, for the nodes on a server
-   * database (also from a process that does not watch, such as the command line). The row stays
-   * locked until the commit, so it is taken last, when the transaction holds all else it needs.
+   * database (also from a process that does not watch, such as the command line), and returns the
+   * count it set, or -1 where nothing counts. The row stays locked until the commit, so it is taken
+   * last, when the transaction holds all else it needs.
    */
-  void announce(Handle h) {
-    if (dialect != Dialect.SQLITE && listens) {
-      h.execute("UPDATE change_count SET n = n + 1 WHERE id = 1");
+  long announce(Handle h) {
+    if (dialect == Dialect.SQLITE || !listens) {
+      return -1;
+    }
+    if (dialect == Dialect.POSTGRESQL) {
+      return h.createQuery("UPDATE change_count SET n = n + 1 WHERE id = 1 RETURNING n").mapTo(Long.class).one();
+    }
+    h.execute("UPDATE change_count SET n = n + 1 WHERE id = 1");
+    return h.createQuery("SELECT n FROM change_count WHERE id = 1").mapTo(Long.class).one();
+  }
+
+  /**
+   * After a write transaction that set the count to {@code count} committed, before it is answered:
+   * waits until no other node may still trust memory from before it. That is every node whose
+   * lease may be live and that has not yet reported {@code count} or more, and at most {@link
+   * #WRITER_WAIT_NANOS} from the commit (then no lease from before it is trusted). With no other
+   * node busy this is one round trip. {@code committed} is when the commit returned ({@link
+   * System#nanoTime()}); {@code jdbi} gives a connection for the checks.
+   */
+  void awaitOtherNodes(long count, long committed, Jdbi jdbi) {
+    if (count < 0) {
+      return;
+    }
+    while (true) {
+      long left = WRITER_WAIT_NANOS - (System.nanoTime() - committed);
+      if (left <= 0) {
+        return;
+      }
+      try {
+        if (jdbi.withHandle(h -> h.createQuery(laggingSql).bind(0, nodeId).bind(1, count).mapTo(Long.class).one()) == 0) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - lastCheckFailureLogged > TimeUnit.MINUTES.toNanos(1)) {
+          lastCheckFailureLogged = now;
+          LOG.log(System.Logger.Level.WARNING, "reading the other nodes' leases failed, so writes wait for any lease to lapse: " + e.getMessage());
+        }
+        LockSupport.parkNanos(left);
+        return;
+      }
+      LockSupport.parkNanos(Math.min(left, WRITER_CHECK_NANOS));
     }
   }
 
@@ -168,6 +265,7 @@ public final class Changes implements AutoCloseable {
    */
   private void lost() {
     watching = false;
+    trustedUntil = System.nanoTime();
     generation.incrementAndGet();
   }
 
@@ -257,13 +355,21 @@ public final class Changes implements AutoCloseable {
   }
 
   /**
-   * Asks the watcher for a round trip begun from now on and waits for it; false (go to the
-   * database) when it failed or the watcher stopped. The wait has no timer of its own (a timed wait
-   * of a virtual thread costs a timer task, a tenth of a request's time): every round trip ends,
-   * within the connection's socket timeout at worst, and a watcher that stops completes the round
-   * it had not begun.
+   * True at once while this node's lease is trusted. Otherwise asks the watcher for a round trip
+   * begun from now on and waits for it; false (go to the database) when it failed or the watcher
+   * stopped. The wait has no timer of its own (a timed wait of a virtual thread costs a timer task,
+   * a tenth of a request's time): every round trip ends, within the connection's socket timeout at
+   * worst, and a watcher that stops completes the round it had not begun.
    */
   private boolean countCurrent() {
+    long now = System.nanoTime();
+    if (now - lastDemand > DEMAND_NOTE_NANOS) {
+      lastDemand = now;
+      demandNotes.incrementAndGet();
+    }
+    if (now - trustedUntil < 0) {
+      return true;
+    }
     Long request = requestBegan.get();
     if (request != null && lastRoundBegan - request > 0) {
       return true;
@@ -277,35 +383,89 @@ public final class Changes implements AutoCloseable {
     return round.join();
   }
 
+  /** Whether this node trusts its memory without a round trip now (it holds a lease). */
+  public boolean leased() {
+    return watching && System.nanoTime() - trustedUntil < 0;
+  }
+
   /**
    * Reads the count in round trips while readers ask for them (and every 0.5 s when none does),
-   * until the connection fails or the watcher closes.
+   * and while the node is busy every millisecond or so, after renewing its lease when due; until
+   * the connection fails or the watcher closes.
    */
   private void watchCount(Connection c) throws SQLException {
     c.setAutoCommit(true);
-    try (PreparedStatement count = c.prepareStatement("SELECT n FROM change_count WHERE id = 1")) {
+    try (PreparedStatement count = c.prepareStatement("SELECT n FROM change_count WHERE id = 1");
+        PreparedStatement renew = c.prepareStatement("UPDATE node_lease SET seen = ?, lease_until = " + databaseTimePlus(LEASE_MILLIS) + " WHERE id = ?");
+        PreparedStatement enrol = c.prepareStatement("INSERT INTO node_lease (seen, lease_until, id) VALUES (?, " + databaseTimePlus(LEASE_MILLIS) + ", ?)");
+        PreparedStatement release = c.prepareStatement("DELETE FROM node_lease WHERE id = ?")) {
+      try (Statement st = c.createStatement()) {
+        // Rows of nodes that ended without releasing theirs.
+        st.executeUpdate("DELETE FROM node_lease WHERE lease_until < " + databaseTimePlus(-3_600_000));
+      }
       long seen = count(count);
       // Whatever was cached before the first count may have missed a change.
       generation.incrementAndGet();
       watching = true;
-      while (!closed) {
-        if (!roundWanted.getAndSet(false)) {
-          LockSupport.parkNanos(IDLE_ROUND_NANOS);
-          roundWanted.set(false);
-        }
-        CompletableFuture<Boolean> round = nextRound.getAndSet(new CompletableFuture<>());
-        long began = System.nanoTime();
-        boolean done = false;
-        try {
-          long now = count(count);
-          if (now != seen) {
-            seen = now;
-            generation.incrementAndGet();
+      boolean enrolled = false;
+      long reported = -1;
+      long renewed = 0;
+      boolean busyWindow = false;
+      long window = System.nanoTime();
+      try {
+        while (!closed) {
+          long now = System.nanoTime();
+          if (now - window >= BUSY_WINDOW_NANOS) {
+            busyWindow = demandNotes.getAndSet(0) >= BUSY_NOTES;
+            window = now;
           }
-          lastRoundBegan = began;
-          done = true;
-        } finally {
-          round.complete(done);
+          boolean busy = busyWindow && now - lastDemand < QUIET_NANOS;
+          if (!roundWanted.getAndSet(false)) {
+            // Idle with a lease still trusted: wake when it lapses, to release it.
+            long pause = busy ? CYCLE_PAUSE_NANOS : enrolled ? Math.max(0, trustedUntil - now) + 1 : IDLE_ROUND_NANOS;
+            LockSupport.parkNanos(pause);
+            roundWanted.set(false);
+          }
+          now = System.nanoTime();
+          busy = busyWindow && now - lastDemand < QUIET_NANOS;
+          boolean renewing = busy && (!enrolled || seen != reported || now - renewed > RENEW_NANOS);
+          if (renewing) {
+            // The count this node has taken in (its memory emptied if it moved), then its lease;
+            // the count read below follows it. Writers wait for the report, so it goes at once.
+            if (update(renew, seen) == 0) {
+              update(enrol, seen);
+            }
+            enrolled = true;
+            reported = seen;
+            renewed = now;
+          } else if (!busy && enrolled && now - trustedUntil >= 0) {
+            release.setString(1, nodeId);
+            release.executeUpdate();
+            enrolled = false;
+          }
+          CompletableFuture<Boolean> round = nextRound.getAndSet(new CompletableFuture<>());
+          long began = System.nanoTime();
+          boolean done = false;
+          try {
+            long n = count(count);
+            if (n != seen) {
+              seen = n;
+              generation.incrementAndGet();
+            }
+            lastRoundBegan = began;
+            if (renewing) {
+              trustedUntil = renewed + LEASE_TRUST_NANOS;
+            }
+            done = true;
+          } finally {
+            round.complete(done);
+          }
+        }
+      } finally {
+        trustedUntil = System.nanoTime();
+        if (enrolled && closed) {
+          release.setString(1, nodeId);
+          release.executeUpdate();
         }
       }
     } finally {
@@ -313,6 +473,12 @@ public final class Changes implements AutoCloseable {
       watching = false;
       nextRound.getAndSet(new CompletableFuture<>()).complete(false);
     }
+  }
+
+  private int update(PreparedStatement s, long seen) throws SQLException {
+    s.setLong(1, seen);
+    s.setString(2, nodeId);
+    return s.executeUpdate();
   }
 
   private static long count(PreparedStatement count) throws SQLException {

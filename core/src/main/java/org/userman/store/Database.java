@@ -256,10 +256,12 @@ public final class Database implements AutoCloseable {
   }
 
   private <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
+    long[] count = {-1};
+    R result;
     try {
-      return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+      result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
         R r = callback.withHandle(h);
-        changes.announce(h);
+        count[0] = changes.announce(h);
         return r;
       });
     } catch (RuntimeException e) {
@@ -267,6 +269,9 @@ public final class Database implements AutoCloseable {
     } finally {
       changes.written();
     }
+    // Answered only once no other node can serve what this changed from memory.
+    changes.awaitOtherNodes(count[0], System.nanoTime(), jdbi);
+    return result;
   }
 
   /** This node's view of changes, for caches of what requests read on every call. */
