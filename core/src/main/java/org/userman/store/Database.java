@@ -96,10 +96,8 @@ public final class Database implements AutoCloseable {
     Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, driver), settings.listenForChanges());
     Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes);
     try {
-      if (prepareSchema && settings.migrate()) {
-        db.migrate();
-      } else if (prepareSchema) {
-        db.requireCurrentSchema();
+      if (prepareSchema) {
+        db.prepareSchema(settings.migrate());
       }
     } catch (RuntimeException e) {
       db.close();
@@ -151,6 +149,29 @@ public final class Database implements AutoCloseable {
     }
     p.setProperty("ApplicationName", "userman-changes");
     return p;
+  }
+
+  /**
+   * Brings the schema up to date, or checks that it is when migrations are the operator's. A schema
+   * whose history already lists every shipped migration goes no further than that one query.
+   */
+  private void prepareSchema(boolean migrate) {
+    if (schemaCurrent()) {
+      return;
+    }
+    if (migrate) {
+      migrate();
+    } else {
+      requireCurrentSchema();
+    }
+  }
+
+  /**
+   * Whether the schema history lists every migration this Userman ships, in order, each applied
+   * with the checksum of its file: then a start skips Flyway (see {@link ShippedMigrations}).
+   */
+  public boolean schemaCurrent() {
+    return ShippedMigrations.of(dialect).allApplied(dataSource);
   }
 
   /** Brings the schema up to date; returns how many migrations ran. */
