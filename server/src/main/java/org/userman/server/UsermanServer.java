@@ -64,20 +64,31 @@ public final class UsermanServer implements AutoCloseable {
     this.lock = lock;
   }
 
+  /**
+   * Begins, on a background thread, the part of a start that needs no configuration (once per JVM):
+   * call it first thing, and {@link #start} waits for it where it must.
+   */
+  public static void prepareStart() {
+    StartupWarmup.begin();
+  }
+
   public static UsermanServer start(ServerConfig config) {
     return start(config, Clock.systemUTC(), new SecureRandom(), System.out::println);
   }
 
   /** Starts a node with explicit time, randomness and log sink (tests pass their own). */
   public static UsermanServer start(ServerConfig config, Clock clock, SecureRandom random, Consumer<String> logSink) {
+    StartupWarmup.begin();
     FileLock lock = config.sqliteFile() == null ? null : lockEmbeddedDatabase(config.sqliteFile());
     Userman userman = null;
     try {
       userman = Userman.open(config.core(), clock, random);
+      // Everything from here on touches Helidon's classes (the routes' header names among them).
+      StartupWarmup.awaitWebServer();
       ObjectMapper json = Userman.jsonMapper();
       Views views = new Views(json);
       RouteTable table = new RouteTable();
-      new SystemRoutes(userman.database(), userman.signingKeys(), openApiDocument(), Duration.ofSeconds(2)).declare(table);
+      new SystemRoutes(userman.database(), userman.signingKeys(), StartupWarmup.openApiDocument(), Duration.ofSeconds(2)).declare(table);
       new UserRoutes(userman.accounts(), views).declare(table);
       new MailTokenRoutes(userman.verifications(), userman.passwordResets(), views).declare(table);
       new SessionRoutes(userman.sessions(), views).declare(table);

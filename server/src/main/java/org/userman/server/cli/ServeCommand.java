@@ -17,6 +17,7 @@ final class ServeCommand implements Runnable {
 
   @Override
   public void run() {
+    UsermanServer.prepareStart();
     ServerConfig config = root.loadConfig();
     long start = System.nanoTime();
     // Every line the server writes to standard output goes through this one writer, in order.
