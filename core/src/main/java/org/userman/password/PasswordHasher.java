@@ -4,6 +4,11 @@ import de.mkammerer.argon2.Argon2Advanced;
 import de.mkammerer.argon2.Argon2Factory;
 import de.mkammerer.argon2.Argon2Version;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.userman.Secrets;
 
 /**
@@ -12,10 +17,20 @@ import org.userman.Secrets;
  * bench/argon2 it hashes at Userman's parameters about twice as fast as the pure-Java ones, with the
  * same bytes. Hashes made with other parameters still verify, and {@link #needsRehash} tells the
  * caller to upgrade them after a successful login.
+ *
+ * <p>Every hash runs on one of {@link #HASHERS} platform threads, one per core, taken in the order
+ * asked; the caller waits. A native call pins the virtual thread that makes it to its carrier, and
+ * there are only as many carriers as cores: hashing on them left the other requests, and the
+ * database writer, waiting for a free carrier for a hash's whole 20-40 ms. The pool also caps the
+ * memory hashing takes at one hash's memory per core, however many sign-ins arrive at once.
  */
 public final class PasswordHasher {
   private static final int SALT_BYTES = 16;
   private static final int HASH_BYTES = 32;
+  /** Threads that hash, one per core: more could not hash faster, only hold more memory. */
+  static final int HASHERS = Runtime.getRuntime().availableProcessors();
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(HASHERS,
+      Thread.ofPlatform().daemon().name("userman-hash-", 1).factory());
   private final Argon2Advanced argon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
   private final HashParameters params;
   private final Secrets secrets;
@@ -26,29 +41,11 @@ public final class PasswordHasher {
   }
 
   public String hash(Password password) {
-    byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
-    try {
-      return argon2.hashAdvanced(params.iterations(), params.memoryKib(), params.parallelism(), bytes,
-          secrets.randomBytes(SALT_BYTES), HASH_BYTES, Argon2Version.V13).getEncoded();
-    } finally {
-      argon2.wipeArray(bytes);
-    }
+    return onHashThread(() -> hashHere(password));
   }
 
   public boolean verify(Password password, String encoded) {
-    if (encoded == null || !encoded.startsWith("$argon2id$")) {
-      verifyDummy(password);
-      return false;
-    }
-    byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
-    try {
-      return argon2.verify(encoded, bytes);
-    } catch (RuntimeException malformed) {
-      verifyDummy(password);
-      return false;
-    } finally {
-      argon2.wipeArray(bytes);
-    }
+    return onHashThread(() -> verifyHere(password, encoded));
   }
 
   /**
@@ -58,6 +55,53 @@ public final class PasswordHasher {
    */
   public void verifyDummy(Password password) {
     hash(password);
+  }
+
+  private String hashHere(Password password) {
+    byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
+    try {
+      return argon2.hashAdvanced(params.iterations(), params.memoryKib(), params.parallelism(), bytes,
+          secrets.randomBytes(SALT_BYTES), HASH_BYTES, Argon2Version.V13).getEncoded();
+    } finally {
+      argon2.wipeArray(bytes);
+    }
+  }
+
+  private boolean verifyHere(Password password, String encoded) {
+    if (encoded == null || !encoded.startsWith("$argon2id$")) {
+      hashHere(password);  // the dummy verification: as long as a real one
+      return false;
+    }
+    byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
+    try {
+      return argon2.verify(encoded, bytes);
+    } catch (RuntimeException malformed) {
+      hashHere(password);
+      return false;
+    } finally {
+      argon2.wipeArray(bytes);
+    }
+  }
+
+  /**
+   * Runs {@code work} on a hashing thread and waits for it. An interrupted caller stops waiting
+   * (the hash, already started, finishes unseen), keeps its interrupt and gets an exception.
+   */
+  private static <T> T onHashThread(Callable<T> work) {
+    Future<T> result = POOL.submit(work);
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a password hash", e);
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        default -> throw new IllegalStateException(e.getCause());
+      }
+    }
   }
 
   public boolean needsRehash(String encoded) {

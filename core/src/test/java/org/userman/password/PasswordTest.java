@@ -1,8 +1,15 @@
 package org.userman.password;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.userman.FieldError;
 import org.userman.Secrets;
@@ -47,6 +54,39 @@ class PasswordTest {
     String composed = "caf\u00e9 au lait, s'il vous pla\u00eet";
     String decomposed = "cafe\u0301 au lait, s'il vous plai\u0302t";
     assertThat(hasher.verify(Password.of(decomposed), hasher.hash(Password.of(composed)))).isTrue();
+  }
+
+  @Test
+  void many_callers_at_once_each_get_their_own_answer() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
+    List<Callable<Boolean>> callers = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Password mine = Password.of("passphrase of caller " + i);
+      Password theirs = Password.of("passphrase of caller " + (i + 1));
+      callers.add(() -> {
+        String hash = hasher.hash(mine);
+        return hasher.verify(mine, hash) && !hasher.verify(theirs, hash);
+      });
+    }
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Future<Boolean> answer : threads.invokeAll(callers)) {
+        assertThat(answer.get()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void an_interrupted_caller_stops_waiting_and_keeps_its_interrupt() {
+    PasswordHasher hasher = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> hasher.hash(Password.of("never mind this one")))
+          .isInstanceOf(IllegalStateException.class).hasCauseInstanceOf(InterruptedException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(hasher.verify(Password.of("still works"), hasher.hash(Password.of("still works")))).isTrue();
   }
 
   @Test
