@@ -84,15 +84,21 @@ public final class PasswordHasher {
   }
 
   /**
-   * Runs {@code work} on a hashing thread and waits for it. An interrupted caller stops waiting
-   * (the hash, already started, finishes unseen), keeps its interrupt and gets an exception.
+   * Runs {@code work} on a hashing thread and waits for it. A caller interrupted before or while it
+   * waits gets an exception and keeps its interrupt; a hash already begun finishes unseen.
    */
   private static <T> T onHashThread(Callable<T> work) {
-    Future<T> result = POOL.submit(work);
+    Future<T> result = null;
     try {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      result = POOL.submit(work);
       return result.get();
     } catch (InterruptedException e) {
-      result.cancel(false);
+      if (result != null) {
+        result.cancel(false);
+      }
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a password hash", e);
     } catch (ExecutionException e) {

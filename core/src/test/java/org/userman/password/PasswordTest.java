@@ -76,7 +76,7 @@ class PasswordTest {
   }
 
   @Test
-  void an_interrupted_caller_stops_waiting_and_keeps_its_interrupt() {
+  void an_interrupted_caller_gets_no_hash_and_keeps_its_interrupt() {
     PasswordHasher hasher = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
     Thread.currentThread().interrupt();
     try {
