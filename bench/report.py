@@ -91,6 +91,10 @@ row(f"Start-up to ready, median of {len(r.get(DBS[0] + '_start_runs', '').split(
     [checked(num(d + "_start_s"), 2, lambda v: v <= 1.0) for d in DBS],
     f"{fmt(num('kc_start_s'), 2)} (median of {len(r.get('kc_start_runs', '').split())}; first start with schema"
     f" creation {fmt(num('kc_first_start_s'), 1)})" if "kc_start_s" in r else "", "≤ 1 s")
+row("... CPU time the process had used when ready (all threads), median s; of it the JIT compiler threads",
+    [f"{fmt(num(d + '_start_cpu'), 2)}; {fmt(num(d + '_start_jit'), 2)}" if num(d + "_start_cpu") is not None else "-" for d in DBS])
+row("... the same starts with the C1 compiler only (`-XX:TieredStopAtLevel=1`; a diagnosis, not how Userman runs), median s",
+    [fmt(num(d + "_start_c1_s"), 2) for d in DBS])
 row("RSS idle, 5 s after start-up, MiB", [checked(num(d + "_rss_idle"), 0, lambda v: v <= 128) for d in DBS],
     fmt(num("kc_rss_idle")), "≤ 128 MiB")
 row("RSS after the load runs above, MiB", [fmt(num(d + "_rss_load")) for d in DBS], fmt(num("kc_rss_load")))
@@ -170,7 +174,9 @@ if extra:
                f" so that no measurement pays for compiling; the extra sign-in warm-up took: {extra}.")
 out.append("- Start-up: from process launch (`./userman serve`, `kc.sh start --optimized`) to the first 200 of"
            " `/health/ready` (Userman) or the master realm's OpenID configuration (Keycloak), polled every 10 ms;"
-           " one unmeasured launch first.")
+           " one unmeasured launch first. The CPU time is the JVM's user and system time when it first answered"
+           " (from /proc), and the part of it its C1 and C2 compiler threads had used; on a machine of few cores, the"
+           " compilers and the start share them.")
 out.append("- Hash bound: cores / (time of one libargon2 hash from JMH); a sign-in verifies one hash, so the server"
            " cannot sign in more users per second than this. Keycloak's bound uses its own hasher, Bouncy Castle,"
            " timed under Userman's JVM flags; Keycloak runs it with G1 and its own heap, where it can be faster, so"
