@@ -5,9 +5,12 @@ import static org.userman.server.support.TestServer.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.userman.server.cli.RootCommand;
 import org.userman.server.support.Resp;
@@ -27,6 +30,21 @@ class CliTest {
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);
     return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void a_plain_serve_fails_as_picocli_would() {
+    Map<String, String> env = Map.of("USERMAN_HTTP_PORT", "70000");
+    ByteArrayOutputStream direct = new ByteArrayOutputStream();
+    int exit = RootCommand.execute(new String[] {"serve"}, env, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(direct, true, StandardCharsets.UTF_8));
+
+    CommandLine cl = RootCommand.commandLine(env, new ByteArrayInputStream(new byte[0]));
+    StringWriter throughPicocli = new StringWriter();
+    cl.setErr(new PrintWriter(throughPicocli, true));
+    assertThat(exit).isEqualTo(cl.execute("serve")).isEqualTo(1);
+    assertThat(direct.toString(StandardCharsets.UTF_8).strip()).isEqualTo(throughPicocli.toString().strip())
+        .isEqualTo("userman: setting http.port (USERMAN_HTTP_PORT) must be 0..65535");
   }
 
   @Test
