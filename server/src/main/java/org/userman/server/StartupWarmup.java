@@ -2,7 +2,6 @@ package org.userman.server;
 
 import io.helidon.webserver.WebServer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Start-up work that does not need the database, done once per JVM on a background thread while
@@ -11,21 +10,19 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Two threads initialising the classes of one library at once can deadlock when those classes'
  * static set-up refer to one another. So the start touches what is warmed here only after it has
- * waited for it ({@link #openApiDocument}, {@link #awaitWebServer}), but for Jdbi's JFR support,
- * whose set-up involves only its own event class, which has none.
+ * waited for it ({@link #awaitWebServer}), but for Jdbi's JFR support, whose set-up involves only
+ * its own event class, which has none.
  */
 final class StartupWarmup {
-  private static CompletableFuture<byte[]> openApi;
   private static CompletableFuture<Void> webServer;
 
   private StartupWarmup() {}
 
   /** Starts the background work, the first time only. */
   static synchronized void begin() {
-    if (openApi != null) {
+    if (webServer != null) {
       return;
     }
-    openApi = new CompletableFuture<>();
     webServer = new CompletableFuture<>();
     Thread thread = new Thread(StartupWarmup::run, "userman-warmup");
     thread.setDaemon(true);
@@ -40,12 +37,6 @@ final class StartupWarmup {
     } catch (ClassNotFoundException | LinkageError ignored) {
       // a later Jdbi without it: nothing to warm
     }
-    try {
-      openApi.complete(UsermanServer.openApiDocument());
-    } catch (RuntimeException | Error e) {
-      // also an Error (a class missing from the build): the start waits for this and must not hang
-      openApi.completeExceptionally(e);
-    }
     // Helidon's configuration, service registry and protocol discovery, set up once per JVM by the
     // first server built: this one is never started.
     try {
@@ -54,19 +45,6 @@ final class StartupWarmup {
       // the real server, built next, reports whatever this was
     } finally {
       webServer.complete(null);
-    }
-  }
-
-  /** The OpenAPI document as JSON (waits for the background work to have made it). */
-  static byte[] openApiDocument() {
-    begin();
-    try {
-      return openApi.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
   }
 

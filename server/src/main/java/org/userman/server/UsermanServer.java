@@ -1,7 +1,6 @@
 package org.userman.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -88,7 +87,7 @@ public final class UsermanServer implements AutoCloseable {
       ObjectMapper json = Userman.jsonMapper();
       Views views = new Views(json);
       RouteTable table = new RouteTable();
-      new SystemRoutes(userman.database(), userman.signingKeys(), StartupWarmup.openApiDocument(), Duration.ofSeconds(2)).declare(table);
+      new SystemRoutes(userman.database(), userman.signingKeys(), openApiDocument(), Duration.ofSeconds(2)).declare(table);
       new UserRoutes(userman.accounts(), views).declare(table);
       new MailTokenRoutes(userman.verifications(), userman.passwordResets(), views).declare(table);
       new SessionRoutes(userman.sessions(), views).declare(table);
@@ -190,13 +189,13 @@ public final class UsermanServer implements AutoCloseable {
     }
   }
 
-  /** The OpenAPI document, written as YAML in the sources and served as JSON. */
-  static byte[] openApiDocument() {
-    try (InputStream in = UsermanServer.class.getResourceAsStream("/openapi.yaml")) {
+  /** The OpenAPI document as JSON, as the build wrote it ({@link org.userman.server.http.OpenApiJson}). */
+  private static byte[] openApiDocument() {
+    try (InputStream in = UsermanServer.class.getResourceAsStream("/openapi.json")) {
       if (in == null) {
-        throw new IllegalStateException("openapi.yaml is missing from the jar");
+        throw new IllegalStateException("openapi.json is missing from the jar");
       }
-      return new ObjectMapper().writeValueAsBytes(new ObjectMapper(new YAMLFactory()).readTree(in));
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
