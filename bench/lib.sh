@@ -61,15 +61,21 @@ userman_stop() {
   userman_pid=""
 }
 
-# CPU time the JIT compiler threads of a HotSpot JVM have used so far, in clock ticks.
-bench_jit_ticks() {  # pid
+# CPU time the threads of process $1 whose names match the regular expression $2 have used so
+# far, in clock ticks (getconf CLK_TCK a second).
+bench_thread_ticks() {  # pid name-regex
   local t total=0
   for t in /proc/"$1"/task/*; do
-    if grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null; then
+    if grep -qE "$2" "$t/comm" 2>/dev/null; then
       total=$((total + $(awk '{print $14 + $15}' "$t/stat")))
     fi
   done
   echo "$total"
+}
+
+# CPU time the JIT compiler threads of a HotSpot JVM have used so far, in clock ticks.
+bench_jit_ticks() {  # pid
+  bench_thread_ticks "$1" '^C[12] CompilerThre'
 }
 
 # Resident set size of a process, in MiB.
