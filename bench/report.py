@@ -18,11 +18,7 @@ cores = int(r["cores"])
 
 def num(key):
     """A figure; a key measured in several rounds gives the median of its values."""
-    vs = [float(v) for v in many.get(key, []) if v != ""]
-    if not vs:
-        return None
-    vs.sort()
-    return vs[len(vs) // 2] if len(vs) % 2 else (vs[len(vs) // 2 - 1] + vs[len(vs) // 2]) / 2
+    return median(values(key))
 
 
 def fmt(v, digits=0):
@@ -54,13 +50,18 @@ def median(vs):
     return vs[len(vs) // 2] if len(vs) % 2 else (vs[len(vs) // 2 - 1] + vs[len(vs) // 2]) / 2
 
 
-def paired(a, b, digits, target):
-    """The median of the ratios a/b of figures measured in turns, round by round, with each round's."""
-    ratios = [x / y for x, y in zip(values(a), values(b)) if y]
-    if not ratios:
+def by_rounds(vs, digits, target=None):
+    """The median of one figure per round, checked against target when there is one, then every round's."""
+    if not vs:
         return "-"
-    return (checked(median(ratios), digits, target)
-            + ("" if len(ratios) == 1 else " (rounds " + ", ".join(fmt(v, digits) for v in ratios) + ")"))
+    m = median(vs)
+    return ((fmt(m, digits) if target is None else checked(m, digits, target))
+            + ("" if len(vs) == 1 else " (rounds " + ", ".join(fmt(v, digits) for v in vs) + ")"))
+
+
+def paired(a, b, digits, target):
+    """The ratios a/b of figures measured in turns, round by round."""
+    return by_rounds([x / y for x, y in zip(values(a), values(b)) if y], digits, target)
 
 
 def rounds(d):
@@ -76,11 +77,7 @@ def login_rps(d):
 
 
 def round_ratios(d, bound_index, target):
-    ratios = [x[0] / x[bound_index] for x in rounds(d)]
-    if not ratios:
-        return "-"
-    return (checked(median(ratios), 2, lambda v: v >= target)
-            + " (rounds " + ", ".join(fmt(v, 2) for v in ratios) + ")")
+    return by_rounds([x[0] / x[bound_index] for x in rounds(d)], 2, lambda v: v >= target)
 
 
 def rate(prefix):
@@ -131,9 +128,7 @@ row("... hash bound with every core hashing: cores / one libargon2 hash while th
 row("... ratio to that bound", [round_ratios(d, 3, 0.9) for d in DBS], "", "≥ 0.9")
 row("... the cores' share the server's hashing threads used during the sign-ins: the ratio to the hash bound with"
     " each hash timed as it ran in the round, on the cores it had (median of the rounds)",
-    ["-" if not values(d + "_login_hash_cores") else
-     fmt(median([v / cores for v in values(d + "_login_hash_cores")]), 2)
-     + " (rounds " + ", ".join(fmt(v / cores, 2) for v in values(d + "_login_hash_cores")) + ")" for d in DBS])
+    [by_rounds([v / cores for v in values(d + "_login_hash_cores")], 2) for d in DBS])
 row("... the most the ratio to the hash bound can be here, before any work but hashing: one hash alone / one of"
     f" {cores} at once (median of the rounds)",
     ["-" if not rounds(d) else fmt(median([x[3] / x[2] for x in rounds(d)]), 2) for d in DBS])
