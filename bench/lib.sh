@@ -83,7 +83,8 @@ bench_rss_mib() {  # pid
   awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"
 }
 
-# One wrk run at 64 connections (or $BENCH_CONNECTIONS) with --latency. Prints
+# One wrk run at 64 connections (or $BENCH_CONNECTIONS) on 2 threads (or $BENCH_THREADS, at most
+# the connections) with --latency. Prints
 # "<requests/s> <p50 ms> <p99 ms>"; fails, showing wrk's report, when any answer was not 2xx or
 # 3xx, or on connect, read or write errors (timeouts are only reported). Extra wrk options (-H, -s) follow the duration and URL, then "--" and
 # the Lua script's arguments.
@@ -92,7 +93,7 @@ bench_wrk() {  # seconds url [wrk args...]
   shift 2
   while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
   script_args=("$@")  # "--" and what follows, for the Lua script
-  out=$(wrk -t2 -c"${BENCH_CONNECTIONS:-64}" -d"${secs}s" --timeout 10s --latency "${opts[@]}" "$url" "${script_args[@]}")
+  out=$(wrk -t"${BENCH_THREADS:-2}" -c"${BENCH_CONNECTIONS:-64}" -d"${secs}s" --timeout 10s --latency "${opts[@]}" "$url" "${script_args[@]}")
   if echo "$out" | grep -q 'Non-2xx' \
     || echo "$out" | awk '/Socket errors/ { gsub(",", ""); if ($4 + $6 + $8 > 0) bad = 1 } END { exit !bad }'; then
     echo "bench: wrk saw failures on $url:" >&2
