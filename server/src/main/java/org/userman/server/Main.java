@@ -53,6 +53,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (AotTraining.active()) {
+      AotTraining.loadServerDatabaseClasses();
+    }
     useUnpackedSqlite();
     configureLogging();
     System.exit(RootCommand.execute(args, System.getenv(), System.in, System.err));
