@@ -1,11 +1,10 @@
 package org.userman.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * What the launcher's training run does beyond a start (see {@code userman}, {@code train_aot_cache}):
@@ -31,28 +30,37 @@ final class AotTraining {
    * upgraded since the list was written) is skipped: the cache then merely lacks it.
    */
   static int loadServerDatabaseClasses() {
-    ClassLoader loader = AotTraining.class.getClassLoader();
     int loaded = 0;
+    for (String name : listedClasses()) {
+      if (load(name)) {
+        loaded++;
+      }
+    }
+    return loaded;
+  }
+
+  /** The class names the list holds, in its order; none when the jar has no list. */
+  static List<String> listedClasses() {
     try (InputStream in = AotTraining.class.getResourceAsStream(CLASS_LIST)) {
       if (in == null) {
-        return 0;
+        return List.of();
       }
-      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        String name = line.strip();
-        if (name.isEmpty() || name.startsWith("#")) {
-          continue;
-        }
-        try {
-          Class.forName(name, false, loader);
-          loaded++;
-        } catch (ClassNotFoundException | LinkageError e) {
-          // not in this build
-        }
-      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .map(String::strip)
+          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return loaded;
+  }
+
+  /** Loads the named class without initialising it; false when this build lacks it. */
+  static boolean load(String name) {
+    try {
+      Class.forName(name, false, AotTraining.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 }
