@@ -43,17 +43,26 @@ userman_start() {  # log file
   fi
 }
 
-# Stops a server: SIGTERM, then SIGKILL after 30 s.
+# Stops a server: SIGTERM (and SIGCONT, should it be paused), then SIGKILL after 30 s.
 bench_stop() {  # pid
   local pid="$1"
   [ -n "$pid" ] || return 0
   kill "$pid" 2>/dev/null || return 0
+  kill -CONT "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
     sleep 0.1
   done
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+# Pauses a process (SIGSTOP), so that it uses no CPU while another is measured, and resumes it.
+bench_pause() {  # pid (nothing when empty)
+  [ -z "$1" ] || kill -STOP "$1"
+}
+bench_resume() {  # pid (nothing when empty)
+  [ -z "$1" ] || kill -CONT "$1" 2>/dev/null || true
 }
 
 userman_stop() {
