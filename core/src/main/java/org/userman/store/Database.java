@@ -18,7 +18,6 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.userman.ErrorCode;
 import org.userman.UsermanException;
 
@@ -85,6 +84,10 @@ public final class Database implements AutoCloseable {
     Properties driver = driverProperties(settings, dialect);
     hikari.setDataSourceProperties(driver);
     hikari.setMaximumPoolSize(settings.poolSize());
+    // Every transaction runs at READ COMMITTED (PostgreSQL's default; MariaDB's is REPEATABLE READ),
+    // set once on each new connection. Asking for the level in each transaction instead cost
+    // PostgreSQL three extra round trips per write (Jdbi reads the level twice and restores it).
+    hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     hikari.setValidationTimeout(Math.max(250, Math.min(timeoutMillis, 5000)));
     HikariDataSource dataSource;
     try {
@@ -280,7 +283,7 @@ public final class Database implements AutoCloseable {
     long[] count = {-1};
     R result;
     try {
-      result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+      result = jdbi.inTransaction(h -> {
         R r = callback.withHandle(h);
         count[0] = changes.announce(h);
         return r;
