@@ -82,6 +82,25 @@ bench_thread_ticks() {  # pid name-regex
   echo "$total"
 }
 
+# CPU time process $1 (all its threads) has used so far, in clock ticks.
+bench_process_ticks() {  # pid
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# CPU time the local PostgreSQL server's processes have used so far, in clock ticks.
+bench_postgres_ticks() {
+  local p total=0
+  for p in $(pgrep -x postgres); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# The machine's CPU time so far, all cores, in clock ticks: "<total> <idle and iowait> <steal>".
+bench_machine_ticks() {
+  awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6, $9}' /proc/stat
+}
+
 # CPU time the JIT compiler threads of a HotSpot JVM have used so far, in clock ticks.
 bench_jit_ticks() {  # pid
   bench_thread_ticks "$1" '^C[12] CompilerThre'

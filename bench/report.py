@@ -97,6 +97,25 @@ def kc_rate(name):
     return "-" if rps is None else f"{rps:,.0f} (p99 {p99:,.1f} ms; median of {len(kc_values(name + '_rps'))} rounds)"
 
 
+def cpu(key):
+    """CPU time per request, µs, by round: the server with its PostgreSQL backends, and the rest of the
+    machine's busy time (wrk, the kernel), from what bench/run recorded around each wrk run."""
+    own = [c + d for c, d in zip(values(key + "_cpu_us"), values(key + "_db_us"))]
+    rest = [b * cores * 1e6 / n - o for b, n, o in zip(values(key + "_busy"), values(key + "_rps"), own) if n]
+    return own, rest
+
+
+def cpu_cell(keys):
+    own = [v for k in keys for v in cpu(k)[0]]
+    rest = [v for k in keys for v in cpu(k)[1]]
+    return "-" if not own else f"{fmt(median(own))}; {fmt(median(rest))}"
+
+
+def cpu_ratio(kc_key, um_key):
+    """Keycloak's CPU per request over Userman's, round by round (they run in turns)."""
+    return by_rounds([k / u for k, u in zip(cpu(kc_key)[0], cpu(um_key)[0]) if u], 1)
+
+
 rows = []
 
 
@@ -127,6 +146,13 @@ def ceiling(d):
 
 if KC:
     row("... ceiling of that ratio: the HTTP floor / Keycloak's userinfo (by round, as above)", [ceiling(d) for d in DBS])
+row("... CPU time per request, µs (median of the rounds): the server with its PostgreSQL backends; the rest of the"
+    " machine's (wrk, the kernel's loopback)", [cpu_cell([d + "_me"]) for d in DBS],
+    "userinfo: " + cpu_cell([d + "_kc_userinfo" for d in DBS]))
+row("... the same for the HTTP floor", [cpu_cell([d + "_live"]) for d in DBS])
+if KC:
+    row("... Keycloak's CPU time per userinfo / Userman's per `/me` (server and database, by round)",
+        [cpu_ratio(d + "_kc_userinfo", d + "_me") for d in DBS])
 row("`GET /api/v1/me`, API key (`Authorization: Bearer`), req/s", [rate(d + "_key") for d in DBS])
 row("... ratio to the floor (as above)", [paired(d + "_key_rps", d + "_live_rps", 2, lambda v: v >= 0.8) for d in DBS],
     "", "≥ 0.8")
@@ -152,6 +178,11 @@ row("... the most the ratio to the hash bound can be here, before any work but h
 row("... ratio to Keycloak's password grant (each round's sign-ins against Keycloak's password grants right after them;"
     " median)", [paired(d + "_login_rps", d + "_kc_login_rps", 1, lambda v: v >= 2) for d in DBS],
     "", "≥ 2")
+row("... CPU time per sign-in, µs (median of the rounds): the server with its PostgreSQL backends; the rest of the"
+    " machine's", [cpu_cell([d + "_login"]) for d in DBS], "password grant: " + cpu_cell([d + "_kc_login" for d in DBS]))
+if KC:
+    row("... Keycloak's CPU time per password grant / Userman's per sign-in (server and database, by round)",
+        [cpu_ratio(d + "_kc_login", d + "_login") for d in DBS])
 row(f"Start-up to ready, median of {len(r.get(DBS[0] + '_start_runs', '').split()) if DBS else '-'}"
     f" ({int(r['users']):,} users), s",
     [checked(num(d + "_start_s"), 2, lambda v: v <= 1.0) for d in DBS],
@@ -206,6 +237,10 @@ if many.get("load"):
     out.append(f"- 1-minute load average: {r['load_start']} before the run; after each measurement between"
                f" {loads[0]:.1f} and {loads[-1]:.1f} (median {loads[len(loads) // 2]:.1f}) on {cores} cores")
 out.append("- load generator: wrk on the same machine (2 threads), so client and server share the cores")
+steal = [v for k in many if k.endswith("_steal") for v in values(k)]
+if steal:
+    out.append(f"- CPU time the hypervisor took from this machine (steal) during the measurements: median {median(steal):.1%},"
+               f" at most {max(steal):.1%}")
 out.append("")
 out.append("| " + " | ".join(head) + " |")
 out.append("|" + "---|" * len(head))
