@@ -82,16 +82,16 @@ bench_thread_ticks() {  # pid name-regex
   echo "$total"
 }
 
-# CPU time process $1 (all its threads) has used so far, in clock ticks.
+# CPU time process $1 (all its threads) has used so far, in clock ticks; 0 once it has gone.
 bench_process_ticks() {  # pid
-  awk '{print $14 + $15}' "/proc/$1/stat"
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 # CPU time the local PostgreSQL server's processes have used so far, in clock ticks.
 bench_postgres_ticks() {
   local p total=0
   for p in $(pgrep -x postgres); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    total=$((total + $(bench_process_ticks "$p")))
   done
   echo "$total"
 }

@@ -60,9 +60,13 @@ def by_rounds(vs, digits, target=None):
             + ("" if len(vs) == 1 else " (rounds " + ", ".join(fmt(v, digits) for v in vs) + ")"))
 
 
-def paired(a, b, digits, target):
+def ratios(a, b):
     """The ratios a/b of figures measured in turns, round by round."""
-    return by_rounds([x / y for x, y in zip(values(a), values(b)) if y], digits, target)
+    return [x / y for x, y in zip(values(a), values(b)) if y]
+
+
+def paired(a, b, digits, target):
+    return by_rounds(ratios(a, b), digits, target)
 
 
 def rounds(d):
@@ -106,8 +110,9 @@ def cpu(key):
 
 
 def cpu_cell(keys, with_rest=True):
-    own = [v for k in keys for v in cpu(k)[0]]
-    rest = [v for k in keys for v in cpu(k)[1]]
+    figures = [cpu(k) for k in keys]
+    own = [v for o, _ in figures for v in o]
+    rest = [v for _, r in figures for v in r]
     return "-" if not own else fmt(median(own)) + (f"; {fmt(median(rest))}" if with_rest else "")
 
 
@@ -140,7 +145,7 @@ row("... ratio to Keycloak's userinfo (each round's read against Keycloak's user
 def ceiling(d):
     # No handler outruns the server's floor: the floor over Keycloak's userinfo is the most the ratio
     # above can be in this run.
-    vs = [x / y for x, y in zip(values(d + "_live_rps"), values(d + "_kc_userinfo_rps")) if y]
+    vs = ratios(d + "_live_rps", d + "_kc_userinfo_rps")
     return by_rounds(vs, 1) + (" (10 is out of reach)" if vs and median(vs) < 10 else "")
 
 
