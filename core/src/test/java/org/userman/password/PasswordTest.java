@@ -3,6 +3,10 @@ package org.userman.password;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import de.mkammerer.argon2.Argon2Advanced;
+import de.mkammerer.argon2.Argon2Factory;
+import de.mkammerer.argon2.Argon2Version;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +42,44 @@ class PasswordTest {
     assertThat(hasher.verify(Password.of("correct horse battery staple"), earlier)).isTrue();
     assertThat(hasher.verify(Password.of("correct horse battery stapler"), earlier)).isFalse();
     assertThat(hasher.needsRehash(earlier)).isFalse();
+  }
+
+  @Test
+  void hashes_made_before_by_libargon2_still_verify() {
+    // made by libargon2 through argon2-jvm 2.11, which hashed passwords until libsodium replaced it
+    Argon2Advanced libargon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
+    byte[] secret = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+    String earlier = libargon2.hashAdvanced(2, 19456, 1, secret, secrets.randomBytes(16), 32, Argon2Version.V13).getEncoded();
+    PasswordHasher hasher = new PasswordHasher(HashParameters.OWASP, secrets);
+    assertThat(hasher.verify(Password.of("correct horse battery staple"), earlier)).isTrue();
+    assertThat(hasher.verify(Password.of("correct horse battery stapler"), earlier)).isFalse();
+    assertThat(hasher.needsRehash(earlier)).isFalse();
+    // and the other way: what libsodium makes, libargon2 verifies, so the strings are the standard ones
+    assertThat(libargon2.verify(hasher.hash(Password.of("correct horse battery staple")), secret.clone())).isTrue();
+  }
+
+  @Test
+  void more_than_one_lane_is_hashed_by_libargon2_and_verified_like_any_other() {
+    PasswordHasher twoLanes = new PasswordHasher(new HashParameters(4096, 1, 2), secrets);
+    String hash = twoLanes.hash(Password.of("a passphrase in two lanes"));
+    assertThat(hash).startsWith("$argon2id$v=19$m=4096,t=1,p=2$");
+    assertThat(twoLanes.verify(Password.of("a passphrase in two lanes"), hash)).isTrue();
+    assertThat(twoLanes.verify(Password.of("a passphrase in one lane"), hash)).isFalse();
+    assertThat(twoLanes.needsRehash(hash)).isFalse();
+    PasswordHasher oneLane = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
+    assertThat(oneLane.verify(Password.of("a passphrase in two lanes"), hash)).isTrue();
+    assertThat(oneLane.needsRehash(hash)).isTrue();
+  }
+
+  @Test
+  void strings_that_are_not_argon2id_v19_fail_and_ask_for_a_rehash() {
+    PasswordHasher hasher = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
+    String good = hasher.hash(Password.of("a passphrase"));
+    for (String bad : new String[] {"", "!", good.replace("$argon2id$", "$argon2i$"), good.replace("v=19", "v=16"),
+        good.substring(0, good.lastIndexOf('$')), good + "$extra", good.replace("m=4096", "m=x")}) {
+      assertThat(hasher.verify(Password.of("a passphrase"), bad)).as(bad).isFalse();
+      assertThat(hasher.needsRehash(bad)).as(bad).isTrue();
+    }
   }
 
   @Test
