@@ -71,10 +71,10 @@ def paired(a, b, digits, target):
 
 def rounds(d):
     """Userman's sign-in rounds on d: (sign-ins/s, p99 ms, bound, bound with every core hashing), each
-    bound cores / (one libargon2 hash) timed by JMH right before that round's sign-ins."""
+    bound cores / (one libsodium hash) timed by JMH right before that round's sign-ins."""
     return [(rps, p99, cores * 1000 / h1, cores * 1000 / h2) for rps, p99, h1, h2 in
-            zip(values(d + "_login_rps"), values(d + "_login_p99"), values(d + "_round_libargon2_ms"),
-                values(d + "_round_libargon2TwoAtOnce_ms"))]
+            zip(values(d + "_login_rps"), values(d + "_login_p99"), values(d + "_round_libsodium_ms"),
+                values(d + "_round_libsodiumTwoAtOnce_ms"))]
 
 
 def login_rps(d):
@@ -167,11 +167,11 @@ row(f"Sign-in, correct password, {r['login_users']} users in turn, req/s at 16 c
     ["-" if not rounds(d) else f"{login_rps(d):,.0f} (p99 {median([x[1] for x in rounds(d)]):,.1f} ms)" for d in DBS],
     "password grant: " + kc_rate("login"))
 row("... hash bound: cores / one Argon2id hash (JMH, timed right before each round; median)",
-    [f"{fmt(median([x[2] for x in rounds(d)]))} (libargon2)" for d in DBS],
+    [f"{fmt(median([x[2] for x in rounds(d)]))} (libsodium)" for d in DBS],
     f"{fmt(kc_bound)} (Bouncy Castle)" if kc_bound else "")
 row("... ratio to the hash bound (median of the rounds' ratios)", [round_ratios(d, 2, 0.9) for d in DBS],
     fmt(ratio(median(kc_values("login_rps")), kc_bound), 2) if KC else "", "≥ 0.9")
-row("... hash bound with every core hashing: cores / one libargon2 hash while the other cores hash too (JMH, "
+row("... hash bound with every core hashing: cores / one libsodium hash while the other cores hash too (JMH, "
     f"{cores} threads, timed with the one above; median)", [fmt(median([x[3] for x in rounds(d)])) for d in DBS])
 row("... ratio to that bound", [round_ratios(d, 3, 0.9) for d in DBS], "", "≥ 0.9")
 row("... the cores' share the server's hashing threads used during the sign-ins: the ratio to the hash bound with"
@@ -253,13 +253,14 @@ for cells in rows:
     out.append("| " + " | ".join(cells) + " |")
 out.append("")
 out.append("Argon2id at Userman's parameters (19 MiB, t=2, p=1, 32-byte hash), one hash on one thread under JMH,"
-           " same JDK and heap flags as the server; the three implementations give the same bytes:")
+           " same JDK and heap flags as the server; the four implementations give the same bytes:")
 out.append("")
 out.append("| implementation | ms per hash | hashes/s per core |")
 out.append("|---|---|---|")
-for name, label in (("libargon2", "libargon2 via argon2-jvm (Userman)"), ("bouncyCastle", "Bouncy Castle (what Keycloak uses)"),
-                    ("password4j", "Password4j"),
-                    ("libargon2TwoAtOnce", f"libargon2, {cores} threads hashing at once (time per hash on each)")):
+for name, label in (("libsodium", "libsodium via lazysodium (Userman)"),
+                    ("libargon2", "libargon2 via argon2-jvm (portable C without SIMD; Userman's before libsodium)"),
+                    ("bouncyCastle", "Bouncy Castle (what Keycloak uses)"), ("password4j", "Password4j"),
+                    ("libsodiumTwoAtOnce", f"libsodium, {cores} threads hashing at once (time per hash on each)")):
     ms = num(f"jmh_{name}_ms")
     if ms is not None:
         err = num(f"jmh_{name}_err")
@@ -273,7 +274,7 @@ out.append("- Userman runs with the launcher's defaults (`./userman serve`: `-XX
            " needs too) and **the rate limits off** (`USERMAN_LIMITS_ENABLED=false`): all load comes from one address and a few"
            " credentials, and the limits would answer 429 long before capacity.")
 out.append(f"- Users are bulk-loaded by `bench/loader` with JDBC batches into the migrated schema. Hashing a million passwords"
-           f" is out of reach, so four passwords are hashed once (libargon2, Userman's parameters) and their hashes reused;"
+           f" is out of reach, so four passwords are hashed once (libargon2, Userman's parameters; libsodium verifies them) and their hashes reused;"
            f" a sign-in still computes a full Argon2id verification. The load runs use {int(r['users']):,} users; the"
            f" listing runs {int(r['scale']):,}. On PostgreSQL the load ends with `VACUUM (ANALYZE)` (counted in its time), as"
            f" PostgreSQL's advice on populating a database asks: autovacuum, which would gather the planner's statistics"
@@ -289,7 +290,7 @@ out.append("- Start-up: from process launch (`./userman serve`, `kc.sh start --o
            " one unmeasured launch first. The CPU time is the JVM's user and system time when it first answered"
            " (from /proc), and the part of it its C1 and C2 compiler threads had used; on a machine of few cores, the"
            " compilers and the start share them.")
-out.append("- Hash bound: cores / (time of one libargon2 hash from JMH); a sign-in verifies one hash, so the server"
+out.append("- Hash bound: cores / (time of one libsodium hash from JMH); a sign-in verifies one hash, so the server"
            " cannot sign in more users per second than this. This machine's speed drifts within minutes, so Userman's"
            " sign-ins run in rounds, each right after a short JMH run (while the server idles) that times the hash"
            " alone and on every core at once; each round's ratio is to its own bound, and the table gives the median"
@@ -298,7 +299,7 @@ out.append("- Hash bound: cores / (time of one libargon2 hash from JMH); a sign-
            " timed under Userman's JVM flags; Keycloak runs it with G1 and its own heap, where it can be faster, so"
            " Keycloak's ratio can pass 1."
            " A hash alone on the machine is faster than one of several at once (the cores share the memory bus and the"
-           " last-level cache, which 19 MiB overflows), so the same JMH run also times libargon2 on every core at once:"
+           " last-level cache, which 19 MiB overflows), so the same JMH run also times libsodium on every core at once:"
            " that bound is what the machine can actually hash per second.")
 if KC:
     out.append(f"- Keycloak {r['kc_version']} in production mode (`kc.sh build --db=postgres --health-enabled=true --cache=local`, then"
