@@ -20,8 +20,9 @@ import java.util.UUID;
  * <p>User {@code i} is {@code user%07d@bench.example}, username {@code user%07d}, name
  * {@code Bench User %07d}, active and verified, with password {@code bench passphrase number
  * (i % 4)}. Hashing a million passwords would take hours, so each of the four passwords is hashed
- * once (Argon2id at Userman's parameters, libargon2, the PHC string core writes and verifies) and that hash is
- * reused: a sign-in still computes a full Argon2id verification with the stored salt.
+ * once (Argon2id at Userman's parameters by libargon2, the PHC string core writes and verifies)
+ * and that hash is reused: a sign-in still computes a full Argon2id verification with the stored
+ * salt.
  *
  * <p>Ids are UUIDv7 made here, increasing with {@code i} (Userman's listings page by id).
  *
