@@ -30,9 +30,9 @@ import org.userman.Secrets;
  * SIMD code the CPU has (SSSE3, AVX2, AVX-512): in bench/argon2 it hashes at Userman's parameters
  * about 1.8 times as fast as libargon2's portable C (argon2-jvm, which Userman used before) and 3
  * times as fast as Bouncy Castle, with the same bytes, and each verifies the other's strings.
- * libsodium computes one lane only, so with a parallelism above 1 configured, new hashes come from
- * libargon2; libsodium verifies both. Hashes made with other parameters still verify, and {@link
- * #needsRehash} tells the caller to upgrade them after a successful login.
+ * libsodium computes one lane only, so with a parallelism above 1 configured, libargon2 hashes and
+ * verifies instead. Hashes made with other parameters still verify, and {@link #needsRehash} tells
+ * the caller to upgrade them after a successful login.
  *
  * <p>Every hash runs on one of {@link #HASHERS} platform threads, one per core, taken in the order
  * asked; the caller waits. A native call pins the virtual thread that makes it to its carrier, and
@@ -103,6 +103,11 @@ public final class PasswordHasher {
     }
     byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
     try {
+      // The library that makes the dummy hash verifies too, so that an unknown account's answer
+      // takes as long as a known one's.
+      if (params.parallelism() > 1) {
+        return Libargon2.ARGON2.verify(encoded, bytes);
+      }
       return Libsodium.SODIUM.crypto_pwhash_str_verify(cString(encoded), bytes, bytes.length) == 0;
     } finally {
       Arrays.fill(bytes, (byte) 0);

@@ -59,13 +59,14 @@ class PasswordTest {
   }
 
   @Test
-  void more_than_one_lane_is_hashed_by_libargon2_and_verified_like_any_other() {
+  void more_than_one_lane_is_hashed_by_libargon2_and_verifies_either_way() {
     PasswordHasher twoLanes = new PasswordHasher(new HashParameters(4096, 1, 2), secrets);
     String hash = twoLanes.hash(Password.of("a passphrase in two lanes"));
     assertThat(hash).startsWith("$argon2id$v=19$m=4096,t=1,p=2$");
     assertThat(twoLanes.verify(Password.of("a passphrase in two lanes"), hash)).isTrue();
     assertThat(twoLanes.verify(Password.of("a passphrase in one lane"), hash)).isFalse();
     assertThat(twoLanes.needsRehash(hash)).isFalse();
+    assertThat(twoLanes.verify(Password.of("a passphrase in two lanes"), hash.replace("m=4096", "m=1"))).isFalse();
     PasswordHasher oneLane = new PasswordHasher(new HashParameters(4096, 1, 1), secrets);
     assertThat(oneLane.verify(Password.of("a passphrase in two lanes"), hash)).isTrue();
     assertThat(oneLane.needsRehash(hash)).isTrue();
