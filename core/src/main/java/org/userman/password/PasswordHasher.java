@@ -3,6 +3,7 @@ package org.userman.password;
 import com.goterl.lazysodium.Sodium;
 import com.goterl.lazysodium.SodiumJava;
 import com.goterl.lazysodium.utils.LibraryLoader;
+import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import de.mkammerer.argon2.Argon2Advanced;
 import de.mkammerer.argon2.Argon2Factory;
@@ -41,10 +42,6 @@ import org.userman.Secrets;
  * memory hashing takes at one hash's memory per core, however many sign-ins arrive at once.
  */
 public final class PasswordHasher {
-  private static final int SALT_BYTES = 16;
-  private static final int HASH_BYTES = 32;
-  /** libsodium's hash strings are C strings in a buffer of this size (crypto_pwhash_STRBYTES). */
-  private static final int STRING_BYTES = 128;
   /** Threads that hash, one per core: more could not hash faster, only hold more memory. */
   static final int HASHERS = Runtime.getRuntime().availableProcessors();
   private static final ExecutorService POOL = Executors.newFixedThreadPool(HASHERS,
@@ -53,11 +50,12 @@ public final class PasswordHasher {
   private static final Pattern PHC =
       Pattern.compile("\\$argon2id\\$v=19\\$m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,3})\\$[A-Za-z0-9+/]{11,}\\$[A-Za-z0-9+/]{11,}");
   private final HashParameters params;
-  private final Secrets secrets;
+  /** libsodium, or libargon2 when the parameters ask for more lanes than libsodium computes. */
+  private final Argon2id library;
 
   public PasswordHasher(HashParameters params, Secrets secrets) {
     this.params = params;
-    this.secrets = secrets;
+    this.library = params.parallelism() > 1 ? new Libargon2(params, secrets) : new Libsodium(params);
   }
 
   public String hash(Password password) {
@@ -77,20 +75,10 @@ public final class PasswordHasher {
     hash(password);
   }
 
-  /** libsodium (with its salt: 16 random bytes, and a 32-byte hash), or libargon2 for more lanes. */
   private String hashHere(Password password) {
     byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
     try {
-      if (params.parallelism() > 1) {
-        return Libargon2.ARGON2.hashAdvanced(params.iterations(), params.memoryKib(), params.parallelism(), bytes,
-            secrets.randomBytes(SALT_BYTES), HASH_BYTES, Argon2Version.V13).getEncoded();
-      }
-      byte[] out = new byte[STRING_BYTES];
-      if (Libsodium.SODIUM.crypto_pwhash_str(out, bytes, bytes.length, params.iterations(),
-          new NativeLong(params.memoryKib() * 1024L)) != 0) {
-        throw new IllegalStateException("libsodium could not hash (out of memory?)");
-      }
-      return new String(out, 0, length(out), StandardCharsets.US_ASCII);
+      return library.hash(bytes);
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
@@ -105,61 +93,95 @@ public final class PasswordHasher {
     try {
       // The library that makes the dummy hash verifies too, so that an unknown account's answer
       // takes as long as a known one's.
-      if (params.parallelism() > 1) {
-        return Libargon2.ARGON2.verify(encoded, bytes);
-      }
-      return Libsodium.SODIUM.crypto_pwhash_str_verify(cString(encoded), bytes, bytes.length) == 0;
+      return library.verify(encoded, bytes);
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
   }
 
-  private static int length(byte[] cString) {
-    for (int i = 0; i < cString.length; i++) {
-      if (cString[i] == 0) {
-        return i;
+  /** One Argon2id library: PHC strings at the configured parameters, and the check of any. */
+  private interface Argon2id {
+    String hash(byte[] password);
+
+    boolean verify(String encoded, byte[] password);
+  }
+
+  /** libsodium, with its own salt (16 random bytes) and a 32-byte hash. */
+  private record Libsodium(HashParameters params) implements Argon2id {
+    /** libsodium's hash strings are C strings in a buffer of this size (crypto_pwhash_STRBYTES). */
+    private static final int STRING_BYTES = 128;
+
+    @Override
+    public String hash(byte[] password) {
+      byte[] out = new byte[STRING_BYTES];
+      if (Loaded.SODIUM.crypto_pwhash_str(out, password, password.length, params.iterations(),
+          new NativeLong(params.memoryKib() * 1024L)) != 0) {
+        throw new IllegalStateException("libsodium could not hash (out of memory?)");
       }
+      String encoded = Native.toString(out, StandardCharsets.US_ASCII);  // up to the terminating 0
+      if (encoded.length() == out.length) {
+        throw new IllegalStateException("libsodium returned an unterminated string");
+      }
+      return encoded;
     }
-    throw new IllegalStateException("libsodium returned an unterminated string");
-  }
 
-  /** {@code ascii} and a terminating 0, which the copy's last byte is. */
-  private static byte[] cString(String ascii) {
-    return Arrays.copyOf(ascii.getBytes(StandardCharsets.US_ASCII), ascii.length() + 1);
-  }
+    @Override
+    public boolean verify(String encoded, byte[] password) {
+      // a C string: the copy's last byte is the terminating 0
+      byte[] cString = Arrays.copyOf(encoded.getBytes(StandardCharsets.US_ASCII), encoded.length() + 1);
+      return Loaded.SODIUM.crypto_pwhash_str_verify(cString, password, password.length) == 0;
+    }
 
-  /**
-   * Loaded at the first hash, not at start-up. The library for this platform is copied out of
-   * lazysodium's jar into a temporary file, loaded from there, and the file deleted at once (the
-   * loaded copy stays mapped): lazysodium's own loader unpacks its whole jar, 3.6 MB, into a new
-   * folder at every start and leaves it behind.
-   */
-  private static final class Libsodium {
-    static final Sodium SODIUM = load();
+    /**
+     * Loaded at the first hash, not at start-up. The library for this platform is copied out of
+     * lazysodium's jar into a temporary file, loaded from there, and the file deleted at once (the
+     * loaded copy stays mapped): lazysodium's own loader unpacks its whole jar, 3.6 MB, into a new
+     * folder at every start and leaves it behind.
+     */
+    private static final class Loaded {
+      static final Sodium SODIUM = load();
 
-    private static Sodium load() {
-      String resource = LibraryLoader.getSodiumPathInResources();
-      try (InputStream in = SodiumJava.class.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("no libsodium for this platform in lazysodium's jar: " + resource);
-        }
-        Path file = Files.createTempFile("userman-libsodium-", resource.substring(resource.lastIndexOf('.')));
-        try {
-          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-          return new SodiumJava(file.toAbsolutePath().toString());
-        } finally {
-          if (!file.toFile().delete()) {
-            file.toFile().deleteOnExit();  // Windows keeps a loaded library's file
+      private static Sodium load() {
+        String resource = LibraryLoader.getSodiumPathInResources();
+        try (InputStream in = SodiumJava.class.getClassLoader().getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new IllegalStateException("no libsodium for this platform in lazysodium's jar: " + resource);
           }
+          Path file = Files.createTempFile("userman-libsodium-", resource.substring(resource.lastIndexOf('.')));
+          try {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return new SodiumJava(file.toAbsolutePath().toString());
+          } finally {
+            if (!file.toFile().delete()) {
+              file.toFile().deleteOnExit();  // Windows keeps a loaded library's file
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot unpack libsodium", e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot unpack libsodium", e);
       }
     }
   }
 
-  private static final class Libargon2 {
-    static final Argon2Advanced ARGON2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
+  /** libargon2 (argon2-jvm), for more than one lane: a 16-byte salt from {@code secrets}, a 32-byte hash. */
+  private record Libargon2(HashParameters params, Secrets secrets) implements Argon2id {
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+
+    @Override
+    public String hash(byte[] password) {
+      return Loaded.ARGON2.hashAdvanced(params.iterations(), params.memoryKib(), params.parallelism(), password,
+          secrets.randomBytes(SALT_BYTES), HASH_BYTES, Argon2Version.V13).getEncoded();
+    }
+
+    @Override
+    public boolean verify(String encoded, byte[] password) {
+      return Loaded.ARGON2.verify(encoded, password);
+    }
+
+    private static final class Loaded {
+      static final Argon2Advanced ARGON2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
+    }
   }
 
   /**
