@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * What this node knows of writes to the database, so it can keep what every request reads (the
@@ -40,7 +42,9 @@ import org.jdbi.v3.core.Jdbi;
  *       way share the next one, so under load one round trip serves many. (The row is a point of
  *       contention: write transactions commit one after another, each holding it briefly.)
  *   <li>While requests keep coming, a node holds a lease instead, and its cached reads make no
- *       round trip at all: see {@link #LEASE_MILLIS}.
+ *       round trip at all: see {@link #LEASE_MILLIS}. On PostgreSQL such a node also listens on
+ *       a second connection of its own for writers that wait for its report, and reads the count
+ *       when it hears one, instead of every millisecond.
  *   <li>With the setting off, on PostgreSQL or MariaDB, the generation is always {@link
  *       #UNWATCHED} and nothing is cached.
  * </ul>
@@ -60,17 +64,19 @@ public final class Changes implements AutoCloseable {
   /**
    * Leases, on a server database. A busy node (cached reads in at least {@link #BUSY_NOTES} of the
    * 10 ms slots of the last {@link #BUSY_WINDOW_NANOS}, and one within {@link #QUIET_NANOS}) reads
-   * the count every {@link #CYCLE_PAUSE_NANOS} or so, and before such a read renews its row
-   * of {@code node_lease} when the count it has taken in moved, and at least every {@link
-   * #RENEW_NANOS}. The renewal (its own autocommit statement) sets the row's lease to the
-   * database's time plus {@link #LEASE_MILLIS} and reports the count the node had taken in by
-   * then; the count read that follows (a fresh snapshot, begun after the renewal committed)
-   * empties the node's memory if the count moved, and from then on the node trusts its memory
-   * without a round trip until {@link #LEASE_TRUST_NANOS} after it sent the renewal. A writer,
-   * after its commit, waits until every other node with a lease that may be live reports its count
-   * or more ({@link #awaitOtherNodes}), and never longer than {@link #WRITER_WAIT_NANOS}: a lease
-   * trusted past that was renewed after the commit, so the count read that followed it saw the
-   * write.
+   * the count every {@link #CYCLE_PAUSE_NANOS} or so (on PostgreSQL, while it listens: when a
+   * writer waiting for it notifies, and at each renewal), and before such a read renews its row of
+   * {@code node_lease} when the count it has taken in moved (right after the read that saw it
+   * move), and at least every {@link #RENEW_NANOS}. The renewal (its own autocommit statement) sets
+   * the row's lease to the database's time plus {@link #LEASE_MILLIS} and reports the count the
+   * node had taken in by then; the count read that follows (a fresh snapshot, begun after the
+   * renewal committed) empties the node's memory if the count moved, and from then on the node
+   * trusts its memory without a round trip until {@link #LEASE_TRUST_NANOS} after it sent the
+   * renewal. A writer, after its commit, waits until every other node with a lease that may be
+   * live reports its count or more ({@link #awaitOtherNodes}), and never longer than {@link
+   * #WRITER_WAIT_NANOS}: a lease trusted past that was renewed after the commit, so the count read
+   * that followed it saw the write. How often a node reads the count sets how long writers wait,
+   * never what they see.
    */
   private static final long LEASE_MILLIS = 100;
   private static final long LEASE_TRUST_NANOS = TimeUnit.MILLISECONDS.toNanos(75);
@@ -88,6 +94,13 @@ public final class Changes implements AutoCloseable {
   /** Readers note that they asked at most this often (a shared write is not free). */
   private static final long DEMAND_NOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long WRITER_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  /**
+   * PostgreSQL: the channel a writer notifies once it has committed and found nodes that have not
+   * reported its count yet, and how long the listener waits for a notification at a time (it looks
+   * whether it should stop between waits; {@link #close} also aborts its connection).
+   */
+  private static final String CHANNEL = "userman_changes";
+  private static final int LISTEN_WAIT_MILLIS = 1_000;
   private static final System.Logger LOG = System.getLogger(Changes.class.getName());
 
   private final Dialect dialect;
@@ -128,6 +141,16 @@ public final class Changes implements AutoCloseable {
   private volatile long lastCheckFailureLogged = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
   private volatile boolean closed;
   private volatile Thread watcher;
+  /**
+   * PostgreSQL: the listener thread and its connection, whether it listens now, whether this node
+   * has a row in {@code node_lease} (then what it hears wakes the watcher), and how many
+   * notifications it has heard.
+   */
+  private volatile Thread listener;
+  private volatile Connection listenConnection;
+  private volatile boolean listening;
+  private volatile boolean leaseRow;
+  private final AtomicLong heard = new AtomicLong();
 
   Changes(Dialect dialect, String url, Properties connectionProperties, boolean listenOnServerDatabase) {
     this.dialect = dialect;
@@ -164,6 +187,9 @@ public final class Changes implements AutoCloseable {
       return;
     }
     watcher = Thread.ofPlatform().daemon().name("userman-changes").start(this::watch);
+    if (dialect == Dialect.POSTGRESQL) {
+      listener = Thread.ofPlatform().daemon().name("userman-listen").start(this::listen);
+    }
   }
 
   /** Starts the watcher and waits (at most {@code timeout}) until it runs; whether it does. */
@@ -225,22 +251,36 @@ public final class Changes implements AutoCloseable {
    * waits until no other node may still trust memory from before it. That is every node whose
    * lease may be live and that has not yet reported {@code count} or more, and at most {@link
    * #WRITER_WAIT_NANOS} from the commit (then no lease from before it is trusted). With no other
-   * node busy this is one round trip. {@code committed} is when the commit returned ({@link
-   * System#nanoTime()}); {@code jdbi} gives a connection for the checks.
+   * node busy this is one round trip. Otherwise, on PostgreSQL, the first check that finds a node
+   * behind also notifies the listening nodes, which then read the count and report it at once;
+   * the checks go on every {@link #WRITER_CHECK_NANOS}. {@code committed} is when the commit
+   * returned ({@link System#nanoTime()}); {@code jdbi} gives a connection for the checks.
    */
   void awaitOtherNodes(long count, long committed, Jdbi jdbi) {
     if (count < 0) {
       return;
     }
+    boolean told = dialect != Dialect.POSTGRESQL;
     while (true) {
       long left = WRITER_WAIT_NANOS - (System.nanoTime() - committed);
       if (left <= 0) {
         return;
       }
       try {
-        if (jdbi.withHandle(h -> h.createQuery(laggingSql).bind(0, nodeId).bind(1, count).mapTo(Long.class).one()) == 0) {
+        boolean tell = !told;
+        if (jdbi.withHandle(h -> {
+          if (h.createQuery(laggingSql).bind(0, nodeId).bind(1, count).mapTo(Long.class).one() == 0) {
+            return true;
+          }
+          if (tell) {
+            // Wakes the lagging nodes' listeners, so that they read the count and report it now.
+            h.execute("NOTIFY " + CHANNEL);
+          }
+          return false;
+        })) {
           return;
         }
+        told = true;
       } catch (RuntimeException e) {
         long now = System.nanoTime();
         if (now - lastCheckFailureLogged > TimeUnit.MINUTES.toNanos(1)) {
@@ -388,10 +428,59 @@ public final class Changes implements AutoCloseable {
     return watching && System.nanoTime() - trustedUntil < 0;
   }
 
+  /** PostgreSQL: how many writers' notifications this node has heard (for tests and diagnosis). */
+  public long notificationsHeard() {
+    return heard.get();
+  }
+
+  /**
+   * PostgreSQL: listens for the notifications of writers that wait for nodes' reports, and while
+   * this node has a lease row wakes the watcher to read the count and report it; until the watcher
+   * closes. Should the connection fail, a busy node reads the count every millisecond meanwhile.
+   */
+  private void listen() {
+    Properties p = new Properties();
+    p.putAll(connectionProperties);
+    p.setProperty("ApplicationName", "userman-listen");
+    while (!closed) {
+      try (Connection c = DriverManager.getConnection(url, p)) {
+        listenConnection = c;
+        if (closed) {
+          break;
+        }
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) {
+          st.execute("LISTEN " + CHANNEL);
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        listening = true;
+        while (!closed) {
+          PGNotification[] notes = pg.getNotifications(LISTEN_WAIT_MILLIS);
+          if (notes != null && notes.length > 0) {
+            heard.addAndGet(notes.length);
+            if (leaseRow) {
+              roundWanted.set(true);
+              LockSupport.unpark(watcher);
+            }
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!closed) {
+          LOG.log(System.Logger.Level.WARNING, "listening for changes failed, a busy node reads the change count every millisecond until it works again: " + e.getMessage());
+        }
+      } finally {
+        listening = false;
+        listenConnection = null;
+      }
+      pause(RETRY_MILLIS);
+    }
+  }
+
   /**
    * Reads the count in round trips while readers ask for them (and every 0.5 s when none does),
-   * and while the node is busy every millisecond or so, after renewing its lease when due; until
-   * the connection fails or the watcher closes.
+   * and while the node is busy every millisecond or so (while the listener listens: when it hears
+   * of a commit, and at each renewal), after renewing its lease when due; until the connection
+   * fails or the watcher closes.
    */
   private void watchCount(Connection c) throws SQLException {
     c.setAutoCommit(true);
@@ -421,17 +510,22 @@ public final class Changes implements AutoCloseable {
           }
           boolean busy = busyWindow && now - lastDemand < QUIET_NANOS;
           if (!roundWanted.getAndSet(false)) {
+            // Busy and listening: wake when the renewal is due, or the listener hears of a commit.
             // Idle with a lease still trusted: wake when it lapses, to release it.
-            long pause = busy ? CYCLE_PAUSE_NANOS : enrolled ? Math.max(0, trustedUntil - now) + 1 : IDLE_ROUND_NANOS;
+            long pause = busy
+                ? (listening && enrolled ? Math.max(0, renewed + RENEW_NANOS - now) : CYCLE_PAUSE_NANOS)
+                : enrolled ? Math.max(0, trustedUntil - now) + 1 : IDLE_ROUND_NANOS;
             LockSupport.parkNanos(pause);
             roundWanted.set(false);
           }
           now = System.nanoTime();
           busy = busyWindow && now - lastDemand < QUIET_NANOS;
-          boolean renewing = busy && (!enrolled || seen != reported || now - renewed > RENEW_NANOS);
+          boolean renewing = busy && (!enrolled || seen != reported || now - renewed >= RENEW_NANOS);
           if (renewing) {
             // The count this node has taken in (its memory emptied if it moved), then its lease;
             // the count read below follows it. Writers wait for the report, so it goes at once.
+            // From the row on, what the listener hears wakes this thread.
+            leaseRow = true;
             if (update(renew, seen) == 0) {
               update(enrol, seen);
             }
@@ -442,6 +536,7 @@ public final class Changes implements AutoCloseable {
             release.setString(1, nodeId);
             release.executeUpdate();
             enrolled = false;
+            leaseRow = false;
           }
           CompletableFuture<Boolean> round = nextRound.getAndSet(new CompletableFuture<>());
           long began = System.nanoTime();
@@ -451,6 +546,10 @@ public final class Changes implements AutoCloseable {
             if (n != seen) {
               seen = n;
               generation.incrementAndGet();
+              if (busy) {
+                // Report it at once: a writer on another node may be waiting for it.
+                roundWanted.set(true);
+              }
             }
             lastRoundBegan = began;
             if (renewing) {
@@ -463,6 +562,7 @@ public final class Changes implements AutoCloseable {
         }
       } finally {
         trustedUntil = System.nanoTime();
+        leaseRow = false;
         if (enrolled && closed) {
           release.setString(1, nodeId);
           release.executeUpdate();
@@ -501,17 +601,30 @@ public final class Changes implements AutoCloseable {
   @Override
   public void close() {
     Thread t;
+    Thread l;
     synchronized (this) {
       closed = true;
       t = watcher;
+      l = listener;
     }
     lost();
-    if (t != null) {
-      t.interrupt();
+    Connection heeding = listenConnection;
+    if (heeding != null) {
       try {
-        t.join(2_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        // Ends the listener's wait for a notification now, instead of at the end of it.
+        heeding.abort(Runnable::run);
+      } catch (SQLException e) {
+        // It stops at the end of its wait instead.
+      }
+    }
+    for (Thread thread : new Thread[] {t, l}) {
+      if (thread != null) {
+        thread.interrupt();
+        try {
+          thread.join(2_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
