@@ -478,9 +478,9 @@ public final class Changes implements AutoCloseable {
 
   /**
    * Reads the count in round trips while readers ask for them (and every 0.5 s when none does),
-   * and while the node is busy every millisecond or so (while the listener listens: when it hears
-   * of a commit, and at each renewal), after renewing its lease when due; until the connection
-   * fails or the watcher closes.
+   * and while the node is busy every millisecond or so (while the listener listens: when a
+   * writer's notice comes, and at each renewal), after renewing its lease when due; until the
+   * connection fails or the watcher closes.
    */
   private void watchCount(Connection c) throws SQLException {
     c.setAutoCommit(true);
@@ -510,7 +510,7 @@ public final class Changes implements AutoCloseable {
           }
           boolean busy = busyWindow && now - lastDemand < QUIET_NANOS;
           if (!roundWanted.getAndSet(false)) {
-            // Busy and listening: wake when the renewal is due, or the listener hears of a commit.
+            // Busy and listening: wake when the renewal is due, or when a writer's notice comes.
             // Idle with a lease still trusted: wake when it lapses, to release it.
             long pause = busy
                 ? (listening && enrolled ? Math.max(0, renewed + RENEW_NANOS - now) : CYCLE_PAUSE_NANOS)
