@@ -29,6 +29,10 @@ import java.util.UUID;
  * <p>On PostgreSQL the load ends with {@code VACUUM (ANALYZE)} of the table.
  *
  * <p>Usage: {@code Loader JDBC_URL USER FIRST COUNT}; prints the seconds the load took.
+ *
+ * <p>{@code Loader --rehash JDBC_URL USER COUNT MEMORY_KIB ITERATIONS} instead hashes the four
+ * passwords again at those Argon2id parameters and stores them for users {@code 0} to {@code
+ * COUNT - 1}: the bench's sign-ins at the cheapest cost Userman accepts.
  */
 public final class Loader {
   static final int PASSWORDS = 4;
@@ -36,28 +40,19 @@ public final class Loader {
   static final int COMMIT_EVERY = 50_000;
 
   public static void main(String[] args) throws SQLException {
+    if (args[0].equals("--rehash")) {
+      rehash(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+      return;
+    }
     String url = args[0];
     String user = args[1];
     int first = Integer.parseInt(args[2]);
     int count = Integer.parseInt(args[3]);
     long start = System.nanoTime();
     SecureRandom random = new SecureRandom();
-    String[] hashes = new String[PASSWORDS];
-    Argon2Advanced argon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
-    for (int p = 0; p < PASSWORDS; p++) {
-      byte[] salt = new byte[16];
-      random.nextBytes(salt);
-      hashes[p] = argon2.hashAdvanced(2, 19456, 1, ("bench passphrase number " + p).getBytes(StandardCharsets.UTF_8),
-          salt, 32, Argon2Version.V13).getEncoded();
-    }
-    Properties props = new Properties();
-    if (!user.isEmpty()) {
-      props.setProperty("user", user);
-    }
-    // PostgreSQL sends a batch as multi-row INSERTs with this; SQLite ignores it.
-    props.setProperty("reWriteBatchedInserts", "true");
+    String[] hashes = hashes(19456, 2, random);
     long now = System.currentTimeMillis();
-    try (Connection c = DriverManager.getConnection(url, props)) {
+    try (Connection c = connect(url, user)) {
       c.setAutoCommit(false);
       try (PreparedStatement s = c.prepareStatement(
           "INSERT INTO users (id, email, email_norm, email_verified, username, name, name_norm, status,"
@@ -100,6 +95,47 @@ public final class Loader {
       }
     }
     System.out.printf(java.util.Locale.ROOT, "%.2f%n", (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The four passwords' PHC strings at these parameters (parallelism 1), each with a salt of its own. */
+  static String[] hashes(int memoryKib, int iterations, SecureRandom random) {
+    String[] hashes = new String[PASSWORDS];
+    Argon2Advanced argon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
+    for (int p = 0; p < PASSWORDS; p++) {
+      byte[] salt = new byte[16];
+      random.nextBytes(salt);
+      hashes[p] = argon2.hashAdvanced(iterations, memoryKib, 1, ("bench passphrase number " + p).getBytes(StandardCharsets.UTF_8),
+          salt, 32, Argon2Version.V13).getEncoded();
+    }
+    return hashes;
+  }
+
+  static Connection connect(String url, String user) throws SQLException {
+    Properties props = new Properties();
+    if (!user.isEmpty()) {
+      props.setProperty("user", user);
+    }
+    // PostgreSQL sends a batch as multi-row INSERTs with this; SQLite ignores it.
+    props.setProperty("reWriteBatchedInserts", "true");
+    return DriverManager.getConnection(url, props);
+  }
+
+  /** Stores the passwords hashed at these parameters for users 0 to {@code count - 1}. */
+  static void rehash(String url, String user, int count, int memoryKib, int iterations) throws SQLException {
+    String[] hashes = hashes(memoryKib, iterations, new SecureRandom());
+    try (Connection c = connect(url, user); PreparedStatement s = c.prepareStatement("UPDATE users SET password_hash = ? WHERE username = ?")) {
+      c.setAutoCommit(false);
+      for (int i = 0; i < count; i++) {
+        s.setString(1, hashes[i % PASSWORDS]);
+        s.setString(2, String.format("user%07d", i));
+        s.addBatch();
+      }
+      int updated = java.util.Arrays.stream(s.executeBatch()).map(n -> Math.max(n, 0)).sum();
+      c.commit();
+      if (updated != count) {
+        throw new IllegalStateException("rehashed " + updated + " users, expected " + count);
+      }
+    }
   }
 
   /** A UUIDv7 (RFC 9562) at {@code millis}: Userman's id shape, so cursors accept it. */
