@@ -39,6 +39,11 @@ public final class TestServer implements AutoCloseable {
   public final MutableClock clock;
   public final Path dataDir;
   public final List<String> log = Collections.synchronizedList(new ArrayList<>());
+  /**
+   * The encryption key of the signing keys on PostgreSQL and MariaDB, where the operator must give
+   * one (on SQLite the node makes its own key file in the data folder).
+   */
+  public static final String ENCRYPTION_KEY = "dGVzdHMgb25seTogbm90IGEgc2VjcmV0IGF0IGFsbCE";
   private final Map<String, String> env;
   private final TestDatabases.Fresh database;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -80,6 +85,7 @@ public final class TestServer implements AutoCloseable {
       }
       TestDatabases.Fresh db = database.get();
       if (db != null) {
+        env.putIfAbsent("USERMAN_KEYS_ENCRYPTION_KEY", ENCRYPTION_KEY);
         env.put("USERMAN_DATABASE_URL", rewrite.apply(db.url()));
         if (db.server().user() != null) {
           env.put("USERMAN_DATABASE_USER", db.server().user());
@@ -89,7 +95,7 @@ public final class TestServer implements AutoCloseable {
         }
       }
       try {
-        return new TestServer(dir, env, new MutableClock(Instant.parse("2026-11-22T10:00:00Z")), db);
+        return new TestServer(Path.of(env.get("USERMAN_DATA_DIR")), env, new MutableClock(Instant.parse("2026-11-22T10:00:00Z")), db);
       } catch (RuntimeException e) {
         TestDatabases.drop(db);
         throw e;
@@ -108,6 +114,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   private void start() {
+    server = null;
     server = UsermanServer.start(config(), clock, new SecureRandom(), log::add);
     awaitCaches();
   }
@@ -138,6 +145,66 @@ public final class TestServer implements AutoCloseable {
   public void restart() {
     server.close();
     start();
+  }
+
+  /**
+   * Stops the node and starts it again on the same data with these settings changed ({@code
+   * KEY=value}; an empty value removes the setting). When the new settings do not start, the node
+   * stays stopped and the failure is thrown.
+   */
+  public void restartWith(String... settings) {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+    for (String s : settings) {
+      int eq = s.indexOf('=');
+      if (eq == s.length() - 1) {
+        env.remove(s.substring(0, eq));
+      } else {
+        env.put(s.substring(0, eq), s.substring(eq + 1));
+      }
+    }
+    start();
+  }
+
+  /** A plain JDBC connection to the node's database, for tests that look at what is stored. */
+  public java.sql.Connection jdbc() throws java.sql.SQLException {
+    String url = env.get("USERMAN_DATABASE_URL");
+    if (url == null) {
+      return java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("userman.db"));
+    }
+    return java.sql.DriverManager.getConnection(url, env.get("USERMAN_DATABASE_USER"), env.get("USERMAN_DATABASE_PASSWORD"));
+  }
+
+  /** The first column of every row {@code sql} selects, as text. */
+  public List<String> column(String sql, Object... params) {
+    try (java.sql.Connection c = jdbc(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      List<String> out = new ArrayList<>();
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs one statement on the node's database; returns the rows it changed. */
+  public int execute(String sql, Object... params) {
+    try (java.sql.Connection c = jdbc(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      return st.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public UsermanServer server() {
@@ -303,7 +370,9 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
     TestDatabases.drop(database);
   }
 }
