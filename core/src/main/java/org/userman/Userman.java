@@ -11,6 +11,11 @@ import org.userman.account.AccountStore;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
 import org.userman.account.PasswordResets;
+import org.userman.account.SignInGuard;
+import org.userman.crypto.EncryptionKey;
+import org.userman.crypto.SecretBox;
+import org.userman.limit.LimitRule;
+import org.userman.mail.Notices;
 import org.userman.apikey.ApiKeyStore;
 import org.userman.apikey.ApiKeys;
 import org.userman.audit.AuditLog;
@@ -37,6 +42,7 @@ import org.userman.store.Database;
  * their constructors. Embed it in any JVM program, or run the server around it.
  */
 public final class Userman implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Userman.class.getName());
   private final Database database;
   private final Accounts accounts;
   private final EmailVerifications verifications;
@@ -54,14 +60,21 @@ public final class Userman implements AutoCloseable {
     ObjectMapper json = jsonMapper();
     Ids ids = new Ids(clock, random);
     Secrets secrets = new Secrets(random);
+    if (config.hashing().belowOwaspMinimum()) {
+      LOG.log(System.Logger.Level.WARNING, "password hashing is below OWASP's minimum (passwords.argon2: " + config.hashing().memoryKib()
+          + " KiB, " + config.hashing().iterations() + " iterations); use at least 19456 KiB with 2 iterations, or 12288 with 3");
+    }
     this.database = Database.open(config.database());
+    RateLimiter openedLimiter = null;
     try {
+      EncryptionKey key = config.keys().resolve(random);
       AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
       this.audit = new AuditLog(database, json, ids, clock, config.auditRetention());
-      this.limiter = RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout());
+      openedLimiter = RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout());
+      this.limiter = openedLimiter;
       PasswordHasher hasher = new PasswordHasher(config.hashing(), secrets);
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
@@ -70,23 +83,28 @@ public final class Userman implements AutoCloseable {
           : new OutboxMailer(mail.outbox(), mail.from(), clock, ids);
       this.mailQueue = new MailQueue(database, mailer, ids, clock);
       MailTemplates mails = new MailTemplates(mail.templates(), config.publicUrl(), mail.product());
-      this.verifications =
-          new EmailVerifications(database, accountStore, tokens, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
-      this.accounts =
-          new Accounts(
-              database, accountStore, sessionStore, apiKeyStore, hasher, policy, verifications, config.accounts(), json, clock, ids, audit, limiter);
-      this.resets =
-          new PasswordResets(
-              database, accountStore, sessionStore, tokens, hasher, policy, verifications, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
-      this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl());
+      Notices notices = new Notices(mailQueue, mails);
+      SignInGuard guard = new SignInGuard(database, accountStore, hasher, limiter, audit, notices, background, clock,
+          new SecretBox(key, "audit-logins", random), config.limits().of(LimitRule.LOGIN_PER_ACCOUNT).period());
+      this.verifications = new EmailVerifications(
+          database, accountStore, tokens, notices, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
+      this.accounts = new Accounts(database, accountStore, sessionStore, apiKeyStore, tokens, guard, notices, hasher, policy, verifications,
+          config.accounts(), json, clock, ids, audit, limiter);
+      this.resets = new PasswordResets(database, accountStore, sessionStore, apiKeyStore, tokens, notices, hasher, policy, verifications,
+          mailQueue, mails, config.accounts(), clock, audit, limiter, background);
+      this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();
-      AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.accessTokenTtl(), clock);
-      this.sessions =
-          new Sessions(database, sessionStore, accountStore, hasher, accessTokens, secrets, ids, clock, config.sessionTtl(), audit, limiter);
-      this.apiKeys = new ApiKeys(database, apiKeyStore, secrets, ids, clock, audit);
-      this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock), apiKeys, limiter);
+      AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.audience(), config.accessTokenTtl(), clock);
+      this.sessions = new Sessions(database, sessionStore, accountStore, guard, hasher, accessTokens, secrets, ids, clock, config.sessionTtl(),
+          config.sessionIdleTimeout(), audit, limiter);
+      this.apiKeys = new ApiKeys(database, apiKeyStore, accountStore, notices, secrets, ids, clock, audit);
+      this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock, config.sessionIdleTimeout()),
+          apiKeys, limiter);
     } catch (RuntimeException e) {
       background.close();
+      if (openedLimiter != null) {
+        openedLimiter.close();
+      }
       database.close();
       throw e;
     }

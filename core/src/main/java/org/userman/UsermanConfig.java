@@ -4,17 +4,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.userman.account.AccountSettings;
+import org.userman.crypto.KeySettings;
 import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
 
 /**
- * Everything the library needs, validated by whoever builds it (the server's config loader).
+ * Everything the library needs. It checks what it can on its own when it is made, and fails with
+ * an {@link InvalidSettingException} naming the setting.
  *
  * @param publicUrl the base of links in mails, and the {@code iss} of access tokens
+ * @param sessionIdleTimeout a session unused this long ends, before its lifetime is up
+ * @param audience the {@code aud} of access tokens, which they must then carry; null for none
+ * @param allowWeakHashing allows Argon2 memory below 8 MiB (tests and benchmarks only)
  * @param auditRetention how long audit events are kept
  * @param limits the rate limits
+ * @param keys where the key that seals the signing keys comes from
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -22,10 +28,19 @@ public record UsermanConfig(
     String publicUrl,
     AccountSettings accounts,
     HashParameters hashing,
+    boolean allowWeakHashing,
     Duration accessTokenTtl,
     Duration sessionTtl,
+    Duration sessionIdleTimeout,
+    String audience,
     Duration auditRetention,
-    LimitSettings limits) {
+    LimitSettings limits,
+    KeySettings keys) {
+
+  /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
+  public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  /** The least Argon2 memory the library runs with unless told to allow weak hashing. */
+  public static final int MIN_MEMORY_KIB = 8 * 1024;
 
   public UsermanConfig {
     Objects.requireNonNull(database, "database");
@@ -35,8 +50,22 @@ public record UsermanConfig(
     Objects.requireNonNull(hashing, "hashing");
     Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
     Objects.requireNonNull(sessionTtl, "sessionTtl");
+    Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
     Objects.requireNonNull(auditRetention, "auditRetention");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(keys, "keys");
+    if (hashing.memoryKib() < MIN_MEMORY_KIB && !allowWeakHashing) {
+      throw new InvalidSettingException("passwords.argon2.memory_kib",
+          "is " + hashing.memoryKib() + " KiB, below the least of " + MIN_MEMORY_KIB
+              + " KiB; raise it (OWASP: 19456 with 2 iterations), or set passwords.allow_weak_hashing for tests and benchmarks");
+    }
+    if (sessionIdleTimeout.compareTo(accessTokenTtl) < 0 || sessionIdleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+      throw new InvalidSettingException("tokens.session_idle_timeout",
+          "must be at least the access-token lifetime (tokens.access_ttl) and at least " + MIN_IDLE_TIMEOUT.toMinutes() + " minutes");
+    }
+    if (audience != null && (audience.isBlank() || audience.length() > 200 || Text.hasControlCharacters(audience))) {
+      throw new InvalidSettingException("tokens.audience", "must be a name or URI of at most 200 printable characters");
+    }
   }
 
   /** The defaults for an embedded database in {@code dataDir}. */
@@ -47,17 +76,13 @@ public record UsermanConfig(
         publicUrl,
         AccountSettings.defaults(),
         HashParameters.OWASP,
+        false,
         Duration.ofMinutes(15),
         Duration.ofDays(30),
+        Duration.ofDays(7),
+        null,
         Duration.ofDays(180),
-        LimitSettings.defaults());
-  }
-
-  public UsermanConfig withAccounts(AccountSettings accounts) {
-    return new UsermanConfig(database, mail, publicUrl, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
-  }
-
-  public UsermanConfig withHashing(HashParameters hashing) {
-    return new UsermanConfig(database, mail, publicUrl, accounts, hashing, accessTokenTtl, sessionTtl, auditRetention, limits);
+        LimitSettings.defaults(),
+        KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")));
   }
 }

@@ -96,21 +96,44 @@ public final class AccountStore {
         .execute();
   }
 
-  /** What sign-in needs before the password is checked, in one query whether or not the name exists. */
-  public record LoginCandidate(String userId, String passwordHash) {}
+  /**
+   * What a password check needs before the password is hashed: the account, its hash, and when its
+   * sign-in lock was last lifted (null: never). One query, whether or not the name exists.
+   */
+  public record LoginCandidate(String userId, String passwordHash, Long unlockedAt) {}
 
+  /** The account an email or username names, as sign-in reads it: any case, surrounding spaces, NFKC. */
   public Optional<LoginCandidate> loginCandidate(Handle h, String email, String username) {
-    return h.createQuery("SELECT id, password_hash FROM users WHERE " + (email != null ? "email_norm" : "username") + " = :v")
-        .bind("v", email != null ? Text.fold(email) : Username.normalize(username))
-        .map((rs, ctx) -> new LoginCandidate(rs.getString(1), rs.getString(2)))
+    return candidate(h, email != null ? "email_norm" : "username", email != null ? Text.fold(email.strip()) : Username.normalize(username));
+  }
+
+  /** The same facts for a signed-in user who must give the current password. */
+  public Optional<LoginCandidate> passwordCheck(Handle h, String userId) {
+    return candidate(h, "id", userId);
+  }
+
+  private Optional<LoginCandidate> candidate(Handle h, String column, String value) {
+    return h.createQuery("SELECT id, password_hash, unlocked_at FROM users WHERE " + column + " = :v")
+        .bind("v", value)
+        .map((rs, ctx) -> {
+          long unlocked = rs.getLong(3);
+          return new LoginCandidate(rs.getString(1), rs.getString(2), rs.wasNull() ? null : unlocked);
+        })
         .findOne();
   }
 
-  public Optional<String> passwordHash(Handle h, String userId) {
-    return h.createQuery("SELECT password_hash FROM users WHERE id = :id")
-        .bind("id", userId)
-        .mapTo(String.class)
-        .findOne();
+  /** Lifts the user's sign-in lock (see {@link LoginCandidate#unlockedAt}); false when there is no such user. */
+  boolean unlock(Handle h, String userId, Instant now) {
+    return h.createUpdate("UPDATE users SET unlocked_at = :now WHERE id = :id")
+            .bind("id", userId)
+            .bind("now", now.toEpochMilli())
+            .execute()
+        == 1;
+  }
+
+  /** The address of a user, for the notices about the account (null when the user is gone). */
+  public String emailOf(Handle h, String userId) {
+    return h.createQuery("SELECT email FROM users WHERE id = :id").bind("id", userId).mapTo(String.class).findOne().orElse(null);
   }
 
   public Optional<User> findById(Handle h, String id) {

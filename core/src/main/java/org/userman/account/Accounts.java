@@ -27,6 +27,9 @@ import org.userman.session.SessionStore;
 import org.userman.store.Database;
 import org.userman.store.Dialect;
 import org.userman.store.ReadCache;
+import org.userman.mail.Notices;
+import org.userman.onetime.OneTimeTokens;
+import org.jdbi.v3.core.Handle;
 
 /** Creating, reading, changing and deleting accounts, with the rules that guard them. */
 public final class Accounts {
@@ -34,6 +37,9 @@ public final class Accounts {
   private final AccountStore store;
   private final SessionStore sessions;
   private final ApiKeyStore apiKeys;
+  private final OneTimeTokens tokens;
+  private final SignInGuard guard;
+  private final Notices notices;
   private final PasswordHasher hasher;
   private final PasswordPolicy policy;
   private final EmailVerifications verifications;
@@ -51,6 +57,9 @@ public final class Accounts {
       AccountStore store,
       SessionStore sessions,
       ApiKeyStore apiKeys,
+      OneTimeTokens tokens,
+      SignInGuard guard,
+      Notices notices,
       PasswordHasher hasher,
       PasswordPolicy policy,
       EmailVerifications verifications,
@@ -67,6 +76,9 @@ public final class Accounts {
     this.store = store;
     this.sessions = sessions;
     this.apiKeys = apiKeys;
+    this.tokens = tokens;
+    this.guard = guard;
+    this.notices = notices;
     this.hasher = hasher;
     this.policy = policy;
     this.verifications = verifications;
@@ -201,8 +213,9 @@ public final class Accounts {
   }
 
   /**
-   * Changes any field. Disabling ends every session and API key of the user at once; a new
-   * password ends every session; the last active admin cannot be disabled or demoted.
+   * Changes any field. A new password, and disabling, end every session, API key and pending mailed
+   * token of the user at once; a new email ends the mailed tokens, and the old address is told; the
+   * last active admin cannot be disabled or demoted.
    */
   public User update(String userId, UserPatch p, Actor actor) {
     User before = get(userId);
@@ -229,8 +242,9 @@ public final class Accounts {
     String newHash = p.password() == null ? null : hasher.hash(p.password());
     String email = p.email() == null ? null : Email.parse("email", p.email()).value();
     String username = p.username() == null ? null : Username.normalize(p.username());
+    User updated;
     try {
-      return db.tx(
+      updated = db.tx(
           h -> {
             User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
             Instant now = clock.instant();
@@ -260,13 +274,21 @@ public final class Accounts {
             if (p.roles() != null) {
               store.setRoles(h, userId, roles);
             }
+            boolean disabled = next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED;
             if (newHash != null) {
               store.setPasswordHash(h, userId, newHash, now);
-              sessions.revokeAll(h, userId, null, now);
             }
-            if (next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED) {
-              sessions.revokeAll(h, userId, null, now);
-              apiKeys.deleteAll(h, userId);
+            if (newHash != null || disabled) {
+              // Recovery, or an account taken away: nothing set up with the old password lasts.
+              endEverything(h, userId, now);
+            }
+            if (emailChanged) {
+              // What was mailed to the old address proves nothing about the new one.
+              tokens.revokeAll(h, userId);
+              notices.emailChanged(h, cur.email(), next.email());
+            }
+            if (newHash != null) {
+              notices.passwordChanged(h, next.email(), false, true);
             }
             recordChanges(h, actor, cur, next, newHash != null);
             return next;
@@ -274,10 +296,25 @@ public final class Accounts {
     } catch (RuntimeException e) {
       throw takenOr(e, email, username);
     }
+    if (newHash != null || email != null) {
+      notices.nudge();
+    }
+    return updated;
+  }
+
+  /** Ends every session, API key and pending mailed token of the user, in the caller's transaction. */
+  static void endEverything(Handle h, SessionStore sessions, ApiKeyStore apiKeys, OneTimeTokens tokens, String userId, Instant now) {
+    sessions.revokeAll(h, userId, null, now);
+    apiKeys.deleteAll(h, userId);
+    tokens.revokeAll(h, userId);
+  }
+
+  private void endEverything(Handle h, String userId, Instant now) {
+    endEverything(h, sessions, apiKeys, tokens, userId, now);
   }
 
   /** One audit event for each kind of change, in the transaction of the change. */
-  private void recordChanges(org.jdbi.v3.core.Handle h, Actor actor, User cur, User next, boolean passwordSet) {
+  private void recordChanges(Handle h, Actor actor, User cur, User next, boolean passwordSet) {
     if (cur.status() != next.status()) {
       AuditType type = next.status() == UserStatus.DISABLED ? AuditType.DISABLED
           : cur.status() == UserStatus.PENDING ? AuditType.APPROVED
@@ -313,7 +350,7 @@ public final class Accounts {
     }
   }
 
-  private void guardLastAdmin(org.jdbi.v3.core.Handle h, User cur, User next) {
+  private void guardLastAdmin(Handle h, User cur, User next) {
     if (cur.isActiveAdmin()
         && (next == null || !next.isActiveAdmin())
         && store.countActiveAdminsOtherThan(h, cur.id()) == 0) {
@@ -332,10 +369,13 @@ public final class Accounts {
         });
   }
 
-  /** A signed-in user's password change: the current password is required; other sessions end. */
+  /**
+   * A signed-in user's password change: the current password is required (and counts against the
+   * sign-in limit when wrong); the other sessions and a pending email change end, API keys stay.
+   */
   public void changePassword(String userId, String keepSessionId, Password current, Password next, Actor actor) {
     User user = get(userId);
-    checkCurrentPassword(userId, current, AuditType.PASSWORD_CHANGED, actor);
+    guard.checkCurrentPassword(userId, current, AuditType.PASSWORD_CHANGED, actor);
     ValidationException.throwIfAny(
         policy.check("new_password", next, user.email(), user.username(), user.name()));
     String hash = hasher.hash(next);
@@ -344,36 +384,40 @@ public final class Accounts {
           Instant now = clock.instant();
           store.setPasswordHash(h, userId, hash, now);
           sessions.revokeAll(h, userId, keepSessionId, now);
+          tokens.revoke(h, userId, java.util.Set.of(OneTimeTokens.Kind.CHANGE_EMAIL));
+          notices.passwordChanged(h, user.email(), false, false);
           audit.record(h, AuditType.PASSWORD_CHANGED, actor, userId, Map.of("how", "current_password"));
           return null;
         });
+    notices.nudge();
   }
 
-  /** Sets a password without the old one (operators, resets); every session of the user ends. */
+  /** Sets a password without the old one (operators): every session, API key and mailed token of the user ends. */
   public void setPassword(String userId, Password password, Actor actor) {
     update(userId, new UserPatch(null, null, null, false, null, null, null, null, password), actor);
   }
 
-  /** Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed. */
+  /**
+   * Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed. Limited
+   * per user, and per target address with the verification mails, so nobody mails a stranger often.
+   */
   public void requestEmailChange(String userId, String newEmail, Password current, Actor actor) {
     Email email = Email.parse("email", newEmail);
     User user = get(userId);
-    checkCurrentPassword(userId, current, AuditType.EMAIL_CHANGED, actor);
+    limiter.consume(LimitRule.EMAIL_CHANGE_PER_USER, userId, actor, userId);
+    guard.checkCurrentPassword(userId, current, AuditType.EMAIL_CHANGED, actor);
     if (email.normalized().equals(org.userman.Text.fold(user.email()))) {
       return;
     }
     if (db.read(h -> store.emailTaken(h, email.value(), userId))) {
       throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
     }
+    limiter.consume(LimitRule.VERIFICATION_PER_EMAIL, email.normalized(), actor, userId);
     verifications.sendChange(user, email.value());
   }
 
-  /** A wrong current password is recorded as a refused {@code attempt}. */
-  private void checkCurrentPassword(String userId, Password current, AuditType attempt, Actor actor) {
-    String hash = db.read(h -> store.passwordHash(h, userId)).orElse(null);
-    if (current == null || !hasher.verify(current, hash)) {
-      audit.recordFailure(attempt, actor, userId, Map.of("reason", "wrong_current_password"));
-      throw new UsermanException(ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
-    }
+  /** Lifts the user's sign-in lock at once (an operator's call); audited. */
+  public void unlock(String userId, Actor actor) {
+    guard.unlock(get(userId).id(), actor);
   }
 }

@@ -8,6 +8,8 @@ import org.userman.ValidationException;
 /** An email address as given, with the folded form that makes it unique. */
 public record Email(String value, String normalized) {
   public static final int MAX_LENGTH = 254;
+  /** The folded form's column holds this many characters. */
+  static final int MAX_FOLDED_LENGTH = 320;
 
   /** Parses {@code raw}, or names the rule it breaks (as field {@code field}). */
   public static Email parse(String field, String raw) {
@@ -25,8 +27,11 @@ public record Email(String value, String normalized) {
       return Optional.of(FieldError.required(field));
     }
     String value = Text.nfkc(raw.strip());
-    if (value.length() > MAX_LENGTH) {
+    if (Text.length(value) > MAX_LENGTH || Text.length(Text.fold(value)) > MAX_FOLDED_LENGTH) {
       return Optional.of(FieldError.tooLong(field, MAX_LENGTH));
+    }
+    if (Text.hasLoneSurrogate(value)) {
+      return Optional.of(FieldError.invalidFormat(field, "not an email address"));
     }
     int at = value.lastIndexOf('@');
     boolean ok =

@@ -14,6 +14,7 @@ import org.userman.audit.AuditType;
 import org.userman.limit.LimitRule;
 import org.userman.limit.RateLimiter;
 import org.userman.mail.MailQueue;
+import org.userman.mail.Notices;
 import org.userman.mail.MailTemplates;
 import org.userman.onetime.OneTimeTokens;
 import org.userman.onetime.OneTimeTokens.Grant;
@@ -26,6 +27,7 @@ public final class EmailVerifications {
   private final Database db;
   private final AccountStore store;
   private final OneTimeTokens tokens;
+  private final Notices notices;
   private final MailQueue queue;
   private final MailTemplates mails;
   private final AccountSettings settings;
@@ -35,7 +37,8 @@ public final class EmailVerifications {
   private final Background background;
 
   public EmailVerifications(
-      Database db, AccountStore store, OneTimeTokens tokens, MailQueue queue, MailTemplates mails, AccountSettings settings, Clock clock,
+      Database db, AccountStore store, OneTimeTokens tokens, Notices notices, MailQueue queue, MailTemplates mails, AccountSettings settings,
+      Clock clock,
       AuditLog audit,
       RateLimiter limiter,
       Background background) {
@@ -45,6 +48,7 @@ public final class EmailVerifications {
     this.db = db;
     this.store = store;
     this.tokens = tokens;
+    this.notices = notices;
     this.queue = queue;
     this.mails = mails;
     this.settings = settings;
@@ -93,10 +97,14 @@ public final class EmailVerifications {
     queue.nudge();
   }
 
-  /** Spends a verification or email-change token and applies it. */
+  /**
+   * Spends a verification or email-change token and applies it. A new address ends whatever was
+   * mailed to the old one (reset and verification tokens), and the old address is told.
+   */
   public User confirm(String token, Actor actor) {
+    limiter.consume(LimitRule.TOKEN_CONFIRM_PER_IP, actor.client().ip(), actor, null);
     try {
-      return db.tx(
+      User confirmed = db.tx(
           h -> {
             Grant grant = tokens.consume(h, Set.of(Kind.VERIFY_EMAIL, Kind.CHANGE_EMAIL), token).orElseThrow(EmailVerifications::invalid);
             User cur = store.findById(h, grant.userId()).orElseThrow(EmailVerifications::invalid);
@@ -110,12 +118,16 @@ public final class EmailVerifications {
             User next = verified(cur, grant.email());
             store.update(h, next);
             if (grant.kind() == Kind.CHANGE_EMAIL) {
+              tokens.revokeAll(h, cur.id());
+              notices.emailChanged(h, cur.email(), next.email());
               audit.record(h, AuditType.EMAIL_CHANGED, actor.as(cur.id()), cur.id(), Map.of());
             } else {
               audit.record(h, AuditType.EMAIL_VERIFIED, actor.as(cur.id()), cur.id(), Map.of("status", next.status().wire()));
             }
             return next;
           });
+      notices.nudge();
+      return confirmed;
     } catch (RuntimeException e) {
       if (Dialect.isUniqueViolation(e)) {
         throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.userman.Background;
+import org.userman.Text;
 import org.userman.ValidationException;
+import org.userman.apikey.ApiKeyStore;
+import org.userman.mail.Notices;
 import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
@@ -27,7 +30,9 @@ public final class PasswordResets {
   private final Database db;
   private final AccountStore store;
   private final SessionStore sessions;
+  private final ApiKeyStore apiKeys;
   private final OneTimeTokens tokens;
+  private final Notices notices;
   private final PasswordHasher hasher;
   private final PasswordPolicy policy;
   private final EmailVerifications verifications;
@@ -43,7 +48,9 @@ public final class PasswordResets {
       Database db,
       AccountStore store,
       SessionStore sessions,
+      ApiKeyStore apiKeys,
       OneTimeTokens tokens,
+      Notices notices,
       PasswordHasher hasher,
       PasswordPolicy policy,
       EmailVerifications verifications,
@@ -60,7 +67,9 @@ public final class PasswordResets {
     this.db = db;
     this.store = store;
     this.sessions = sessions;
+    this.apiKeys = apiKeys;
     this.tokens = tokens;
+    this.notices = notices;
     this.hasher = hasher;
     this.policy = policy;
     this.verifications = verifications;
@@ -95,26 +104,41 @@ public final class PasswordResets {
             });
   }
 
-  /** Sets the new password; the token is spent only when the password is acceptable. */
+  /**
+   * Sets the new password; the token is spent only when the password is acceptable, and only while
+   * the account still has the address the mail went to. Recovery ends everything an attacker may
+   * have set up in the account: every session, every API key and every other pending mailed token.
+   */
   public void confirm(String token, Password password, Actor actor) {
+    limiter.consume(LimitRule.TOKEN_CONFIRM_PER_IP, actor.client().ip(), actor, null);
     Set<Kind> reset = Set.of(Kind.RESET_PASSWORD);
     Grant grant = db.read(h -> tokens.peek(h, reset, token)).orElseThrow(EmailVerifications::invalid);
     User user = db.read(h -> store.findById(h, grant.userId())).orElseThrow(EmailVerifications::invalid);
+    if (!sameAddress(user.email(), grant.email())) {
+      throw EmailVerifications.invalid();
+    }
     ValidationException.throwIfAny(policy.check("password", password, user.email(), user.username(), user.name()));
     String hash = hasher.hash(password);
     db.tx(
         h -> {
           tokens.consume(h, reset, token).orElseThrow(EmailVerifications::invalid);
           User cur = store.findById(h, grant.userId()).orElseThrow(EmailVerifications::invalid);
+          if (!sameAddress(cur.email(), grant.email())) {
+            throw EmailVerifications.invalid();
+          }
           Instant now = clock.instant();
           store.setPasswordHash(h, cur.id(), hash, now);
-          sessions.revokeAll(h, cur.id(), null, now);
-          if (cur.email().equalsIgnoreCase(grant.email())) {
-            // The mail reached the user, which proves the address too.
-            store.update(h, verifications.verified(cur, cur.email()));
-          }
+          Accounts.endEverything(h, sessions, apiKeys, tokens, cur.id(), now);
+          // The mail reached the user, which proves the address too.
+          store.update(h, verifications.verified(cur, cur.email()));
+          notices.passwordChanged(h, cur.email(), true, false);
           audit.record(h, AuditType.PASSWORD_RESET, actor.as(cur.id()), cur.id(), Map.of());
           return null;
         });
+    notices.nudge();
+  }
+
+  private static boolean sameAddress(String a, String b) {
+    return Text.fold(a).equals(Text.fold(b));
   }
 }

@@ -1,5 +1,6 @@
 package org.userman.account;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,14 +15,19 @@ final class UserFields {
 
   private UserFields() {}
 
+  /**
+   * A name is at most {@link #MAX_NAME} characters as stored (after NFKC, which may make one
+   * character eighteen) and as folded for search (where ß becomes ss).
+   */
   static void checkName(List<FieldError> errors, String name) {
     if (name == null) {
       return;
     }
-    if (name.length() > MAX_NAME) {
+    String clean = cleanName(name);
+    if (Text.length(clean) > MAX_NAME || Text.length(Text.fold(clean)) > MAX_NAME) {
       errors.add(FieldError.tooLong("name", MAX_NAME));
-    } else if (Text.hasControlCharacters(name)) {
-      errors.add(FieldError.invalidFormat("name", "control characters are not allowed"));
+    } else if (!Text.isPrintable(clean)) {
+      errors.add(FieldError.invalidFormat("name", "control characters and lone surrogates are not allowed"));
     }
   }
 
@@ -32,10 +38,34 @@ final class UserFields {
   }
 
   static void checkAttributes(List<FieldError> errors, AccountStore store, ObjectNode attributes) {
-    if (attributes != null
-        && store.write(attributes).getBytes(StandardCharsets.UTF_8).length > MAX_ATTRIBUTES_BYTES) {
+    if (attributes == null) {
+      return;
+    }
+    if (hasLoneSurrogate(attributes)) {
+      errors.add(FieldError.invalidFormat("attributes", "a key or string holds a lone surrogate"));
+    } else if (store.write(attributes).getBytes(StandardCharsets.UTF_8).length > MAX_ATTRIBUTES_BYTES) {
       errors.add(new FieldError("attributes", "too_long", "attributes may hold at most 16 KiB of JSON"));
     }
+  }
+
+  private static boolean hasLoneSurrogate(JsonNode node) {
+    if (node.isTextual()) {
+      return Text.hasLoneSurrogate(node.textValue());
+    }
+    if (node.isObject()) {
+      for (var e : node.properties()) {
+        if (Text.hasLoneSurrogate(e.getKey()) || hasLoneSurrogate(e.getValue())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    for (JsonNode child : node) {
+      if (hasLoneSurrogate(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static void checkRoles(List<FieldError> errors, List<String> roles) {

@@ -14,7 +14,9 @@ import org.userman.Secrets;
 import org.userman.Text;
 import org.userman.UsermanException;
 import org.userman.ValidationException;
+import org.userman.account.AccountStore;
 import org.userman.account.UserStatus;
+import org.userman.mail.Notices;
 import org.userman.audit.Actor;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditType;
@@ -40,14 +42,19 @@ public final class ApiKeys {
   private final Ids ids;
   private final Clock clock;
   private final AuditLog audit;
+  private final AccountStore accounts;
+  private final Notices notices;
   /** Keys by their hash, while nothing has been written (see {@link ReadCache}). */
   private final ReadCache<String, ApiKeyStore.KeyCheck> checks;
 
   /** Who a valid key acts for. */
   public record KeyOwner(String keyId, String userId) {}
 
-  public ApiKeys(Database db, ApiKeyStore store, Secrets secrets, Ids ids, Clock clock, AuditLog audit) {
+  public ApiKeys(
+      Database db, ApiKeyStore store, AccountStore accounts, Notices notices, Secrets secrets, Ids ids, Clock clock, AuditLog audit) {
     this.audit = audit;
+    this.accounts = accounts;
+    this.notices = notices;
     this.db = db;
     this.store = store;
     this.secrets = secrets;
@@ -60,15 +67,17 @@ public final class ApiKeys {
     return credential.startsWith(KEY_PREFIX);
   }
 
+  /** Makes a key for the user, who hears of it by mail (a key is a credential as strong as the password). */
   public CreatedApiKey create(String userId, String name, Instant expiresAt, Actor actor) {
     Instant now = clock.instant();
     List<FieldError> errors = new ArrayList<>();
-    if (name == null || name.isBlank()) {
+    String clean = name == null ? null : Text.nfkc(name.strip());
+    if (clean == null || clean.isEmpty()) {
       errors.add(FieldError.required("name"));
-    } else if (name.length() > MAX_NAME) {
+    } else if (Text.length(clean) > MAX_NAME) {
       errors.add(FieldError.tooLong("name", MAX_NAME));
-    } else if (Text.hasControlCharacters(name)) {
-      errors.add(FieldError.invalidFormat("name", "control characters are not allowed"));
+    } else if (!Text.isPrintable(clean)) {
+      errors.add(FieldError.invalidFormat("name", "control characters and lone surrogates are not allowed"));
     }
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       errors.add(FieldError.invalidFormat("expires_at", "must be in the future"));
@@ -76,7 +85,7 @@ public final class ApiKeys {
     ValidationException.throwIfAny(errors);
     String key = KEY_PREFIX + secrets.newToken();
     ApiKey apiKey =
-        new ApiKey(ids.next(), userId, Text.nfkc(name.strip()), key.substring(0, SHOWN_PREFIX), now, null, expiresAt);
+        new ApiKey(ids.next(), userId, clean, key.substring(0, SHOWN_PREFIX), now, null, expiresAt);
     db.tx(
         h -> {
           if (store.count(h, userId) >= MAX_KEYS_PER_USER) {
@@ -85,8 +94,13 @@ public final class ApiKeys {
           }
           store.insert(h, apiKey, Secrets.hash(key));
           audit.record(h, AuditType.API_KEY_CREATED, actor, userId, Map.of("key_id", apiKey.id(), "prefix", apiKey.prefix()));
+          String to = accounts.emailOf(h, userId);
+          if (to != null) {
+            notices.apiKeyCreated(h, to, apiKey.name(), apiKey.prefix(), expiresAt);
+          }
           return null;
         });
+    notices.nudge();
     return new CreatedApiKey(apiKey, key);
   }
 
@@ -105,6 +119,18 @@ public final class ApiKeys {
     if (!deleted) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such API key.");
     }
+  }
+
+  /** Revokes every key of the user at once ("revoke all keys"); audited when there were any. */
+  public void deleteAll(String userId, Actor actor) {
+    db.tx(h -> {
+      int n = store.count(h, userId);
+      store.deleteAll(h, userId);
+      if (n > 0) {
+        audit.record(h, AuditType.API_KEY_REVOKED, actor, userId, Map.of("keys", "all", "count", Integer.toString(n)));
+      }
+      return null;
+    });
   }
 
   /** The owner of a live key of an active user; empty for anything else. */

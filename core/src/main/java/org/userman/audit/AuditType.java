@@ -22,7 +22,11 @@ public enum AuditType {
   DISABLED,
   ENABLED,
   DELETED,
-  RATE_LIMITED;
+  RATE_LIMITED,
+  /** The sign-in limit started refusing an account (a notice went to its owner). */
+  LOCKED,
+  /** An operator lifted an account's sign-in lock. */
+  UNLOCKED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

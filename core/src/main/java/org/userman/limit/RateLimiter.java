@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.EstimationProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -48,33 +47,41 @@ public final class RateLimiter implements AutoCloseable {
     return new RateLimiter(settings, source, audit);
   }
 
-  /** Takes one from {@code rule}'s bucket for {@code key}; {@link RateLimitedException} when empty. */
-  public void consume(LimitRule rule, String key, Actor actor, String subjectId) {
+  /**
+   * Takes one from {@code rule}'s bucket for {@code key}; {@link RateLimitedException} when empty.
+   * Returns how many are left after it (0: this was the last), or -1 when limits are off.
+   */
+  public long consume(LimitRule rule, String key, Actor actor, String subjectId) {
     if (!settings.enabled() || key == null) {
-      return;
+      return -1;
     }
     ConsumptionProbe probe = call(() -> bucket(rule, key).tryConsumeAndReturnRemaining(1));
     if (!probe.isConsumed()) {
       throw refuse(rule, key, actor, subjectId, probe.getNanosToWaitForRefill());
     }
+    return probe.getRemainingTokens();
   }
 
-  /** Fails like {@link #consume} when the bucket is empty, but takes nothing. */
-  public void requireAvailable(LimitRule rule, String key, Actor actor, String subjectId) {
-    if (!settings.enabled() || key == null) {
-      return;
-    }
-    EstimationProbe probe = call(() -> bucket(rule, key).estimateAbilityToConsume(1));
-    if (!probe.canBeConsumed()) {
-      throw refuse(rule, key, actor, subjectId, probe.getNanosToWaitForRefill());
-    }
-  }
-
-  /** Takes one if any is left, never failing: a failed attempt counts against the next ones. */
-  public void charge(LimitRule rule, String key) {
+  /**
+   * Gives back one taken by {@link #consume} for an attempt that turned out not to count (a right
+   * password); never above the bucket's capacity.
+   */
+  public void refund(LimitRule rule, String key) {
     if (settings.enabled() && key != null) {
-      call(() -> bucket(rule, key).tryConsume(1));
+      call(() -> {
+        bucket(rule, key).addTokens(1);
+        return null;
+      });
     }
+  }
+
+  /**
+   * True the first time {@code what} is asked for {@code key} in {@code period}, false after that
+   * until the period has passed: on every node that shares the buckets, so a notice goes out once.
+   * Limits switched off do not switch this off.
+   */
+  public boolean firstIn(String what, String key, Duration period) {
+    return call(() -> buckets.bucket("once:" + what + ":" + Secrets.hash(key), new Limit(1, period)).tryConsume(1));
   }
 
   /** Removes buckets idle long enough to be full again. */

@@ -12,7 +12,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +28,8 @@ import java.util.Map;
  * start-up, where Pebble would cost every server and every command some 50 ms.
  */
 public final class MailTemplates {
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
   private final Path overrides;
   private final String publicUrl;
   private final String product;
@@ -61,16 +67,42 @@ public final class MailTemplates {
   }
 
   public Mail verifyEmail(String to, String token, Duration ttl) {
-    return render("verify-email", to, link("/verify-email", token), token, ttl);
+    return withToken("verify-email", to, link("/verify-email", token), token, ttl);
   }
 
   public Mail resetPassword(String to, String token, Duration ttl) {
-    return render("reset-password", to, link("/reset-password", token), token, ttl);
+    return withToken("reset-password", to, link("/reset-password", token), token, ttl);
   }
 
-  private Mail render(String name, String to, String link, String token, Duration ttl) {
-    Map<String, Object> vars = Map.of(
-        "product", product, "publicUrl", publicUrl, "to", to, "link", link, "token", token, "expires", duration(ttl));
+  /** To the address the account had, once it has another: no link, nothing to act on but a warning. */
+  public Mail emailChanged(String oldAddress, String newAddress) {
+    return render("email-changed", oldAddress, Map.of("newEmail", newAddress));
+  }
+
+  /** The password was changed by its owner ({@code reset} false) or through a reset; or set by an operator. */
+  public Mail passwordChanged(String to, boolean reset, boolean byOperator) {
+    return render("password-changed", to, Map.of("how", reset ? "reset" : "changed", "byOperator", byOperator));
+  }
+
+  public Mail apiKeyCreated(String to, String keyName, String keyPrefix, Instant expiresAt) {
+    return render("api-key-created", to, Map.of("keyName", keyName, "keyPrefix", keyPrefix, "hasExpiry", expiresAt != null,
+        "expires", expiresAt == null ? "" : WHEN.format(expiresAt)));
+  }
+
+  /** The sign-in limit refuses the account for about {@code period}. */
+  public Mail accountLocked(String to, Duration period) {
+    return render("account-locked", to, Map.of("period", duration(period)));
+  }
+
+  private Mail withToken(String name, String to, String link, String token, Duration ttl) {
+    return render(name, to, Map.of("link", link, "token", token, "expires", duration(ttl)));
+  }
+
+  private Mail render(String name, String to, Map<String, Object> specific) {
+    Map<String, Object> vars = new HashMap<>(specific);
+    vars.put("product", product);
+    vars.put("publicUrl", publicUrl);
+    vars.put("to", to);
     Engines e = engines();
     return new Mail(to, evaluate(e.text(), name + ".subject", vars).strip(), evaluate(e.text(), name + ".txt", vars),
         evaluate(e.html(), name + ".html", vars));
@@ -92,6 +124,7 @@ public final class MailTemplates {
 
   private static String duration(Duration ttl) {
     long h = ttl.toHours();
-    return h >= 1 ? h + (h == 1 ? " hour" : " hours") : ttl.toMinutes() + " minutes";
+    long m = ttl.toMinutes();
+    return h >= 1 ? h + (h == 1 ? " hour" : " hours") : m == 1 ? "1 minute" : m + " minutes";
   }
 }

@@ -4,11 +4,15 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Properties;
+import java.util.Set;
+import org.userman.crypto.PrivateFiles;
 import org.userman.Ids;
 
 /**
@@ -20,6 +24,7 @@ public final class OutboxMailer implements Mailer {
   private final String from;
   private final Clock clock;
   private final Ids ids;
+  private volatile boolean prepared;
   private final jakarta.mail.Session session = jakarta.mail.Session.getInstance(new Properties());
 
   public OutboxMailer(Path outbox, String from, Clock clock, Ids ids) {
@@ -32,15 +37,22 @@ public final class OutboxMailer implements Mailer {
   @Override
   public void send(Mail mail) throws MailException {
     try {
-      Files.createDirectories(outbox);
+      if (!prepared) {
+        PrivateFiles.folder(outbox);
+        PrivateFiles.restrict(outbox);  // one an older version made
+        prepared = true;
+      }
       MimeMessage message = Messages.mime(session, from, mail, clock.instant());
       String name = ids.next() + ".eml";
       Path tmp = outbox.resolve("." + name + ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      // Private from the first byte: a mail may carry a token.
+      try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(tmp,
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(tmp)))) {
         message.writeTo(out);
       }
+      PrivateFiles.restrict(tmp);
       Files.move(tmp, outbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new MailException("cannot write to the outbox " + outbox + ": " + e.getMessage(), false, e);
     } catch (MessagingException e) {
       throw new MailException("cannot build a mail to " + mail.to() + ": " + e.getMessage(), true, e);

@@ -52,6 +52,22 @@ public final class OneTimeTokens {
     return token;
   }
 
+  /**
+   * Ends the user's pending tokens of {@code kinds}: what recovering an account, or moving it to
+   * another address, leaves of what was mailed before must not work any more.
+   */
+  public void revoke(Handle h, String userId, Set<Kind> kinds) {
+    h.createUpdate("DELETE FROM one_time_tokens WHERE user_id = :user AND kind IN (<kinds>)")
+        .bind("user", userId)
+        .bindList("kinds", kinds.stream().map(Kind::name).toList())
+        .execute();
+  }
+
+  /** Ends every pending token of the user, of every kind. */
+  public void revokeAll(Handle h, String userId) {
+    revoke(h, userId, java.util.EnumSet.allOf(Kind.class));
+  }
+
   /** The grant of a usable token of one of {@code kinds}, without spending it. */
   public Optional<Grant> peek(Handle h, Set<Kind> kinds, String token) {
     if (token == null || token.isEmpty() || token.length() > 200) {

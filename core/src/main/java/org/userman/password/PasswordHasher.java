@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.userman.Secrets;
+import org.userman.Text;
 
 /**
  * Argon2id in PHC string form ({@code $argon2id$v=19$m=...,t=...,p=...$salt$hash}), computed by
@@ -85,7 +86,8 @@ public final class PasswordHasher {
   }
 
   private boolean verifyHere(Password password, String encoded) {
-    if (encoded == null || !PHC.matcher(encoded).matches()) {
+    // A lone surrogate would be written as '?' and could match another password: it matches none.
+    if (encoded == null || !PHC.matcher(encoded).matches() || Text.hasLoneSurrogate(password.reveal())) {
       hashHere(password);  // the dummy verification: as long as a real one
       return false;
     }

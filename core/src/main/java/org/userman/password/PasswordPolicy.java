@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.userman.FieldError;
+import org.userman.Text;
 
 /**
  * NIST SP 800-63B rules: a length range and no composition rules; every Unicode character is
@@ -32,7 +33,9 @@ public final class PasswordPolicy {
   public List<FieldError> check(String field, Password password, String email, String username, String name) {
     List<FieldError> errors = new ArrayList<>();
     int length = password.length();
-    if (length < minLength) {
+    if (Text.hasLoneSurrogate(password.reveal())) {
+      errors.add(FieldError.invalidFormat(field, "The password holds a lone surrogate, which no text encoding can write."));
+    } else if (length < minLength) {
       errors.add(new FieldError(field, "too_short", "Use at least " + minLength + " characters."));
     } else if (length > MAX_LENGTH) {
       errors.add(new FieldError(field, "too_long", "Use at most " + MAX_LENGTH + " characters."));

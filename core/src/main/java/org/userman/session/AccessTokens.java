@@ -16,11 +16,19 @@ import java.util.Date;
 import java.util.Optional;
 import org.userman.account.User;
 
-/** Short-lived ES256 JWTs naming the user ({@code sub}) and the session ({@code sid}). */
+/**
+ * Short-lived ES256 JWTs naming the user ({@code sub}) and the session ({@code sid}), and the
+ * configured audience ({@code aud}) when there is one. A token is accepted only as this service
+ * issues them: this issuer, this audience, a lifetime no longer than the configured one, and an
+ * issue time no later than the clock skew allows.
+ */
 public final class AccessTokens {
   private static final int MAX_TOKEN_LENGTH = 8192;
+  /** Allowance for clocks that differ between the nodes. */
+  static final Duration SKEW = Duration.ofMinutes(1);
   private final SigningKeys keys;
   private final String issuer;
+  private final String audience;
   private final Duration ttl;
   private final Clock clock;
 
@@ -38,9 +46,11 @@ public final class AccessTokens {
 
   private record Verified(Claims claims, String kid, Instant expiresAt) {}
 
-  public AccessTokens(SigningKeys keys, String issuer, Duration ttl, Clock clock) {
+  /** {@code audience} may be null: then tokens carry none, and one that does is refused. */
+  public AccessTokens(SigningKeys keys, String issuer, String audience, Duration ttl, Clock clock) {
     this.keys = keys;
     this.issuer = issuer;
+    this.audience = audience;
     this.ttl = ttl;
     this.clock = clock;
   }
@@ -51,8 +61,12 @@ public final class AccessTokens {
 
   public String issue(User user, String sessionId) {
     Instant now = clock.instant();
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+    if (audience != null) {
+      builder.audience(audience);
+    }
     JWTClaimsSet claims =
-        new JWTClaimsSet.Builder()
+        builder
             .issuer(issuer)
             .subject(user.id())
             .claim("sid", sessionId)
@@ -91,6 +105,10 @@ public final class AccessTokens {
     return Optional.of(v.claims());
   }
 
+  private boolean audienceMatches(java.util.List<String> aud) {
+    return audience == null ? aud.isEmpty() : aud.equals(java.util.List.of(audience));
+  }
+
   private Verified verifySignature(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
@@ -104,8 +122,16 @@ public final class AccessTokens {
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date exp = claims.getExpirationTime();
+      Date iat = claims.getIssueTime();
       Object sid = claims.getClaim("sid");
-      if (exp == null || !issuer.equals(claims.getIssuer()) || claims.getSubject() == null || !(sid instanceof String sessionId)) {
+      if (exp == null || iat == null || !issuer.equals(claims.getIssuer()) || claims.getSubject() == null
+          || !(sid instanceof String sessionId) || !audienceMatches(claims.getAudience())) {
+        return null;
+      }
+      // A token made with a longer lifetime than this node's (by a node configured otherwise, or
+      // from a leaked key), or issued in the future, is not one this service issues now.
+      Instant issued = iat.toInstant();
+      if (Duration.between(issued, exp.toInstant()).compareTo(ttl) > 0 || issued.isAfter(clock.instant().plus(SKEW))) {
         return null;
       }
       return new Verified(new Claims(claims.getSubject(), sessionId), kid, exp.toInstant());

@@ -18,15 +18,17 @@ public final class SessionCheck {
   private final Database db;
   private final SessionStore store;
   private final Clock clock;
+  private final Duration idleTimeout;
   private final ReadCache<String, SessionStore.LiveCheck> sessions;
 
   /** A live session found by its browser cookie. */
   public record CookieSession(String sessionId, String userId) {}
 
-  public SessionCheck(Database db, SessionStore store, Clock clock) {
+  public SessionCheck(Database db, SessionStore store, Clock clock, Duration idleTimeout) {
     this.db = db;
     this.store = store;
     this.clock = clock;
+    this.idleTimeout = idleTimeout;
     this.sessions = new ReadCache<>(db.changes(), 100_000);
   }
 
@@ -54,7 +56,12 @@ public final class SessionCheck {
     return found.map(c -> new CookieSession(c.sessionId(), c.userId()));
   }
 
+  /** Not ended, not expired, not unused for the idle timeout, and its user active. */
   private boolean live(SessionStore.LiveCheck c) {
-    return !c.revoked() && c.expiresAtMillis() > clock.millis() && UserStatus.ACTIVE.wire().equals(c.userStatus());
+    long now = clock.millis();
+    return !c.revoked()
+        && c.expiresAtMillis() > now
+        && c.lastUsedMillis() + idleTimeout.toMillis() > now
+        && UserStatus.ACTIVE.wire().equals(c.userStatus());
   }
 }

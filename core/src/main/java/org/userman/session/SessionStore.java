@@ -40,7 +40,7 @@ public final class SessionStore {
   /** The refresh token's state, joined with its session and user. */
   Optional<RefreshState> refreshState(Handle h, String hash) {
     return h.createQuery(
-            "SELECT rt.session_id, rt.spent_at, s.user_id, s.revoked_at, s.expires_at, u.status"
+            "SELECT rt.session_id, rt.spent_at, s.user_id, s.revoked_at, s.expires_at, s.last_used_at, u.status"
                 + " FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id"
                 + " JOIN users u ON u.id = s.user_id WHERE rt.token_hash = :hash")
         .bind("hash", hash)
@@ -56,13 +56,14 @@ public final class SessionStore {
                   spent,
                   revoked,
                   Instant.ofEpochMilli(rs.getLong("expires_at")),
+                  Instant.ofEpochMilli(rs.getLong("last_used_at")),
                   rs.getString("status"));
             })
         .findOne();
   }
 
   record RefreshState(
-      String sessionId, String userId, boolean spent, boolean revoked, Instant expiresAt, String userStatus) {}
+      String sessionId, String userId, boolean spent, boolean revoked, Instant expiresAt, Instant lastUsedAt, String userStatus) {}
 
   /** Marks the token spent; false when another request spent it first. */
   boolean spend(Handle h, String hash, Instant now) {
@@ -92,12 +93,14 @@ public final class SessionStore {
         .findOne();
   }
 
-  List<Session> listLive(Handle h, String userId, Instant now) {
+  /** The user's sessions that have neither ended, nor expired, nor lain unused since {@code idleSince}. */
+  List<Session> listLive(Handle h, String userId, Instant now, Instant idleSince) {
     return h.createQuery(
             "SELECT * FROM sessions WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now"
-                + " ORDER BY created_at DESC, id DESC")
+                + " AND last_used_at > :idle ORDER BY created_at DESC, id DESC")
         .bind("user", userId)
         .bind("now", now.toEpochMilli())
+        .bind("idle", idleSince.toEpochMilli())
         .map((rs, ctx) -> map(rs))
         .list();
   }

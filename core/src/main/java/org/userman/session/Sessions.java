@@ -15,6 +15,7 @@ import org.userman.Text;
 import org.userman.UsermanException;
 import org.userman.ValidationException;
 import org.userman.account.AccountStore;
+import org.userman.account.SignInGuard;
 import org.userman.account.User;
 import org.userman.account.UserStatus;
 import org.userman.audit.Actor;
@@ -35,12 +36,14 @@ public final class Sessions {
   private final Database db;
   private final SessionStore store;
   private final AccountStore accounts;
+  private final SignInGuard guard;
   private final PasswordHasher hasher;
   private final AccessTokens accessTokens;
   private final Secrets secrets;
   private final Ids ids;
   private final Clock clock;
   private final Duration sessionTtl;
+  private final Duration idleTimeout;
   private final AuditLog audit;
   private final RateLimiter limiter;
 
@@ -48,24 +51,28 @@ public final class Sessions {
       Database db,
       SessionStore store,
       AccountStore accounts,
+      SignInGuard guard,
       PasswordHasher hasher,
       AccessTokens accessTokens,
       Secrets secrets,
       Ids ids,
       Clock clock,
       Duration sessionTtl,
+      Duration idleTimeout,
       AuditLog audit,
       RateLimiter limiter) {
     this.limiter = limiter;
     this.db = db;
     this.store = store;
     this.accounts = accounts;
+    this.guard = guard;
     this.hasher = hasher;
     this.accessTokens = accessTokens;
     this.secrets = secrets;
     this.ids = ids;
     this.clock = clock;
     this.sessionTtl = sessionTtl;
+    this.idleTimeout = idleTimeout;
     this.audit = audit;
   }
 
@@ -106,34 +113,18 @@ public final class Sessions {
     if (password == null) {
       errors.add(FieldError.required("password"));
     }
-    if (device != null && (device.length() > MAX_DEVICE || Text.hasControlCharacters(device))) {
+    String cleanDevice = device == null ? null : Text.nfkc(device.strip());
+    if (cleanDevice != null && (Text.length(cleanDevice) > MAX_DEVICE || !Text.isPrintable(cleanDevice))) {
       errors.add(FieldError.invalidFormat("device", "at most " + MAX_DEVICE + " printable characters"));
     }
     ValidationException.throwIfAny(errors);
     Actor actor = Actor.anonymous(client);
-    String login = email != null ? email : username;
-    // Failures count per login name, known or not, so the limit itself tells nothing.
-    String loginKey = (email != null ? "email:" : "username:") + Text.fold(login);
     limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
-    limiter.requireAvailable(LimitRule.LOGIN_PER_ACCOUNT, loginKey, actor, null);
-    // Up to the password check, a known and an unknown name cost the same: one query, one hash,
-    // one charge, one audit row. Only a correct password loads the whole account.
-    Optional<AccountStore.LoginCandidate> found = db.read(h -> accounts.loginCandidate(h, email, username));
-    if (found.isEmpty()) {
-      hasher.verifyDummy(password);
-      limiter.charge(LimitRule.LOGIN_PER_ACCOUNT, loginKey);
-      audit.recordFailure(AuditType.LOGIN_FAILED, actor, null, Map.of("reason", "unknown_account", "login", login));
-      throw invalidCredentials();
-    }
-    String userId = found.get().userId();
-    String hash = found.get().passwordHash();
-    if (!hasher.verify(password, hash)) {
-      limiter.charge(LimitRule.LOGIN_PER_ACCOUNT, loginKey);
-      audit.recordFailure(AuditType.LOGIN_FAILED, actor, userId, Map.of("reason", "wrong_password", "login", login));
-      throw invalidCredentials();
-    }
+    String login = email != null ? email : username;
+    SignInGuard.Verified verified = guard.signIn(email, username, password, actor);
+    String hash = verified.passwordHash();
     // A concurrent deletion between the two reads looks like a wrong password, which is what it now is.
-    User user = db.read(h -> accounts.findById(h, userId)).orElseThrow(Sessions::invalidCredentials);
+    User user = db.read(h -> accounts.findById(h, verified.userId())).orElseThrow(Sessions::invalidCredentials);
     if (user.status() != UserStatus.ACTIVE) {
       audit.recordFailure(AuditType.LOGIN_FAILED, actor, user.id(), Map.of("reason", "account_" + user.status().wire(), "login", login));
       throw new UsermanException(ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
@@ -144,7 +135,7 @@ public final class Sessions {
         new Session(
             ids.next(),
             user.id(),
-            device == null ? null : Text.nfkc(device.strip()),
+            cleanDevice,
             client.ip(),
             client.userAgent(),
             now,
@@ -192,6 +183,7 @@ public final class Sessions {
    * whole session ends (committed before the refusal is sent).
    */
   public LoginResult refresh(String refreshToken, ClientInfo client) {
+    limiter.consume(LimitRule.REFRESH_PER_IP, client.ip(), Actor.anonymous(client), null);
     if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 200) {
       throw invalidRefresh();
     }
@@ -215,6 +207,7 @@ public final class Sessions {
               }
               if (state.revoked()
                   || !state.expiresAt().isAfter(now)
+                  || !state.lastUsedAt().plus(idleTimeout).isAfter(now)
                   || !UserStatus.ACTIVE.wire().equals(state.userStatus())) {
                 return new Refused();
               }
@@ -241,7 +234,8 @@ public final class Sessions {
   }
 
   public List<Session> list(String userId) {
-    return db.read(h -> store.listLive(h, userId, clock.instant()));
+    Instant now = clock.instant();
+    return db.read(h -> store.listLive(h, userId, now, now.minus(idleTimeout)));
   }
 
   /** Ends one of the user's sessions; {@code not_found} for one that is not theirs or not live. */

@@ -21,7 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.userman.ErrorCode;
 import org.userman.Ids;
+import org.userman.UsermanException;
+import org.userman.crypto.EncryptionKey;
+import org.userman.crypto.SecretBox;
 import org.userman.store.Database;
 import org.userman.store.Dialect;
 
@@ -34,6 +38,10 @@ import org.userman.store.Dialect;
  * they meet a token it signed. A key that a newer one has replaced stays published and verifies
  * until every token it signed has expired (one access-token lifetime after the replacement
  * activated), then it is dropped from the set.
+ *
+ * <p>The private keys are stored sealed (AES-256-GCM, {@link SecretBox}) under the encryption key,
+ * which is not in the database: a copy of the database signs nothing. A key an older version stored
+ * in clear is sealed at the first load with an encryption key.
  */
 public final class SigningKeys {
   /** How often a node rereads the set, to see keys that another node's rotation added. */
@@ -46,6 +54,8 @@ public final class SigningKeys {
   private final Ids ids;
   private final SecureRandom random;
   private final Duration accessTokenTtl;
+  private final SecretBox box;
+  private final String keyFingerprint;
   private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.MIN);
 
   /** One stored key, ready to sign and verify. */
@@ -56,7 +66,9 @@ public final class SigningKeys {
   /** A key as operators see it. */
   public record KeyInfo(String kid, Instant activatesAt, String state) {}
 
-  public SigningKeys(Database db, Clock clock, Ids ids, SecureRandom random, Duration accessTokenTtl) {
+  public SigningKeys(Database db, Clock clock, Ids ids, SecureRandom random, Duration accessTokenTtl, EncryptionKey key) {
+    this.box = new SecretBox(key, "signing-keys", random);
+    this.keyFingerprint = key.fingerprint();
     this.db = db;
     this.clock = clock;
     this.ids = ids;
@@ -112,27 +124,32 @@ public final class SigningKeys {
                     "INSERT INTO signing_keys (kid, algorithm, jwk, created_at, activates_at)"
                         + " VALUES (:kid, 'ES256', :jwk, :now, :activates)")
                 .bind("kid", key.getKeyID())
-                .bind("jwk", key.toJSONString())
+                .bind("jwk", box.seal(key.toJSONString(), context(key.getKeyID())))
                 .bind("now", clock.millis())
                 .bind("activates", activates.toEpochMilli())
                 .execute());
   }
 
-  private record Row(String jwk, long createdAt, Long activatesAt) {}
+  private record Row(String kid, String jwk, long createdAt, Long activatesAt) {}
+
+  /** The associated data a key is sealed with: its own id, so a sealed key moved to another row does not open. */
+  private static String context(String kid) {
+    return "signing-key:" + kid;
+  }
 
   private synchronized void reload() {
     List<Row> rows =
         db.read(h -> h.createQuery(
-                "SELECT jwk, created_at, activates_at FROM signing_keys WHERE retired_at IS NULL")
+                "SELECT kid, jwk, created_at, activates_at FROM signing_keys WHERE retired_at IS NULL")
             .map((rs, ctx) -> {
               long activates = rs.getLong("activates_at");
-              return new Row(rs.getString("jwk"), rs.getLong("created_at"), rs.wasNull() ? null : activates);
+              return new Row(rs.getString("kid"), rs.getString("jwk"), rs.getLong("created_at"), rs.wasNull() ? null : activates);
             })
             .list());
     List<Entry> keys = new ArrayList<>();
     for (Row row : rows) {
       try {
-        ECKey key = ECKey.parse(row.jwk());
+        ECKey key = ECKey.parse(open(row));
         Instant activates = Instant.ofEpochMilli(row.activatesAt() != null ? row.activatesAt() : row.createdAt());
         keys.add(new Entry(key, activates, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK())));
       } catch (ParseException | JOSEException e) {
@@ -144,6 +161,24 @@ public final class SigningKeys {
         ? a.key().getKeyID().compareTo(b.key().getKeyID())
         : a.activatesAt().compareTo(b.activatesAt()));
     snapshot = new Snapshot(List.copyOf(keys), clock.instant());
+  }
+
+  /** The JWK of a row: opened, or, stored in clear by an older version, read and sealed in place. */
+  private String open(Row row) {
+    if (!SecretBox.isSealed(row.jwk())) {
+      String sealed = box.seal(row.jwk(), context(row.kid()));
+      // Only while it is still the same clear text: another node may be sealing it at this moment.
+      db.tx(h -> h.createUpdate("UPDATE signing_keys SET jwk = :sealed WHERE kid = :kid AND jwk = :clear")
+          .bind("sealed", sealed).bind("kid", row.kid()).bind("clear", row.jwk()).execute());
+      return row.jwk();
+    }
+    try {
+      return box.open(row.jwk(), context(row.kid()));
+    } catch (SecretBox.WrongKeyException e) {
+      throw new UsermanException(ErrorCode.UNAVAILABLE,
+          "the encryption key (fingerprint " + keyFingerprint + ") does not open the signing keys in the database:"
+              + " every node and command needs the encryption key they were sealed with");
+    }
   }
 
   private Snapshot fresh() {

@@ -20,6 +20,7 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.userman.ErrorCode;
 import org.userman.UsermanException;
+import org.userman.crypto.PrivateFiles;
 
 /**
  * The one connection pool and the schema. Every write runs in a transaction that commits before
@@ -79,7 +80,7 @@ public final class Database implements AutoCloseable {
     }
     long timeoutMillis = settings.connectTimeout().toMillis();
     if (dialect == Dialect.SQLITE) {
-      createParentFolder(settings.url());
+      prepareSqliteFile(settings.url());
     }
     Properties driver = driverProperties(settings, dialect);
     hikari.setDataSourceProperties(driver);
@@ -237,7 +238,12 @@ public final class Database implements AutoCloseable {
   /** The version the schema is at (null before the first migration) and the pending ones. */
   public record SchemaStatus(Dialect dialect, String current, java.util.List<String> pending) {}
 
-  private static void createParentFolder(String url) {
+  /**
+   * The embedded database's folder (0700 when made here) and file (0600), made before SQLite opens
+   * it: SQLite gives its WAL, shared-memory and journal files the permissions of the database file,
+   * so they are private too, whatever the umask. Files an older version made are made private.
+   */
+  private static void prepareSqliteFile(String url) {
     String file = url.substring("jdbc:sqlite:".length());
     int query = file.indexOf('?');
     if (query >= 0) {
@@ -246,12 +252,15 @@ public final class Database implements AutoCloseable {
     if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file:")) {
       return;
     }
-    Path parent = Path.of(file).toAbsolutePath().getParent();
+    Path db = Path.of(file).toAbsolutePath();
     try {
-      Files.createDirectories(parent);
-    } catch (java.io.IOException e) {
-      throw new UsermanException(
-          ErrorCode.UNAVAILABLE, "cannot create the database folder " + parent + ": " + e.getMessage());
+      PrivateFiles.folder(db.getParent());
+      PrivateFiles.touch(db);
+      for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+        PrivateFiles.restrict(db.resolveSibling(db.getFileName() + suffix));
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw new UsermanException(ErrorCode.UNAVAILABLE, "cannot prepare the database file " + db + ": " + e.getCause().getMessage());
     }
   }
 
@@ -332,6 +341,8 @@ public final class Database implements AutoCloseable {
     if (Files.exists(file)) {
       throw new IllegalArgumentException(file + " exists; choose a new file");
     }
+    // SQLite writes into an empty file made here, private like the database it copies.
+    PrivateFiles.touch(file);
     read(h -> h.execute("VACUUM INTO ?", file.toAbsolutePath().toString()));
   }
 

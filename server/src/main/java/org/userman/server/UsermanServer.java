@@ -17,9 +17,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.userman.Secrets;
 import org.userman.Userman;
+import org.userman.crypto.PrivateFiles;
 import org.userman.server.config.ConfigException;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.http.ApiKeyRoutes;
@@ -99,7 +101,8 @@ public final class UsermanServer implements AutoCloseable {
       Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
       WebPages pages = new WebPages(userman.authenticator(), userman.database().changes(), adminCheck, config.trustedProxies(), requestLog,
-          new Secrets(random), config.https(), config.core().mail().product(), config.core().sessionTtl());
+          new Secrets(random), config.https(), config.core().mail().product(), config.core().sessionTtl(), config.core().publicUrl(),
+          config.core().accounts().passwordMinLength());
       new SignInPages(pages, userman.accounts(), userman.sessions(), userman.verifications(), userman.passwordResets(),
           config.core().accounts().registration()).declare();
       new AccountPages(pages, userman.accounts(), userman.sessions(), userman.apiKeys()).declare();
@@ -159,8 +162,10 @@ public final class UsermanServer implements AutoCloseable {
   private static FileLock lockEmbeddedDatabase(Path dbFile) {
     Path lockFile = dbFile.resolveSibling(dbFile.getFileName() + ".server-lock");
     try {
-      Files.createDirectories(lockFile.toAbsolutePath().getParent());
-      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      PrivateFiles.folder(lockFile.toAbsolutePath().getParent());
+      FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          PrivateFiles.fileAttributes(lockFile));
+      PrivateFiles.restrict(lockFile);
       FileLock lock;
       try {
         lock = channel.tryLock();

@@ -146,6 +146,7 @@ class OperationsTest {
     try {
       if (db != null) {
         env.put("USERMAN_DATABASE_URL", db.url());
+        env.put("USERMAN_KEYS_ENCRYPTION_KEY", org.userman.server.support.TestServer.ENCRYPTION_KEY);
         if (db.server().user() != null) {
           env.put("USERMAN_DATABASE_USER", db.server().user());
         }

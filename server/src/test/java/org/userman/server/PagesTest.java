@@ -2,14 +2,11 @@ package org.userman.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
+import org.userman.server.support.Visitor;
 
 /**
  * The pages over plain HTTP, on every database: the cookie session is a real server-side session,
@@ -17,77 +14,6 @@ import org.userman.server.support.TestServer;
  * limits apply as on the API.
  */
 class PagesTest {
-  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-  private static final String FORM = "application/x-www-form-urlencoded";
-
-  /** A browser of a sort: keeps the CSRF and session cookies it is given. */
-  private static final class Visitor {
-    private final TestServer s;
-    private final String prefix;
-    String csrf;
-    String session;
-
-    Visitor(TestServer s, String prefix) {
-      this.s = s;
-      this.prefix = prefix;
-    }
-
-    Resp get(String path) {
-      Resp r = s.send("GET", path, null, null, "Cookie", cookies());
-      keep(r);
-      return r;
-    }
-
-    /** Posts a form with the page's CSRF token (fetching a page first for it) and this site's Origin. */
-    Resp post(String path, String... fields) {
-      if (csrf == null) {
-        get("/login");
-      }
-      return postRaw(path, "csrf=" + csrf + "&" + form(fields), "Origin", s.uri("").toString().replaceAll("/$", ""));
-    }
-
-    Resp postRaw(String path, String body, String... headers) {
-      String[] all = new String[headers.length + 2];
-      all[0] = "Cookie";
-      all[1] = cookies();
-      System.arraycopy(headers, 0, all, 2, headers.length);
-      Resp r = s.send("POST", path, FORM, body, all);
-      keep(r);
-      return r;
-    }
-
-    private String cookies() {
-      StringBuilder b = new StringBuilder(prefix + "um_csrf=" + (csrf == null ? "none" : csrf));
-      if (session != null) {
-        b.append("; ").append(prefix).append("um_session=").append(session);
-      }
-      return b.toString();
-    }
-
-    private void keep(Resp r) {
-      for (String c : r.headers().allValues("Set-Cookie")) {
-        String value = c.substring(c.indexOf('=') + 1, c.indexOf(';'));
-        if (c.startsWith(prefix + "um_csrf=")) {
-          csrf = value;
-        } else if (c.startsWith(prefix + "um_session=")) {
-          session = value.isEmpty() ? null : value;
-        }
-      }
-      Matcher m = CSRF_FIELD.matcher(r.raw());
-      if (csrf == null && m.find()) {
-        csrf = m.group(1);
-      }
-    }
-  }
-
-  private static String form(String... kv) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < kv.length; i += 2) {
-      b.append(i == 0 ? "" : "&").append(kv[i]).append('=').append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-    }
-    return b.toString();
-  }
-
   @Test
   void a_page_sign_in_is_a_server_side_session_that_the_api_lists_and_signs_out() {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
@@ -138,7 +64,7 @@ class PagesTest {
       s.register("ada@example.org");
       Visitor v = new Visitor(s, "");
       v.get("/login");
-      String login = form("login", "ada@example.org", "password", TestServer.PASSWORD);
+      String login = Visitor.form("login", "ada@example.org", "password", TestServer.PASSWORD);
       assertThat(v.postRaw("/login", login).status()).as("no token").isEqualTo(403);
       assertThat(v.postRaw("/login", "csrf=" + "x".repeat(43) + "&" + login).status()).as("another token").isEqualTo(403);
       Resp crossSite = v.postRaw("/login", "csrf=" + v.csrf + "&" + login, "Origin", "https://evil.example");
@@ -219,6 +145,11 @@ class PagesTest {
       Resp badRole = admin.post("/admin/users/" + bobId + "/roles", "roles", "no/slashes");
       assertThat(badRole.status()).isEqualTo(400);
       assertThat(badRole.raw()).contains("id=\"roles-error\"", "value=\"no/slashes\"");
+
+      Resp unlocked = admin.post("/admin/users/" + bobId + "/unlock");
+      assertThat(unlocked.header("Location")).isEqualTo("/admin/users/" + bobId + "?notice=unlocked");
+      assertThat(s.get("/api/v1/audit-events?type=unlocked&user_id=" + bobId, s.accessToken("root@example.org")).json().path("items"))
+          .hasSize(1);
 
       assertThat(admin.post("/admin/users/" + bobId + "/status", "status", "disabled").status()).isEqualTo(303);
       assertThat(s.userman().accounts().get(bobId).status().wire()).isEqualTo("disabled");

@@ -1,7 +1,9 @@
 package org.userman.server.cli;
 
 import java.io.PrintWriter;
+import java.security.SecureRandom;
 import java.time.Duration;
+import org.userman.crypto.EncryptionKey;
 import org.userman.Userman;
 import org.userman.session.SigningKeys;
 import picocli.CommandLine.Command;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "List and rotate the access-token signing keys.",
-    subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class})
+    description = "List and rotate the access-token signing keys; make the key that encrypts them.",
+    subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class, KeysCommand.NewEncryptionKey.class})
 final class KeysCommand implements Runnable {
   @ParentCommand RootCommand root;
   @Spec CommandSpec spec;
@@ -23,7 +25,7 @@ final class KeysCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    throw new CliException("name a keys command: rotate or list");
+    throw new CliException("name a keys command: rotate, list or new-encryption-key");
   }
 
   static void print(PrintWriter out, SigningKeys.KeyInfo k) {
@@ -53,6 +55,18 @@ final class KeysCommand implements Runnable {
         SigningKeys.KeyInfo k = u.signingKeys().rotate(now ? Duration.ZERO : Duration.ofMinutes(leadMinutes));
         spec.commandLine().getOut().printf("new key %s signs from %s%n", k.kid(), k.activatesAt());
       }
+    }
+  }
+
+  @Command(name = "new-encryption-key", mixinStandardHelpOptions = true,
+      description = "Print a new random key for keys.encryption_key_file or USERMAN_KEYS_ENCRYPTION_KEY."
+          + " Every node of one database needs the same key; keep a copy apart from the database backups.")
+  static final class NewEncryptionKey implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().getOut().println(EncryptionKey.generate(new SecureRandom()).encoded());
     }
   }
 

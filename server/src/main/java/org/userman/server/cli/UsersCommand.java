@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
       UsersCommand.Show.class,
       UsersCommand.Update.class,
       UsersCommand.Delete.class,
-      UsersCommand.SetPassword.class
+      UsersCommand.SetPassword.class,
+      UsersCommand.Unlock.class
     })
 final class UsersCommand implements Runnable {
   @ParentCommand RootCommand root;
@@ -57,7 +58,7 @@ final class UsersCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    throw new CliException("name a users command: create, list, show, update, delete or set-password");
+    throw new CliException("name a users command: create, list, show, update, delete, set-password or unlock");
   }
 
   /**
@@ -69,6 +70,15 @@ final class UsersCommand implements Runnable {
     try (Userman userman = Userman.open(root.loadConfig().core())) {
       return work.apply(userman);
     }
+  }
+
+  /** Runs {@code action} on the user that {@code user} names (an email or an id); returns the user's id. */
+  String onUser(String user, java.util.function.BiConsumer<Userman, String> action) {
+    return withUserman(um -> {
+      String id = find(um, user).id();
+      action.accept(um, id);
+      return id;
+    });
   }
 
   static User find(Userman u, String user) {
@@ -261,16 +271,13 @@ final class UsersCommand implements Runnable {
           throw new CliException("not deleted");
         }
       }
-      String id = users.withUserman(um -> {
-        User u = find(um, user);
-        um.accounts().delete(u.id(), Actor.COMMAND_LINE);
-        return u.id();
-      });
+      String id = users.onUser(user, (um, uid) -> um.accounts().delete(uid, Actor.COMMAND_LINE));
       spec.commandLine().getOut().println("deleted " + id);
     }
   }
 
-  @Command(name = "set-password", mixinStandardHelpOptions = true, description = "Set a user's password; every session of the user ends.")
+  @Command(name = "set-password", mixinStandardHelpOptions = true,
+      description = "Set a user's password; every session, API key and mailed token of the user ends.")
   static final class SetPassword implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
@@ -281,12 +288,23 @@ final class UsersCommand implements Runnable {
     @Override
     public void run() {
       Password password = users.readPassword(passwordStdin);
-      String id = users.withUserman(um -> {
-        User u = find(um, user);
-        um.accounts().setPassword(u.id(), password, Actor.COMMAND_LINE);
-        return u.id();
-      });
+      String id = users.onUser(user, (um, uid) -> um.accounts().setPassword(uid, password, Actor.COMMAND_LINE));
       spec.commandLine().getOut().println("password set for " + id);
+    }
+  }
+
+  @Command(name = "unlock", mixinStandardHelpOptions = true,
+      description = "Lift the user's sign-in lock (too many wrong passwords) at once, on every node.")
+  static final class Unlock implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
+
+    @Override
+    public void run() {
+      String id = users.onUser(user, (um, uid) -> um.accounts().unlock(uid, Actor.COMMAND_LINE));
+      spec.commandLine().getOut().println("unlocked " + id);
     }
   }
 

@@ -14,7 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.userman.InvalidSettingException;
 import org.userman.UsermanConfig;
+import org.userman.crypto.EncryptionKey;
+import org.userman.crypto.KeySettings;
 import org.userman.account.AccountSettings;
 import org.userman.account.RegistrationPolicy;
 import org.userman.limit.Limit;
@@ -66,6 +69,11 @@ public final class ConfigLoader {
     DEFAULTS.put("tokens.session_ttl", "30d");
     DEFAULTS.put("tokens.verification_ttl", "24h");
     DEFAULTS.put("tokens.reset_ttl", "1h");
+    DEFAULTS.put("tokens.session_idle_timeout", "7d");
+    DEFAULTS.put("tokens.audience", null);
+    DEFAULTS.put("keys.encryption_key", null);
+    DEFAULTS.put("keys.encryption_key_file", null);
+    DEFAULTS.put("passwords.allow_weak_hashing", "false");
     DEFAULTS.put("passwords.min_length", "10");
     DEFAULTS.put("audit.retention", "180d");
     DEFAULTS.put("limits.enabled", "true");
@@ -185,30 +193,34 @@ public final class ConfigLoader {
     if (minLength < PasswordPolicy.ABSOLUTE_MIN_LENGTH || minLength > PasswordPolicy.MAX_LENGTH) {
       throw s.invalid("passwords.min_length", "between " + PasswordPolicy.ABSOLUTE_MIN_LENGTH + " and " + PasswordPolicy.MAX_LENGTH);
     }
-    HashParameters hashing;
-    try {
-      hashing =
-          new HashParameters(
-              s.positive("passwords.argon2.memory_kib"),
-              s.positive("passwords.argon2.iterations"),
-              s.positive("passwords.argon2.parallelism"));
-    } catch (IllegalArgumentException e) {
-      throw s.invalid("passwords.argon2.memory_kib", "at least 8 KiB per lane");
-    }
     AccountSettings accounts =
         new AccountSettings(
             registration, s.duration("tokens.verification_ttl"), s.duration("tokens.reset_ttl"), minLength);
-    UsermanConfig core =
-        new UsermanConfig(
-            db,
-            mail(s, dataDir),
-            publicUrl,
-            accounts,
-            hashing,
-            s.duration("tokens.access_ttl"),
-            s.duration("tokens.session_ttl"),
-            s.duration("audit.retention"),
-            limits(s));
+    UsermanConfig core;
+    try {
+      core =
+          new UsermanConfig(
+              db,
+              mail(s, dataDir),
+              publicUrl,
+              accounts,
+              new HashParameters(
+                  s.positive("passwords.argon2.memory_kib"),
+                  s.positive("passwords.argon2.iterations"),
+                  s.positive("passwords.argon2.parallelism")),
+              s.bool("passwords.allow_weak_hashing"),
+              s.duration("tokens.access_ttl"),
+              s.duration("tokens.session_ttl"),
+              s.duration("tokens.session_idle_timeout"),
+              s.optional("tokens.audience"),
+              s.duration("audit.retention"),
+              limits(s),
+              keys(s, dataDir, url == null));
+    } catch (InvalidSettingException e) {
+      // The library names the setting; the message adds where it comes from.
+      throw new ConfigException(e.getMessage().replaceFirst(
+          "^setting " + java.util.regex.Pattern.quote(e.setting()), "setting " + e.setting() + " (" + envName(e.setting()) + ")"));
+    }
     List<String> corsOrigins = s.list("http.cors_origins");
     for (String origin : corsOrigins) {
       if (!origin.matches("https?://[^/\\s]+")) {
@@ -278,8 +290,13 @@ public final class ConfigLoader {
     }
 
     ConfigException invalid(String key, String expected) {
-      return new ConfigException(
-          "setting " + key + " (" + envName(key) + ") is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected " + expected);
+      return invalid(key, expected, true);
+    }
+
+    /** {@code showValue} false for secrets, whose value must not reach a log. */
+    ConfigException invalid(String key, String expected, boolean showValue) {
+      return new ConfigException("setting " + key + " (" + envName(key) + ")"
+          + (showValue ? " is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected " : " is not ") + expected);
     }
   }
 
@@ -306,6 +323,37 @@ public final class ConfigLoader {
       smtp = new SmtpSettings(host, port, s.optional("smtp.user"), s.optional("smtp.password"), security, s.duration("smtp.timeout"));
     }
     return new MailSettings(from, s.string("product_name"), dataDir.resolve("outbox"), templates == null ? null : Path.of(templates), smtp);
+  }
+
+  /**
+   * The key that seals the signing keys: given in a file or the environment, else, on the embedded
+   * database, a file the node makes in the data folder. A server database has nodes that must share
+   * one key, so there the operator gives it; without one, whatever needs it says how.
+   */
+  private static KeySettings keys(Settings s, Path dataDir, boolean embedded) {
+    String key = s.optional("keys.encryption_key");
+    String file = s.optional("keys.encryption_key_file");
+    if (key != null && file != null) {
+      throw new ConfigException("settings keys.encryption_key (" + envName("keys.encryption_key") + ") and keys.encryption_key_file ("
+          + envName("keys.encryption_key_file") + ") are both set; give the key once");
+    }
+    if (key != null) {
+      return KeySettings.given(EncryptionKey.parse(key).orElseThrow(() -> s.invalid("keys.encryption_key",
+          "a 256-bit key: 43 base64url characters, as `userman keys new-encryption-key` prints", false)));
+    }
+    if (file != null) {
+      try {
+        return KeySettings.given(KeySettings.read(Path.of(file)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("setting keys.encryption_key_file (" + envName("keys.encryption_key_file") + "): " + e.getMessage());
+      }
+    }
+    if (embedded) {
+      return KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key"));
+    }
+    return KeySettings.missing("no encryption key for the signing keys: on PostgreSQL and MariaDB give every node the same key,"
+        + " in a file named by keys.encryption_key_file (" + envName("keys.encryption_key_file") + ") or in "
+        + envName("keys.encryption_key") + "; make one with `userman keys new-encryption-key`");
   }
 
   private static LimitSettings limits(Settings s) {

@@ -17,8 +17,12 @@ public final class ApiKeyRoutes {
   public void declare(RouteTable t) {
     t.get("/api/v1/me/api-keys", c -> Reply.ok(views.items(apiKeys.list(c.user().userId()), views::apiKey)))
         .post("/api/v1/me/api-keys", this::create)
+        .delete("/api/v1/me/api-keys", c -> {
+          apiKeys.deleteAll(c.sessionUser().userId(), c.actor());
+          return Reply.noContent();
+        })
         .delete("/api/v1/me/api-keys/{id}", c -> {
-          apiKeys.delete(c.user().userId(), c.pathParam("id"), c.actor());
+          apiKeys.delete(c.sessionUser().userId(), c.pathParam("id"), c.actor());
           return Reply.noContent();
         });
   }

@@ -1,7 +1,6 @@
 package org.userman.server.http;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.userman.FieldError;
 import org.userman.Ids;
 import org.userman.ValidationException;
@@ -44,11 +43,11 @@ public final class AuditRoutes {
 
   private static Instant time(Call c, String name) {
     return c.query(name).map(s -> {
-      try {
-        return Instant.parse(s);
-      } catch (DateTimeParseException e) {
-        throw new ValidationException(FieldError.invalidFormat(name, "a UTC time such as 2026-11-24T10:00:00Z"));
+      Instant t = Times.parse(s);
+      if (t == null) {
+        throw new ValidationException(FieldError.invalidFormat(name, Times.EXPECTED));
       }
+      return t;
     }).orElse(null);
   }
 }

@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.userman.ErrorCode;
+import org.userman.FieldError;
+import org.userman.Text;
+import org.userman.ValidationException;
 import org.userman.UsermanException;
 import org.userman.auth.Authenticator;
 import org.userman.auth.Principal;
@@ -49,9 +52,17 @@ public final class Call {
     return req.path().pathParameters().get(name);
   }
 
+  /** A query parameter; {@code validation_failed} when it holds a lone surrogate. */
   public Optional<String> query(String name) {
     var q = req.query();
-    return q.contains(name) ? Optional.of(q.get(name)) : Optional.empty();
+    if (!q.contains(name)) {
+      return Optional.empty();
+    }
+    String v = q.get(name);
+    if (Text.hasLoneSurrogate(v)) {
+      throw new ValidationException(FieldError.invalidFormat(name, "holds a lone surrogate, which no text encoding can write"));
+    }
+    return Optional.of(v);
   }
 
   /** The client's address (from X-Forwarded-For only behind a trusted proxy) and user agent. */

@@ -3,11 +3,11 @@ package org.userman.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.userman.FieldError;
+import org.userman.Text;
 import org.userman.ValidationException;
 import org.userman.password.Password;
 
@@ -49,6 +49,9 @@ public final class JsonBody {
     }
     if (!v.isTextual()) {
       return typeError(field, "a string");
+    }
+    if (Text.hasLoneSurrogate(v.textValue())) {
+      return loneSurrogate(field);
     }
     return v.textValue();
   }
@@ -93,6 +96,9 @@ public final class JsonBody {
       if (!item.isTextual()) {
         return typeError(field, "an array of strings");
       }
+      if (Text.hasLoneSurrogate(item.textValue())) {
+        return loneSurrogate(field);
+      }
       out.add(item.textValue());
     }
     return out;
@@ -103,15 +109,17 @@ public final class JsonBody {
     if (v == null) {
       return null;
     }
-    try {
-      return Instant.parse(v);
-    } catch (DateTimeParseException e) {
-      return typeError(field, "an RFC 3339 time such as 2026-11-22T10:00:00Z");
-    }
+    Instant t = Times.parse(v);
+    return t != null ? t : typeError(field, Times.EXPECTED);
   }
 
   private <T> T typeError(String field, String expected) {
     errors.add(new FieldError(field, "invalid_type", "must be " + expected));
+    return null;
+  }
+
+  private <T> T loneSurrogate(String field) {
+    errors.add(FieldError.invalidFormat(field, "holds a lone surrogate, which no text encoding can write"));
     return null;
   }
 

@@ -21,7 +21,7 @@ public final class SessionRoutes {
     t.post("/api/v1/sessions", this::login)
         .post("/api/v1/sessions/refresh", this::refresh)
         .get("/api/v1/sessions", c -> {
-          Principal p = c.user();
+          Principal p = c.sessionUser();
           return Reply.ok(views.items(sessions.list(p.userId()), s -> views.session(s, p.sessionId())));
         })
         .delete("/api/v1/sessions", c -> {
@@ -34,7 +34,7 @@ public final class SessionRoutes {
           return Reply.noContent();
         })
         .delete("/api/v1/sessions/{id}", c -> {
-          Principal p = c.user();
+          Principal p = c.sessionUser();
           sessions.revoke(p.userId(), c.pathParam("id"), c.actor());
           return Reply.noContent();
         });

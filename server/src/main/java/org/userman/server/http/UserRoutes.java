@@ -39,6 +39,12 @@ public final class UserRoutes {
           c.admin();
           accounts.delete(accounts.get(c.pathParam("id")).id(), c.actor());
           return Reply.noContent();
+        })
+        .post("/api/v1/users/{id}/unlock", c -> {
+          c.admin();
+          c.body(Set.of()).done();
+          accounts.unlock(c.pathParam("id"), c.actor());
+          return Reply.noContent();
         });
   }
 

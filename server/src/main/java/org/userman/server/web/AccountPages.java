@@ -56,6 +56,10 @@ public final class AccountPages {
           return WebReply.redirect("/login?notice=signed_out_everywhere").withCookie(web.signOutCookie());
         })
         .post("/account/api-keys", this::createKey)
+        .post("/account/api-keys/revoke-all", c -> {
+          apiKeys.deleteAll(c.user().userId(), c.actor());
+          return WebReply.redirect("/account?notice=keys_revoked");
+        })
         .post("/account/api-keys/{id}/revoke", c -> {
           apiKeys.delete(c.user().userId(), c.pathParam("id"), c.actor());
           return WebReply.redirect("/account?notice=key_revoked");

@@ -51,6 +51,12 @@ public final class AdminPages {
         })
         .post("/admin/users/{id}/status", this::status)
         .post("/admin/users/{id}/roles", this::roles)
+        .post("/admin/users/{id}/unlock", c -> {
+          c.admin();
+          String id = accounts.get(c.pathParam("id")).id();
+          accounts.unlock(id, c.actor());
+          return WebReply.redirect("/admin/users/" + WebPages.encode(id) + "?notice=unlocked");
+        })
         .post("/admin/users/{id}/delete", this::delete);
   }
 

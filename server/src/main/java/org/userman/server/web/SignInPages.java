@@ -67,7 +67,7 @@ public final class SignInPages {
   }
 
   private WebReply loginForm(WebCall c) {
-    String next = WebPages.safeNext(c.query("next").orElse(null));
+    String next = web.returnPath(c.query("next").orElse(null));
     if (c.principal().isPresent()) {
       return WebReply.redirect(next);
     }
@@ -80,7 +80,7 @@ public final class SignInPages {
   private WebReply login(WebCall c) {
     String login = c.optional("login");
     Password password = c.password("password");
-    String next = WebPages.safeNext(c.field("next"));
+    String next = web.returnPath(c.field("next"));
     Map<String, Object> model = Map.of("next", next, "values", Map.of("login", login == null ? "" : login));
     try {
       boolean email = login != null && login.contains("@");

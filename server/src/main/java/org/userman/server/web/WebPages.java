@@ -68,11 +68,13 @@ public final class WebPages {
       Map.entry("welcome", "Welcome! Your account is ready."),
       Map.entry("profile_saved", "Your profile is saved."),
       Map.entry("email_sent", "We sent a link to the new address. Your email changes when you open it."),
-      Map.entry("password_changed", "Your password is changed. Your other devices are signed out."),
+      Map.entry("password_changed", "Your password is changed. Your other devices are signed out; your API keys still work."),
       Map.entry("session_ended", "That device is signed out."),
       Map.entry("key_revoked", "The API key is revoked."),
+      Map.entry("keys_revoked", "Every API key is revoked."),
       Map.entry("status_changed", "The user's status is changed."),
       Map.entry("roles_saved", "The user's roles are saved."),
+      Map.entry("unlocked", "The user's sign-in lock is lifted: they can sign in again at once."),
       Map.entry("deleted", "The user is deleted."));
 
   /** A page's handler. */
@@ -93,6 +95,8 @@ public final class WebPages {
   private final boolean https;
   private final String product;
   private final Duration sessionTtl;
+  private final ReturnPath returnPath;
+  private final int passwordMinLength;
   private final List<Header> securityHeaders;
   private PebbleEngine engine;
 
@@ -105,7 +109,9 @@ public final class WebPages {
       Secrets secrets,
       boolean https,
       String product,
-      Duration sessionTtl) {
+      Duration sessionTtl,
+      String publicUrl,
+      int passwordMinLength) {
     this.authenticator = authenticator;
     this.changes = changes;
     this.adminCheck = adminCheck;
@@ -115,6 +121,8 @@ public final class WebPages {
     this.https = https;
     this.product = product;
     this.sessionTtl = sessionTtl;
+    this.returnPath = new ReturnPath(publicUrl);
+    this.passwordMinLength = passwordMinLength;
     // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
     // and the Origin check needs the real one; no page links elsewhere
     this.securityHeaders = HttpApi.securityHeaders(https, CSP, "same-origin");
@@ -183,12 +191,9 @@ public final class WebPages {
     return t == null ? "" : WHEN.format(t);
   }
 
-  /** A local path to go on to after signing in; anything else (other sites) falls back to /account. */
-  static String safeNext(String next) {
-    if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\") || next.length() > 500) {
-      return "/account";
-    }
-    return next;
+  /** Where {@code next} leads on this site after signing in; anything that would leave it leads to /account. */
+  String returnPath(String next) {
+    return returnPath.resolve(next);
   }
 
   static String encode(String s) {
@@ -332,6 +337,7 @@ public final class WebPages {
     Map<String, Object> model = new HashMap<>(reply.model());
     model.put("csrf", csrf);
     model.put("product", product);
+    model.put("minPasswordLength", passwordMinLength);
     model.putIfAbsent("errors", Map.of());
     model.putIfAbsent("values", Map.of());
     boolean signedOut = reply.cookies().contains(signOutCookie());
