@@ -8,6 +8,13 @@ bench_need() {  # command package
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
 }
 
+# The key that seals the signing keys: PostgreSQL and MariaDB nodes need one given (the embedded
+# database makes its own); a scratch one per run, the same for every node the run starts.
+bench_encryption_key() {
+  head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+}
+export USERMAN_KEYS_ENCRYPTION_KEY="${USERMAN_KEYS_ENCRYPTION_KEY:-$(bench_encryption_key)}"
+
 bench_pg() {  # SQL, run on the local PostgreSQL server's maintenance database
   psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d postgres -c "$1"
 }
