@@ -7,54 +7,83 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.security.SecureRandom;
 import java.time.Clock;
-import org.userman.account.AccountStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
 import org.userman.account.PasswordResets;
-import org.userman.account.SignInGuard;
-import org.userman.crypto.EncryptionKey;
-import org.userman.crypto.SecretBox;
-import org.userman.limit.LimitRule;
-import org.userman.mail.Notices;
-import org.userman.apikey.ApiKeyStore;
+import org.userman.account.internal.AccountService;
+import org.userman.account.internal.AccountStore;
+import org.userman.account.internal.EmailVerificationService;
+import org.userman.account.internal.OneTimeTokens;
+import org.userman.account.internal.PasswordResetService;
+import org.userman.account.internal.SignInGuard;
 import org.userman.apikey.ApiKeys;
+import org.userman.apikey.internal.ApiKeyService;
+import org.userman.apikey.internal.ApiKeyRevoker;
+import org.userman.apikey.internal.ApiKeyStore;
 import org.userman.audit.AuditLog;
+import org.userman.audit.internal.AuditLogService;
 import org.userman.auth.Authenticator;
-import org.userman.limit.RateLimiter;
+import org.userman.auth.internal.AuthenticatorService;
+import org.userman.crypto.EncryptionKey;
+import org.userman.crypto.internal.Keys;
+import org.userman.crypto.internal.SecretBox;
+import org.userman.internal.Background;
+import org.userman.internal.Ids;
+import org.userman.internal.Secrets;
+import org.userman.limit.LimitRule;
+import org.userman.limit.internal.RateLimiter;
 import org.userman.mail.MailQueue;
 import org.userman.mail.MailSettings;
-import org.userman.mail.MailTemplates;
-import org.userman.mail.Mailer;
-import org.userman.mail.OutboxMailer;
-import org.userman.mail.SmtpMailer;
-import org.userman.onetime.OneTimeTokens;
-import org.userman.password.PasswordHasher;
-import org.userman.password.PasswordPolicy;
-import org.userman.session.AccessTokens;
-import org.userman.session.SessionCheck;
-import org.userman.session.SessionStore;
+import org.userman.mail.internal.MailQueueService;
+import org.userman.mail.internal.MailTemplates;
+import org.userman.mail.internal.Mailer;
+import org.userman.mail.internal.Notices;
+import org.userman.mail.internal.OutboxMailer;
+import org.userman.mail.internal.SmtpMailer;
+import org.userman.password.internal.PasswordHasher;
+import org.userman.password.internal.PasswordPolicy;
 import org.userman.session.Sessions;
 import org.userman.session.SigningKeys;
-import org.userman.store.Database;
+import org.userman.session.internal.AccessTokens;
+import org.userman.session.internal.SessionCheck;
+import org.userman.session.internal.SessionRevoker;
+import org.userman.session.internal.SessionService;
+import org.userman.session.internal.SessionStore;
+import org.userman.session.internal.SigningKeyService;
+import org.userman.store.DatabaseSettings;
+import org.userman.store.Storage;
+import org.userman.store.internal.Database;
 
 /**
- * The library's composition root: {@link #open} builds every object once and wires them through
- * their constructors. Embed it in any JVM program, or run the server around it.
+ * The library's entry point and composition root: {@link #open} builds every object once and
+ * wires them through their constructors; {@link #close} stops every thread and pool they own.
+ * Embed it in any JVM program (docs/embedding.md), or run the server around it.
+ *
+ * <p>Opened, the library answers calls. A long-running program (a server, or an application that
+ * embeds the library for good) also calls {@link #startServices}: the mail sender, the watch for
+ * other writers that lets nodes keep per-request reads in memory, and the periodic pruning.
  */
 public final class Userman implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Userman.class.getName());
   private final Database database;
-  private final Accounts accounts;
-  private final EmailVerifications verifications;
-  private final PasswordResets resets;
-  private final Sessions sessions;
-  private final ApiKeys apiKeys;
-  private final Authenticator authenticator;
-  private final SigningKeys signingKeys;
-  private final AuditLog audit;
+  private final AccountService accounts;
+  private final EmailVerificationService verifications;
+  private final PasswordResetService resets;
+  private final SessionService sessions;
+  private final ApiKeyService apiKeys;
+  private final AuthenticatorService authenticator;
+  private final SigningKeyService signingKeys;
+  private final AuditLogService audit;
   private final RateLimiter limiter;
+  private final PasswordHasher hasher;
   private final Background background = new Background();
-  private final MailQueue mailQueue;
+  private final MailQueueService mailQueue;
+  /** What {@link #close} closes, in the reverse of this order. */
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private Housekeeping housekeeping;
 
   private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
     ObjectMapper json = jsonMapper();
@@ -64,50 +93,52 @@ public final class Userman implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "password hashing is below OWASP's minimum (passwords.argon2: " + config.hashing().memoryKib()
           + " KiB, " + config.hashing().iterations() + " iterations); use at least 19456 KiB with 2 iterations, or 12288 with 3");
     }
-    this.database = Database.open(config.database());
-    RateLimiter openedLimiter = null;
+    this.database = own(Database.open(config.database()));
     try {
-      EncryptionKey key = config.keys().resolve(random);
+      owned.add(background);
+      EncryptionKey key = Keys.resolve(config.keys(), random);
       AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
-      this.audit = new AuditLog(database, json, ids, clock, config.auditRetention());
-      openedLimiter = RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout());
-      this.limiter = openedLimiter;
-      PasswordHasher hasher = new PasswordHasher(config.hashing(), secrets);
+      this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention());
+      this.limiter = own(RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout()));
+      this.hasher = own(new PasswordHasher(config.hashing(), secrets));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
       Mailer mailer = mail.smtp() != null
           ? new SmtpMailer(mail.smtp(), mail.from(), clock)
           : new OutboxMailer(mail.outbox(), mail.from(), clock, ids);
-      this.mailQueue = new MailQueue(database, mailer, ids, clock);
+      this.mailQueue = own(new MailQueueService(database, mailer, ids, clock));
       MailTemplates mails = new MailTemplates(mail.templates(), config.publicUrl(), mail.product());
       Notices notices = new Notices(mailQueue, mails);
       SignInGuard guard = new SignInGuard(database, accountStore, hasher, limiter, audit, notices, background, clock,
           new SecretBox(key, "audit-logins", random), config.limits().of(LimitRule.LOGIN_PER_ACCOUNT).period());
-      this.verifications = new EmailVerifications(
+      this.verifications = new EmailVerificationService(
           database, accountStore, tokens, notices, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
-      this.accounts = new Accounts(database, accountStore, sessionStore, apiKeyStore, tokens, guard, notices, hasher, policy, verifications,
-          config.accounts(), json, clock, ids, audit, limiter);
-      this.resets = new PasswordResets(database, accountStore, sessionStore, apiKeyStore, tokens, notices, hasher, policy, verifications,
-          mailQueue, mails, config.accounts(), clock, audit, limiter, background);
-      this.signingKeys = new SigningKeys(database, clock, ids, random, config.accessTokenTtl(), key);
+      SessionRevoker sessionRevoker = new SessionRevoker(sessionStore);
+      ApiKeyRevoker apiKeyRevoker = new ApiKeyRevoker(apiKeyStore);
+      this.accounts = new AccountService(database, accountStore, sessionRevoker, apiKeyRevoker, tokens, guard, notices, hasher, policy,
+          verifications, config.accounts(), json, clock, ids, audit, limiter);
+      this.resets = new PasswordResetService(database, accountStore, sessionRevoker, apiKeyRevoker, tokens, notices, hasher, policy,
+          verifications, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
+      this.signingKeys = new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();
       AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.audience(), config.accessTokenTtl(), clock);
-      this.sessions = new Sessions(database, sessionStore, accountStore, guard, hasher, accessTokens, secrets, ids, clock, config.sessionTtl(),
-          config.sessionIdleTimeout(), audit, limiter);
-      this.apiKeys = new ApiKeys(database, apiKeyStore, accountStore, notices, secrets, ids, clock, audit);
-      this.authenticator = new Authenticator(accessTokens, new SessionCheck(database, sessionStore, clock, config.sessionIdleTimeout()),
-          apiKeys, limiter);
+      this.sessions = new SessionService(database, sessionStore, guard, hasher, accessTokens, secrets, ids, clock,
+          config.sessionTtl(), config.sessionIdleTimeout(), audit, limiter);
+      this.apiKeys = new ApiKeyService(database, apiKeyStore, notices, secrets, ids, clock, audit);
+      this.authenticator = new AuthenticatorService(accessTokens,
+          new SessionCheck(database, sessionStore, clock, config.sessionIdleTimeout()), apiKeys, limiter);
     } catch (RuntimeException e) {
-      background.close();
-      if (openedLimiter != null) {
-        openedLimiter.close();
-      }
-      database.close();
+      close();
       throw e;
     }
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    owned.add(resource);
+    return resource;
   }
 
   public static Userman open(UsermanConfig config) {
@@ -117,6 +148,58 @@ public final class Userman implements AutoCloseable {
   /** Opens with an explicit clock and randomness source (tests move time without sleeping). */
   public static Userman open(UsermanConfig config, Clock clock, SecureRandom random) {
     return new Userman(config, clock, random);
+  }
+
+  /**
+   * The database alone, with the schema left as it is: for the operator's migrate, status and
+   * backup, which need neither the encryption key nor a current schema. Close it when done.
+   */
+  public static MaintenanceStorage openForMaintenance(DatabaseSettings settings) {
+    return new MaintenanceStorage(Database.openForMaintenance(settings));
+  }
+
+  /** {@link Storage} that owns its database connections. */
+  public static final class MaintenanceStorage implements Storage, AutoCloseable {
+    private final Database database;
+
+    private MaintenanceStorage(Database database) {
+      this.database = database;
+    }
+
+    @Override
+    public org.userman.store.Dialect dialect() {
+      return database.dialect();
+    }
+
+    @Override
+    public boolean isReady(Duration timeout) {
+      return database.isReady(timeout);
+    }
+
+    @Override
+    public SchemaStatus status() {
+      return database.status();
+    }
+
+    @Override
+    public int migrate() {
+      return database.migrate();
+    }
+
+    @Override
+    public void backupTo(java.nio.file.Path file) {
+      database.backupTo(file);
+    }
+
+    @Override
+    public RequestScope request() {
+      return database.request();
+    }
+
+    @Override
+    public void close() {
+      database.close();
+    }
   }
 
   /**
@@ -130,7 +213,33 @@ public final class Userman implements AutoCloseable {
     return JsonMapper.builder(factory).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   }
 
-  public Database database() {
+  /**
+   * Starts what a long-running program needs: the mail sender, the watch for other writers (so
+   * that per-request reads can be kept in memory), and the periodic pruning of old audit events and
+   * idle rate-limit buckets. On the embedded database it first takes the file's serving lock: a
+   * second program serving the same file fails here (the command line never takes it).
+   */
+  public synchronized void startServices() {
+    if (housekeeping != null) {
+      return;
+    }
+    database.lockForServing();
+    mailQueue.start();
+    database.changes().start();
+    housekeeping = own(new Housekeeping(audit, limiter));
+  }
+
+  /** Waits until the work started after answers (the mails of anonymous requests) is done. */
+  public void awaitIdle(Duration timeout) {
+    background.awaitIdle(timeout);
+  }
+
+  /** Whether per-request reads are answered from memory now (the watch for other writers runs). */
+  public boolean cachesOn(Duration waitAtMost) {
+    return database.changes().startAndAwait(waitAtMost);
+  }
+
+  public Storage storage() {
     return database;
   }
 
@@ -158,18 +267,9 @@ public final class Userman implements AutoCloseable {
     return authenticator;
   }
 
-  public RateLimiter limiter() {
-    return limiter;
-  }
-
-  /** The outgoing mail queue; the server starts its sender, tests and tools call {@code sendDue()}. */
+  /** The outgoing mail queue: for admins to read, and for tools and tests to send what is due now. */
   public MailQueue mailQueue() {
     return mailQueue;
-  }
-
-  /** Work that runs after answers (mail for verification and reset requests). */
-  public Background background() {
-    return background;
   }
 
   public AuditLog audit() {
@@ -180,11 +280,16 @@ public final class Userman implements AutoCloseable {
     return signingKeys;
   }
 
+  /** Stops every thread and pool the library owns and closes the database; idempotent. */
   @Override
-  public void close() {
-    background.close();
-    mailQueue.close();
-    limiter.close();
-    database.close();
+  public synchronized void close() {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "closing " + owned.get(i).getClass().getSimpleName() + " failed: " + e.getMessage());
+      }
+    }
+    owned.clear();
   }
 }

@@ -9,6 +9,8 @@ import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
+import org.userman.common.InvalidSettingException;
+import org.userman.common.Text;
 
 /**
  * Everything the library needs. It checks what it can on its own when it is made, and fails with

@@ -1,423 +1,60 @@
 package org.userman.account;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
-import org.userman.ErrorCode;
-import org.userman.FieldError;
-import org.userman.Ids;
-import org.userman.UsermanException;
-import org.userman.ValidationException;
-import org.userman.apikey.ApiKeyStore;
-import org.userman.audit.Actor;
-import org.userman.audit.AuditLog;
-import org.userman.audit.AuditType;
-import org.userman.limit.LimitRule;
-import org.userman.limit.RateLimiter;
+import org.userman.common.Actor;
+import org.userman.common.Page;
 import org.userman.password.Password;
-import org.userman.password.PasswordHasher;
-import org.userman.password.PasswordPolicy;
-import org.userman.session.SessionStore;
-import org.userman.store.Database;
-import org.userman.store.Dialect;
-import org.userman.store.ReadCache;
-import org.userman.mail.Notices;
-import org.userman.onetime.OneTimeTokens;
-import org.jdbi.v3.core.Handle;
 
 /** Creating, reading, changing and deleting accounts, with the rules that guard them. */
-public final class Accounts {
-  private final Database db;
-  private final AccountStore store;
-  private final SessionStore sessions;
-  private final ApiKeyStore apiKeys;
-  private final OneTimeTokens tokens;
-  private final SignInGuard guard;
-  private final Notices notices;
-  private final PasswordHasher hasher;
-  private final PasswordPolicy policy;
-  private final EmailVerifications verifications;
-  private final AccountSettings settings;
-  private final ObjectMapper json;
-  private final Clock clock;
-  private final Ids ids;
-  private final AuditLog audit;
-  private final RateLimiter limiter;
-  /** Users by id, read on most requests (the caller's own), while nothing has been written. */
-  private final ReadCache<String, User> byId;
-
-  public Accounts(
-      Database db,
-      AccountStore store,
-      SessionStore sessions,
-      ApiKeyStore apiKeys,
-      OneTimeTokens tokens,
-      SignInGuard guard,
-      Notices notices,
-      PasswordHasher hasher,
-      PasswordPolicy policy,
-      EmailVerifications verifications,
-      AccountSettings settings,
-      ObjectMapper json,
-      Clock clock,
-      Ids ids,
-      AuditLog audit,
-      RateLimiter limiter) {
-    this.audit = audit;
-    this.limiter = limiter;
-    this.db = db;
-    this.byId = new ReadCache<>(db.changes(), 100_000);
-    this.store = store;
-    this.sessions = sessions;
-    this.apiKeys = apiKeys;
-    this.tokens = tokens;
-    this.guard = guard;
-    this.notices = notices;
-    this.hasher = hasher;
-    this.policy = policy;
-    this.verifications = verifications;
-    this.settings = settings;
-    this.json = json;
-    this.clock = clock;
-    this.ids = ids;
-  }
-
+public interface Accounts {
   /**
    * Registers a user. Anyone may, unless registration is closed; only admins ({@code byAdmin}) set
-   * status, roles or the verified flag.
+   * status, roles or the verified flag. A new account that must verify its address gets the mail.
    */
-  public User create(NewUser n, boolean byAdmin, Actor actor) {
-    if (!byAdmin && n.setsAdminFields()) {
-      throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins may set status, roles or email_verified.");
-    }
-    if (!byAdmin && settings.registration() == RegistrationPolicy.CLOSED) {
-      throw new UsermanException(ErrorCode.REGISTRATION_CLOSED, "Registration is closed; an admin creates accounts.");
-    }
-    if (!byAdmin) {
-      limiter.consume(LimitRule.REGISTRATION_PER_IP, actor.client().ip(), actor, null);
-    }
-    List<FieldError> errors = new ArrayList<>();
-    Email.check("email", n.email()).ifPresent(errors::add);
-    UserFields.checkName(errors, n.name());
-    UserFields.checkUsername(errors, n.username());
-    UserFields.checkAttributes(errors, store, n.attributes());
-    UserFields.checkRoles(errors, n.roles());
-    if (n.password() == null) {
-      errors.add(FieldError.required("password"));
-    } else {
-      errors.addAll(policy.check("password", n.password(), n.email(), n.username(), n.name()));
-    }
-    ValidationException.throwIfAny(errors);
+  User create(NewUser user, boolean byAdmin, Actor actor);
 
-    Email email = Email.parse("email", n.email());
-    String username = n.username() == null ? null : Username.normalize(n.username());
-    String hash = hasher.hash(n.password());
-    Instant now = clock.instant();
-    UserStatus status = n.status() != null ? n.status() : byAdmin ? UserStatus.ACTIVE : initialStatus();
-    boolean verified = Boolean.TRUE.equals(n.emailVerified());
-    User user =
-        new User(
-            ids.next(),
-            email.value(),
-            verified,
-            username,
-            UserFields.cleanName(n.name()),
-            status,
-            n.roles() == null ? List.of() : List.copyOf(new TreeSet<>(n.roles())),
-            n.attributes() == null ? json.createObjectNode() : n.attributes(),
-            now,
-            now,
-            null);
-    try {
-      db.tx(
-          h -> {
-            if (store.emailTaken(h, email.value(), null)) {
-              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
-            }
-            if (username != null && store.usernameTaken(h, username, null)) {
-              throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
-            }
-            store.insert(h, user, hash);
-            if (!verified) {
-              // the verification mail is queued with the account: both commit or neither
-              verifications.queueVerification(h, user);
-            }
-            audit.record(h, AuditType.REGISTERED, byAdmin ? actor : actor.as(user.id()), user.id(),
-                Map.of("status", user.status().wire(), "by", byAdmin ? "admin" : "self"));
-            return null;
-          });
-    } catch (RuntimeException e) {
-      throw takenOr(e, email.value(), username);
-    }
-    if (!verified) {
-      verifications.nudge();
-    }
-    return user;
-  }
+  /** The user with this id; empty for an unknown or malformed id. */
+  Optional<User> find(String id);
 
-  private UserStatus initialStatus() {
-    return settings.registration() == RegistrationPolicy.OPEN ? UserStatus.ACTIVE : UserStatus.PENDING;
-  }
+  /** The user with this id; {@code not_found} otherwise. */
+  User get(String id);
 
-  /** A unique-index race lost to a concurrent write becomes the same 409 as the check before it. */
-  private RuntimeException takenOr(RuntimeException e, String email, String username) {
-    if (!Dialect.isUniqueViolation(e)) {
-      return e;
-    }
-    boolean emailTaken = email != null && db.read(h -> store.emailTaken(h, email, null));
-    return emailTaken || username == null
-        ? new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.")
-        : new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
-  }
+  /** The user with this email, in any case. */
+  Optional<User> findByEmail(String email);
 
-  public Optional<User> find(String id) {
-    if (!Ids.looksLikeId(id)) {
-      return Optional.empty();
-    }
-    return byId.get(id, key -> db.read(h -> store.findById(h, key)));
-  }
+  /** The user an email or an id names, as the command line takes them. */
+  Optional<User> findByIdOrEmail(String idOrEmail);
 
-  public User get(String id) {
-    return find(id).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
-  }
+  /** Whether the user holds the admin role now. */
+  boolean isAdmin(String userId);
 
-  public Optional<User> findByEmail(String email) {
-    return db.read(h -> store.findByEmail(h, email));
-  }
-
-  /** Finds a user by id or email, as the command line names them. */
-  public Optional<User> findByIdOrEmail(String idOrEmail) {
-    return idOrEmail.indexOf('@') >= 0 ? findByEmail(idOrEmail) : find(idOrEmail);
-  }
-
-  public boolean isAdmin(String userId) {
-    return find(userId).map(User::isAdmin).orElse(false);
-  }
-
-  public Page<User> list(UserQuery query) {
-    return db.read(h -> store.list(h, query));
-  }
+  Page<User> list(UserQuery query);
 
   /** What a user may change on their own account: name, username and attributes. */
-  public User updateProfile(String userId, UserPatch patch, Actor actor) {
-    if (!patch.isSelfService()) {
-      throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins change these fields.");
-    }
-    return update(userId, patch, actor);
-  }
+  User updateProfile(String userId, UserPatch patch, Actor actor);
 
   /**
-   * Changes any field. A new password, and disabling, end every session, API key and pending mailed
-   * token of the user at once; a new email ends the mailed tokens, and the old address is told; the
-   * last active admin cannot be disabled or demoted.
+   * Changes any field (an admin's or operator's change). A new password, and disabling, end every
+   * session, API key and pending mailed token of the user; a new email ends the mailed tokens and
+   * tells the old address; the last active admin cannot be disabled or demoted.
    */
-  public User update(String userId, UserPatch p, Actor actor) {
-    User before = get(userId);
-    List<FieldError> errors = new ArrayList<>();
-    if (p.email() != null) {
-      Email.check("email", p.email()).ifPresent(errors::add);
-    }
-    UserFields.checkName(errors, p.name());
-    UserFields.checkUsername(errors, p.username());
-    UserFields.checkRoles(errors, p.roles());
-    if (p.attributes() != null) {
-      UserFields.checkAttributes(errors, store, UserFields.merge(before.attributes(), p.attributes()));
-    }
-    if (p.password() != null) {
-      errors.addAll(
-          policy.check(
-              "password",
-              p.password(),
-              p.email() != null ? p.email() : before.email(),
-              p.username() != null ? p.username() : before.username(),
-              p.name() != null ? p.name() : before.name()));
-    }
-    ValidationException.throwIfAny(errors);
-    String newHash = p.password() == null ? null : hasher.hash(p.password());
-    String email = p.email() == null ? null : Email.parse("email", p.email()).value();
-    String username = p.username() == null ? null : Username.normalize(p.username());
-    User updated;
-    try {
-      updated = db.tx(
-          h -> {
-            User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
-            Instant now = clock.instant();
-            boolean emailChanged = email != null && !email.equals(cur.email());
-            if (emailChanged && store.emailTaken(h, email, userId)) {
-              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
-            }
-            if (username != null && store.usernameTaken(h, username, userId)) {
-              throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
-            }
-            List<String> roles = p.roles() == null ? cur.roles() : List.copyOf(new TreeSet<>(p.roles()));
-            User next =
-                new User(
-                    cur.id(),
-                    emailChanged ? email : cur.email(),
-                    p.emailVerified() != null ? p.emailVerified() : !emailChanged && cur.emailVerified(),
-                    p.clearUsername() ? null : username != null ? username : cur.username(),
-                    p.name() != null ? UserFields.cleanName(p.name()) : cur.name(),
-                    p.status() != null ? p.status() : cur.status(),
-                    roles,
-                    p.attributes() != null ? UserFields.merge(cur.attributes(), p.attributes()) : cur.attributes(),
-                    cur.createdAt(),
-                    now,
-                    cur.lastLoginAt());
-            guardLastAdmin(h, cur, next);
-            store.update(h, next);
-            if (p.roles() != null) {
-              store.setRoles(h, userId, roles);
-            }
-            boolean disabled = next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED;
-            if (newHash != null) {
-              store.setPasswordHash(h, userId, newHash, now);
-            }
-            if (newHash != null || disabled) {
-              // Recovery, or an account taken away: nothing set up with the old password lasts.
-              endEverything(h, userId, now);
-            }
-            if (emailChanged) {
-              // What was mailed to the old address proves nothing about the new one.
-              tokens.revokeAll(h, userId);
-              notices.emailChanged(h, cur.email(), next.email());
-            }
-            if (newHash != null) {
-              notices.passwordChanged(h, next.email(), false, true);
-            }
-            recordChanges(h, actor, cur, next, newHash != null);
-            return next;
-          });
-    } catch (RuntimeException e) {
-      throw takenOr(e, email, username);
-    }
-    if (newHash != null || email != null) {
-      notices.nudge();
-    }
-    return updated;
-  }
+  User update(String userId, UserPatch patch, Actor actor);
 
-  /** Ends every session, API key and pending mailed token of the user, in the caller's transaction. */
-  static void endEverything(Handle h, SessionStore sessions, ApiKeyStore apiKeys, OneTimeTokens tokens, String userId, Instant now) {
-    sessions.revokeAll(h, userId, null, now);
-    apiKeys.deleteAll(h, userId);
-    tokens.revokeAll(h, userId);
-  }
-
-  private void endEverything(Handle h, String userId, Instant now) {
-    endEverything(h, sessions, apiKeys, tokens, userId, now);
-  }
-
-  /** One audit event for each kind of change, in the transaction of the change. */
-  private void recordChanges(Handle h, Actor actor, User cur, User next, boolean passwordSet) {
-    if (cur.status() != next.status()) {
-      AuditType type = next.status() == UserStatus.DISABLED ? AuditType.DISABLED
-          : cur.status() == UserStatus.PENDING ? AuditType.APPROVED
-          : cur.status() == UserStatus.DISABLED ? AuditType.ENABLED
-          : AuditType.PROFILE_UPDATED;
-      audit.record(h, type, actor, cur.id(), Map.of("status", next.status().wire(), "previous_status", cur.status().wire()));
-    }
-    if (!cur.roles().equals(next.roles())) {
-      audit.record(h, AuditType.ROLES_CHANGED, actor, cur.id(),
-          Map.of("roles", String.join(",", next.roles()), "previous_roles", String.join(",", cur.roles())));
-    }
-    if (!cur.email().equals(next.email())) {
-      audit.record(h, AuditType.EMAIL_CHANGED, actor, cur.id(), Map.of());
-    }
-    if (passwordSet) {
-      audit.record(h, AuditType.PASSWORD_CHANGED, actor, cur.id(), Map.of("how", "set"));
-    }
-    Map<String, String> fields = new LinkedHashMap<>();
-    if (!java.util.Objects.equals(cur.username(), next.username())) {
-      fields.put("username", "changed");
-    }
-    if (!cur.name().equals(next.name())) {
-      fields.put("name", "changed");
-    }
-    if (!cur.attributes().equals(next.attributes())) {
-      fields.put("attributes", "changed");
-    }
-    if (cur.emailVerified() != next.emailVerified()) {
-      fields.put("email_verified", String.valueOf(next.emailVerified()));
-    }
-    if (!fields.isEmpty()) {
-      audit.record(h, AuditType.PROFILE_UPDATED, actor, cur.id(), fields);
-    }
-  }
-
-  private void guardLastAdmin(Handle h, User cur, User next) {
-    if (cur.isActiveAdmin()
-        && (next == null || !next.isActiveAdmin())
-        && store.countActiveAdminsOtherThan(h, cur.id()) == 0) {
-      throw new UsermanException(ErrorCode.LAST_ADMIN, "This is the last active admin; make another admin first.");
-    }
-  }
-
-  public void delete(String userId, Actor actor) {
-    db.tx(
-        h -> {
-          User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
-          guardLastAdmin(h, cur, null);
-          store.delete(h, userId);
-          audit.record(h, AuditType.DELETED, actor, userId, Map.of());
-          return null;
-        });
-  }
+  /** Deletes the user and everything that is theirs; the last active admin cannot be deleted. */
+  void delete(String userId, Actor actor);
 
   /**
-   * A signed-in user's password change: the current password is required (and counts against the
-   * sign-in limit when wrong); the other sessions and a pending email change end, API keys stay.
+   * A signed-in user's password change: the current password is required (a wrong one counts
+   * against the sign-in limit); the other sessions and a pending email change end, API keys stay.
    */
-  public void changePassword(String userId, String keepSessionId, Password current, Password next, Actor actor) {
-    User user = get(userId);
-    guard.checkCurrentPassword(userId, current, AuditType.PASSWORD_CHANGED, actor);
-    ValidationException.throwIfAny(
-        policy.check("new_password", next, user.email(), user.username(), user.name()));
-    String hash = hasher.hash(next);
-    db.tx(
-        h -> {
-          Instant now = clock.instant();
-          store.setPasswordHash(h, userId, hash, now);
-          sessions.revokeAll(h, userId, keepSessionId, now);
-          tokens.revoke(h, userId, java.util.Set.of(OneTimeTokens.Kind.CHANGE_EMAIL));
-          notices.passwordChanged(h, user.email(), false, false);
-          audit.record(h, AuditType.PASSWORD_CHANGED, actor, userId, Map.of("how", "current_password"));
-          return null;
-        });
-    notices.nudge();
-  }
+  void changePassword(String userId, String keepSessionId, Password current, Password next, Actor actor);
 
-  /** Sets a password without the old one (operators): every session, API key and mailed token of the user ends. */
-  public void setPassword(String userId, Password password, Actor actor) {
-    update(userId, new UserPatch(null, null, null, false, null, null, null, null, password), actor);
-  }
+  /** Sets a password without the old one (operators): as {@link #update} with a password. */
+  void setPassword(String userId, Password password, Actor actor);
 
-  /**
-   * Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed. Limited
-   * per user, and per target address with the verification mails, so nobody mails a stranger often.
-   */
-  public void requestEmailChange(String userId, String newEmail, Password current, Actor actor) {
-    Email email = Email.parse("email", newEmail);
-    User user = get(userId);
-    limiter.consume(LimitRule.EMAIL_CHANGE_PER_USER, userId, actor, userId);
-    guard.checkCurrentPassword(userId, current, AuditType.EMAIL_CHANGED, actor);
-    if (email.normalized().equals(org.userman.Text.fold(user.email()))) {
-      return;
-    }
-    if (db.read(h -> store.emailTaken(h, email.value(), userId))) {
-      throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
-    }
-    limiter.consume(LimitRule.VERIFICATION_PER_EMAIL, email.normalized(), actor, userId);
-    verifications.sendChange(user, email.value());
-  }
+  /** Mails a confirmation to {@code newEmail}; the address changes when it is confirmed. */
+  void requestEmailChange(String userId, String newEmail, Password current, Actor actor);
 
-  /** Lifts the user's sign-in lock at once (an operator's call); audited. */
-  public void unlock(String userId, Actor actor) {
-    guard.unlock(get(userId).id(), actor);
-  }
+  /** Lifts the user's sign-in lock at once, on every node; audited. */
+  void unlock(String userId, Actor actor);
 }

@@ -1,73 +1,20 @@
 package org.userman.auth;
 
 import java.util.Optional;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
-import org.userman.apikey.ApiKeys;
-import org.userman.audit.Actor;
-import org.userman.limit.LimitRule;
-import org.userman.limit.RateLimiter;
-import org.userman.session.AccessTokens;
-import org.userman.session.SessionCheck;
+import org.userman.common.Actor;
 
 /**
- * Turns a bearer credential into a {@link Principal}. An access token must also name a live
- * session of an active user, checked on every request against the database or against this
- * node's copy of the row, which any write ends (see {@link org.userman.store.Changes} for how
- * other nodes hear of it), so sign-out, password changes and disabling take effect at the next
- * request.
+ * Turns a credential into a {@link Principal}: an access token of a live session of an active
+ * user, an API key, or a web page's session cookie. Each use counts against the credential's API
+ * allowance ({@code rate_limited} past it).
  */
-public final class Authenticator {
-  private final AccessTokens accessTokens;
-  private final SessionCheck sessionCheck;
-  private final ApiKeys apiKeys;
-  private final RateLimiter limiter;
+public interface Authenticator {
+  /** The principal of a valid credential; {@code unauthenticated} otherwise. */
+  Principal authenticate(String credential, Actor client);
 
-  public Authenticator(AccessTokens accessTokens, SessionCheck sessionCheck, ApiKeys apiKeys, RateLimiter limiter) {
-    this.limiter = limiter;
-    this.accessTokens = accessTokens;
-    this.sessionCheck = sessionCheck;
-    this.apiKeys = apiKeys;
-  }
+  /** The principal of a valid access token or API key; empty for anything else. */
+  Optional<Principal> tryAuthenticate(String credential, Actor client);
 
-  public Principal authenticate(String credential, Actor client) {
-    return tryAuthenticate(credential, client).orElseThrow(
-        () -> new UsermanException(ErrorCode.UNAUTHENTICATED, "The credential is missing, invalid, expired or revoked."));
-  }
-
-  /**
-   * The principal of a valid credential, empty for an invalid one; each use counts against the
-   * credential's API allowance ({@code rate_limited} past it).
-   */
-  public Optional<Principal> tryAuthenticate(String credential, Actor client) {
-    Optional<Principal> principal = verify(credential);
-    principal.ifPresent(p -> charge(p, client));
-    return principal;
-  }
-
-  /** The principal of a web page's session cookie, counted against the session's allowance alike. */
-  public Optional<Principal> tryCookie(String cookie, Actor client) {
-    Optional<Principal> principal =
-        sessionCheck.byCookie(cookie, client.client()).map(s -> new Principal(s.userId(), s.sessionId(), null));
-    principal.ifPresent(p -> charge(p, client));
-    return principal;
-  }
-
-  private void charge(Principal p, Actor client) {
-    String key = p.viaApiKey() ? "key:" + p.apiKeyId() : "session:" + p.sessionId();
-    limiter.consume(LimitRule.API_PER_CREDENTIAL, key, client.as(p.userId()), p.userId());
-  }
-
-  private Optional<Principal> verify(String credential) {
-    if (credential == null || credential.isEmpty()) {
-      return Optional.empty();
-    }
-    if (ApiKeys.looksLikeKey(credential)) {
-      return apiKeys.authenticate(credential).map(k -> new Principal(k.userId(), null, k.keyId()));
-    }
-    return accessTokens
-        .verify(credential)
-        .filter(c -> sessionCheck.isLive(c.sessionId(), c.userId()))
-        .map(c -> new Principal(c.userId(), c.sessionId(), null));
-  }
+  /** The principal of a web page's session cookie; empty for anything else. */
+  Optional<Principal> tryCookie(String cookie, Actor client);
 }

@@ -49,7 +49,8 @@ public final class EncryptionKey {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
   }
 
-  byte[] bytes() {
+  /** A copy of the key's 32 bytes, for the code that derives keys from it. */
+  public byte[] bytes() {
     return key.clone();
   }
 

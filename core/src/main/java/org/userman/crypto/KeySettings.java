@@ -1,13 +1,9 @@
 package org.userman.crypto;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
 
 /**
  * Where the {@link EncryptionKey} comes from: given (read from a file or the environment by whoever
@@ -41,26 +37,19 @@ public final class KeySettings {
     return new KeySettings(null, null, advice);
   }
 
-  /** The key, reading or making the file where that is the source. */
-  public EncryptionKey resolve(SecureRandom random) {
-    if (key != null) {
-      return key;
-    }
-    if (file == null) {
-      throw new UsermanException(ErrorCode.UNAVAILABLE, missingAdvice);
-    }
-    if (!Files.exists(file)) {
-      PrivateFiles.folder(file.toAbsolutePath().getParent());
-      try {
-        PrivateFiles.writeNew(file, (EncryptionKey.generate(random).encoded() + "\n").getBytes(StandardCharsets.US_ASCII));
-      } catch (UncheckedIOException e) {
-        if (!Files.exists(file)) {  // another process made it at the same moment: read theirs
-          throw e;
-        }
-      }
-    }
-    PrivateFiles.restrict(file);
-    return read(file);
+  /** The key itself, when it was given; null otherwise. */
+  public EncryptionKey key() {
+    return key;
+  }
+
+  /** The file that holds the key, made with a new key when missing; null when the key was given or is missing. */
+  public Path file() {
+    return file;
+  }
+
+  /** What to tell when no key was given and none can be made; null otherwise. */
+  public String missingAdvice() {
+    return missingAdvice;
   }
 
   /** The key written in {@code file}; {@link IllegalArgumentException} saying what is wrong with it. */

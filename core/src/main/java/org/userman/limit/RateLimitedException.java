@@ -1,8 +1,8 @@
 package org.userman.limit;
 
 import java.time.Duration;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
 
 /** Over a limit: {@code rate_limited}, and when to try again. */
 public final class RateLimitedException extends UsermanException {

@@ -1,6 +1,6 @@
 package org.userman.password;
 
-import org.userman.InvalidSettingException;
+import org.userman.common.InvalidSettingException;
 
 /**
  * Argon2id cost. The defaults are OWASP's first recommendation (19 MiB, 2 passes, 1 lane):

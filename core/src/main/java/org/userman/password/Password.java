@@ -1,7 +1,7 @@
 package org.userman.password;
 
 import java.util.Objects;
-import org.userman.Text;
+import org.userman.common.Text;
 
 /** A password as typed, NFKC-normalized; it never prints itself. */
 public final class Password {
@@ -15,8 +15,8 @@ public final class Password {
     return new Password(Text.nfkc(Objects.requireNonNull(typed, "typed")));
   }
 
-  /** The normalized text, for the hasher and the policy only. */
-  String reveal() {
+  /** The normalized text, for the hasher and the policy: the caller who made it has it already. */
+  public String reveal() {
     return value;
   }
 

@@ -2,7 +2,7 @@ package org.userman.role;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.userman.FieldError;
+import org.userman.common.FieldError;
 
 /** Role names: free-form labels for the services that read tokens, plus {@code admin}, which is ours. */
 public final class Roles {

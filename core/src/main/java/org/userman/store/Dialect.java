@@ -29,11 +29,6 @@ public enum Dialect {
     return this == SQLITE ? "" : " FOR UPDATE";
   }
 
-  /** The folder of this database's migrations. */
-  String migrations() {
-    return "classpath:db/migration/" + name().toLowerCase(Locale.ROOT);
-  }
-
   /** Whether {@code e} (or a cause) reports a unique-constraint violation. */
   public static boolean isUniqueViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

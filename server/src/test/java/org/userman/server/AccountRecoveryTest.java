@@ -82,7 +82,7 @@ class AccountRecoveryTest {
       s.register("victim@corp.example");
       Foothold f = foothold(s, "victim@corp.example");
       String id = s.userman().accounts().findByEmail("victim@corp.example").orElseThrow().id();
-      s.userman().accounts().setPassword(id, org.userman.password.Password.of(NEW_PASSWORD), org.userman.audit.Actor.COMMAND_LINE);
+      s.userman().accounts().setPassword(id, org.userman.password.Password.of(NEW_PASSWORD), org.userman.common.Actor.COMMAND_LINE);
       assertFootholdGone(s, f);
     }
   }

@@ -42,7 +42,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.userman.account.NewUser;
 import org.userman.account.UserStatus;
-import org.userman.audit.Actor;
+import org.userman.common.Actor;
 import org.userman.password.Password;
 import org.userman.server.support.EmbeddedServers;
 import org.userman.server.support.Mails;
@@ -372,7 +372,7 @@ class BrowserTest {
    * (security notices, which carry no link, come in between).
    */
   private String linkInMail(String to, int n) throws Exception {
-    server.userman().background().awaitIdle(Duration.ofSeconds(10));
+    server.userman().awaitIdle(Duration.ofSeconds(10));
     server.userman().mailQueue().sendDue();
     java.util.List<String> links = new java.util.ArrayList<>();
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
-import org.userman.store.Database;
+import org.userman.store.internal.Database;
 import org.userman.store.DatabaseSettings;
 
 /**
@@ -26,7 +26,7 @@ class ChangeWatchTest {
    */
   private static String quietUser(TestServer s) {
     String token = s.adminToken("ada@example.org");
-    s.userman().background().awaitIdle(Duration.ofSeconds(10));
+    s.userman().awaitIdle(Duration.ofSeconds(10));
     return token;
   }
 

@@ -36,7 +36,7 @@ class CliTest {
   void a_plain_serve_fails_as_picocli_would() {
     Map<String, String> env = Map.of("USERMAN_HTTP_PORT", "70000");
     ByteArrayOutputStream direct = new ByteArrayOutputStream();
-    int exit = RootCommand.execute(new String[] {"serve"}, env, new ByteArrayInputStream(new byte[0]),
+    int exit = org.userman.server.startup.Startup.run(new String[] {"serve"}, env, new ByteArrayInputStream(new byte[0]),
         new PrintStream(direct, true, StandardCharsets.UTF_8));
 
     CommandLine cl = RootCommand.commandLine(env, new ByteArrayInputStream(new byte[0]));

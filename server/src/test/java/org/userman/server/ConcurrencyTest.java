@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
-import org.userman.store.Database;
+import org.userman.store.internal.Database;
 
 /** Races that must have exactly one winner, on every database. */
 class ConcurrencyTest {

@@ -20,6 +20,7 @@ import org.userman.server.support.Mails;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TcpProxy;
 import org.userman.server.support.TestServer;
+import org.userman.Userman;
 
 /** Mail through a real SMTP server (GreenMail in this JVM): multipart, durable, retried, and visible when it fails. */
 class MailDeliveryTest {

@@ -119,14 +119,14 @@ class MultiNodeTest {
       try {
         // A quarter of a second of steady reads makes a node busy.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!b.userman().database().changes().leased() && System.nanoTime() < deadline) {
+        while (!b.database().changes().leased() && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
         for (int i = 0; i < 40; i++) {
           String token = a.accessToken("ada@example.org");
           assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
           assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
-          assertThat(b.userman().database().changes().leased()).as("B holds a lease, round %d", i).isTrue();
+          assertThat(b.database().changes().leased()).as("B holds a lease, round %d", i).isTrue();
           assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status()).isEqualTo(204);
           assertThat(b.get("/api/v1/me", token).status()).as("round %d", i).isEqualTo(401);
         }
@@ -160,11 +160,11 @@ class MultiNodeTest {
       DatabaseSettings db = a.config().core().database();
       try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement st = c.createStatement()) {
         long busy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!b.userman().database().changes().leased() && System.nanoTime() < busy) {
+        while (!b.database().changes().leased() && System.nanoTime() < busy) {
           Thread.sleep(10);
         }
-        assertThat(b.userman().database().changes().leased()).isTrue();
-        long heard = b.userman().database().changes().notificationsHeard();
+        assertThat(b.database().changes().leased()).isTrue();
+        long heard = b.database().changes().notificationsHeard();
         for (int i = 0; i < 5; i++) {
           String token = a.accessToken("ada@example.org");
           assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status()).isEqualTo(204);
@@ -173,7 +173,7 @@ class MultiNodeTest {
         // Ten writes on A (five sign-ins, five sign-outs). A write finds B behind unless B's
         // renewal, every 25 ms, reported the count in the fraction of a millisecond between the
         // commit and the check: nearly every one notifies.
-        assertThat(heardAtLeast(b, heard + 5)).as("heard %d", b.userman().database().changes().notificationsHeard() - heard).isTrue();
+        assertThat(heardAtLeast(b, heard + 5)).as("heard %d", b.database().changes().notificationsHeard() - heard).isTrue();
         st.executeUpdate("UPDATE change_count SET n = n + 1 WHERE id = 1");
         long count = longOf(st, "SELECT n FROM change_count WHERE id = 1");
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -191,10 +191,10 @@ class MultiNodeTest {
   /** Whether {@code node} has heard {@code count} notifications within 5 s. */
   private static boolean heardAtLeast(TestServer node, long count) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (node.userman().database().changes().notificationsHeard() < count && System.nanoTime() < deadline) {
+    while (node.database().changes().notificationsHeard() < count && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
-    return node.userman().database().changes().notificationsHeard() >= count;
+    return node.database().changes().notificationsHeard() >= count;
   }
 
   private static long longOf(Statement st, String sql) throws SQLException {
@@ -236,7 +236,7 @@ class MultiNodeTest {
   void without_the_change_watch_a_sign_out_holds_on_the_other_node_too() {
     try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_DATABASE_LISTEN_FOR_CHANGES=false");
         TestServer b = a.secondNode()) {
-      assertThat(b.userman().database().changes().generation()).isEqualTo(org.userman.store.Changes.UNWATCHED);
+      assertThat(b.database().changes().generation()).isEqualTo(org.userman.store.internal.Changes.UNWATCHED);
       a.register("ada@example.org");
       String token = a.accessToken("ada@example.org");
       assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.userman.UsermanException;
+import org.userman.common.UsermanException;
 import org.userman.server.cli.RootCommand;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
@@ -112,13 +112,13 @@ class OperationsTest {
   void a_current_schema_skips_flyway_and_an_edited_migration_does_not() {
     try (TestServer s = TestServer.start()) {
       // The history Flyway wrote matches the shipped files, checksums included: starts skip Flyway.
-      assertThat(s.userman().database().schemaCurrent()).isTrue();
+      assertThat(s.database().schemaCurrent()).isTrue();
       s.restart();
       assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
       // A migration that no longer matches the one that ran sends the start to Flyway's validation.
-      s.userman().database().jdbi().useHandle(h -> h.execute(
+      s.database().jdbi().useHandle(h -> h.execute(
           "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'"));
-      assertThat(s.userman().database().schemaCurrent()).isFalse();
+      assertThat(s.database().schemaCurrent()).isFalse();
       RuntimeException e = assertThrows(RuntimeException.class, s::restart);
       assertThat(e.getMessage()).contains("checksum mismatch");
     }
@@ -127,7 +127,7 @@ class OperationsTest {
   @Test
   void a_node_refuses_a_schema_newer_than_itself() {
     try (TestServer s = TestServer.start()) {
-      s.userman().database().jdbi().useHandle(h -> h.execute(
+      s.database().jdbi().useHandle(h -> h.execute(
           "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
               + " installed_by, execution_time, success) VALUES (99, '999', 'future', 'SQL', 'V999__future.sql', 0, 'test', 0, true)"));
       UsermanException e = assertThrows(UsermanException.class, s::restart);
@@ -152,7 +152,7 @@ class OperationsTest {
         }
       }
       var config = org.userman.server.config.ConfigLoader.load(null, env);
-      UsermanException e = assertThrows(UsermanException.class, () -> org.userman.server.UsermanServer.start(config));
+      UsermanException e = assertThrows(UsermanException.class, () -> org.userman.server.node.UsermanServer.start(config));
       assertThat(e.getMessage()).contains("userman db migrate");
 
       CommandLine cl = RootCommand.commandLine(env, new ByteArrayInputStream(new byte[0]));
@@ -161,8 +161,8 @@ class OperationsTest {
       assertThat(cl.execute("db", "migrate")).isZero();
       // from an empty database every migration runs: as many as the version reached
       assertThat(out.toString()).matches("(?s)migrated: (\\d+) migration\\(s\\) ran; schema at version \\1\\s*");
-      try (var server = org.userman.server.UsermanServer.start(config)) {
-        assertThat(server.userman().database().isReady(Duration.ofSeconds(2))).isTrue();
+      try (var server = org.userman.server.node.UsermanServer.start(config)) {
+        assertThat(server.userman().storage().isReady(Duration.ofSeconds(2))).isTrue();
       }
     } finally {
       TestDatabases.drop(db);

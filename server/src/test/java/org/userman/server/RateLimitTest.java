@@ -141,8 +141,8 @@ class RateLimitTest {
     // Straight at the limiter, so that the first uses of a bucket really do overlap: a shared
     // bucket that did not exist yet once failed a whole batch of first calls.
     try (TestServer s = TestServer.start("USERMAN_LIMITS_API_PER_CREDENTIAL=100000/1m")) {
-      var limiter = s.userman().limiter();
-      var actor = org.userman.audit.Actor.anonymous(new org.userman.session.ClientInfo("127.0.0.1", "test"));
+      var limiter = s.limiter();
+      var actor = org.userman.common.Actor.anonymous(new org.userman.common.ClientInfo("127.0.0.1", "test"));
       for (int round = 0; round < 20; round++) {
         String credential = "session:" + java.util.UUID.randomUUID();
         var start = new java.util.concurrent.CountDownLatch(1);

@@ -5,7 +5,6 @@ import static org.userman.server.support.TestServer.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.userman.server.config.ConfigException;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
@@ -37,8 +36,8 @@ class RestartTest {
   void a_second_server_on_the_same_embedded_database_refuses_to_start() {
     Assumptions.assumeTrue(TestDatabases.isSqlite(), "only the embedded database is single-node");
     try (TestServer s = TestServer.start()) {
-      ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
-          ConfigException.class, () -> org.userman.server.UsermanServer.start(s.config()));
+      RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+          RuntimeException.class, () -> org.userman.server.node.UsermanServer.start(s.config()));
       assertThat(e.getMessage()).contains("another Userman server is already running");
       assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
     }

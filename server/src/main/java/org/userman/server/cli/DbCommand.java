@@ -1,7 +1,8 @@
 package org.userman.server.cli;
 
 import java.nio.file.Path;
-import org.userman.store.Database;
+import org.userman.Userman;
+import org.userman.store.Storage;
 import org.userman.store.Dialect;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +26,8 @@ final class DbCommand implements Runnable {
     throw new CliException("name a db command: migrate, status or backup");
   }
 
-  Database open() {
-    return Database.openForMaintenance(root.loadConfig().core().database());
+  Userman.MaintenanceStorage open() {
+    return Userman.openForMaintenance(root.loadConfig().core().database());
   }
 
   @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Bring the schema up to date.")
@@ -36,7 +37,7 @@ final class DbCommand implements Runnable {
 
     @Override
     public void run() {
-      try (Database database = db.open()) {
+      try (Userman.MaintenanceStorage database = db.open()) {
         int ran = database.migrate();
         spec.commandLine().getOut().println("migrated: " + ran + " migration(s) ran; schema at version " + database.status().current());
       }
@@ -50,8 +51,8 @@ final class DbCommand implements Runnable {
 
     @Override
     public void run() {
-      try (Database database = db.open()) {
-        Database.SchemaStatus s = database.status();
+      try (Userman.MaintenanceStorage database = db.open()) {
+        Storage.SchemaStatus s = database.status();
         spec.commandLine().getOut().printf("database: %s%nschema version: %s%npending: %s%n",
             s.dialect().name().toLowerCase(java.util.Locale.ROOT),
             s.current() == null ? "none (empty database)" : s.current(),
@@ -71,7 +72,7 @@ final class DbCommand implements Runnable {
 
     @Override
     public void run() {
-      try (Database database = db.open()) {
+      try (Userman.MaintenanceStorage database = db.open()) {
         if (database.dialect() != Dialect.SQLITE) {
           throw new CliException(database.dialect() == Dialect.POSTGRESQL
               ? "back up PostgreSQL with pg_dump (pg_dump -Fc -f FILE DBNAME); see docs/operations.md"

@@ -1,11 +1,11 @@
 package org.userman.server.cli;
 
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
-import org.userman.UsermanException;
-import org.userman.ValidationException;
+import java.util.concurrent.CompletableFuture;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
 import org.userman.server.config.ConfigException;
 import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
@@ -30,14 +30,22 @@ public final class RootCommand implements Runnable {
 
   private final Map<String, String> env;
   final InputStream stdin;
+  /** Completes once Helidon may be touched (see the startup package's warm-up). */
+  final CompletableFuture<Void> helidonWarm;
 
-  RootCommand(Map<String, String> env, InputStream stdin) {
+  RootCommand(Map<String, String> env, InputStream stdin, CompletableFuture<Void> helidonWarm) {
     this.env = env;
     this.stdin = stdin;
+    this.helidonWarm = helidonWarm;
   }
 
   ServerConfig loadConfig() {
-    return ConfigLoader.load(config, env);
+    return configOf(config, env);
+  }
+
+  /** The settings of {@code file} (or userman.yaml in the working directory) and the environment. */
+  public static ServerConfig configOf(Path file, Map<String, String> env) {
+    return ConfigLoader.load(file, env);
   }
 
   @Override
@@ -45,32 +53,14 @@ public final class RootCommand implements Runnable {
     throw new CommandLine.ParameterException(new CommandLine(this), "name a command: serve, users, db or keys");
   }
 
-  /**
-   * Runs a command line; returns the exit status. The plain {@code serve}, as operators and
-   * containers start the server, runs its command directly: picocli's classes are Java 5 class
-   * files, which the JVM's class-data archive does not hold, and building its model of the
-   * commands took some 0.2 s of each start on 2 cores. The answer is the same as picocli's: a
-   * failure prints one line, {@code userman: <message>}, to {@code err} and exits 1 (picocli
-   * writes its own answers to standard error).
-   */
-  public static int execute(String[] args, Map<String, String> env, InputStream stdin, PrintStream err) {
-    if (args.length == 1 && args[0].equals("serve")) {
-      ServeCommand serve = new ServeCommand();
-      serve.root = new RootCommand(env, stdin);
-      try {
-        serve.run();
-        return 0;
-      } catch (RuntimeException e) {
-        err.println("userman: " + message(e));
-        return 1;
-      }
-    }
-    return commandLine(env, stdin).execute(args);
-  }
-
   /** The command line with one-line error messages and exit status 1 for failures. */
   public static CommandLine commandLine(Map<String, String> env, InputStream stdin) {
-    CommandLine cl = new CommandLine(new RootCommand(env, stdin));
+    return commandLine(env, stdin, CompletableFuture.completedFuture(null));
+  }
+
+  /** The same, for a process that warms Helidon up meanwhile ({@code serve} waits for it). */
+  public static CommandLine commandLine(Map<String, String> env, InputStream stdin, CompletableFuture<Void> helidonWarm) {
+    CommandLine cl = new CommandLine(new RootCommand(env, stdin, helidonWarm));
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("userman: " + message(e));
@@ -79,7 +69,8 @@ public final class RootCommand implements Runnable {
     return cl;
   }
 
-  static String message(Exception e) {
+  /** The one line a failure prints after {@code userman: }. */
+  public static String message(Exception e) {
     if (e instanceof ValidationException v) {
       StringBuilder sb = new StringBuilder(v.getMessage());
       // field messages are sentences already; end each with exactly one full stop

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.userman.InvalidSettingException;
+import org.userman.common.InvalidSettingException;
 import org.userman.UsermanConfig;
 import org.userman.crypto.EncryptionKey;
 import org.userman.crypto.KeySettings;
@@ -26,9 +26,8 @@ import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.mail.SmtpSettings;
 import org.userman.password.HashParameters;
-import org.userman.password.PasswordPolicy;
-import org.userman.server.http.TrustedProxies;
 import org.userman.store.DatabaseSettings;
+import org.userman.Userman;
 
 /**
  * Reads settings from a YAML file and the environment (which wins), validates each once, and
@@ -189,15 +188,11 @@ public final class ConfigLoader {
           case "json" -> ServerConfig.LogFormat.JSON;
           default -> throw s.invalid("log.format", "text or json");
         };
-    int minLength = s.positive("passwords.min_length");
-    if (minLength < PasswordPolicy.ABSOLUTE_MIN_LENGTH || minLength > PasswordPolicy.MAX_LENGTH) {
-      throw s.invalid("passwords.min_length", "between " + PasswordPolicy.ABSOLUTE_MIN_LENGTH + " and " + PasswordPolicy.MAX_LENGTH);
-    }
-    AccountSettings accounts =
-        new AccountSettings(
-            registration, s.duration("tokens.verification_ttl"), s.duration("tokens.reset_ttl"), minLength);
     UsermanConfig core;
     try {
+      AccountSettings accounts =
+          new AccountSettings(
+              registration, s.duration("tokens.verification_ttl"), s.duration("tokens.reset_ttl"), s.positive("passwords.min_length"));
       core =
           new UsermanConfig(
               db,

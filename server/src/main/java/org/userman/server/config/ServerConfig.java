@@ -3,7 +3,6 @@ package org.userman.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.userman.server.http.TrustedProxies;
 import org.userman.UsermanConfig;
 
 /** The validated, immutable settings of one node. */

@@ -1,10 +1,11 @@
 package org.userman.server.http;
 
+import org.userman.common.Identifiers;
 import java.time.Instant;
-import org.userman.FieldError;
-import org.userman.Ids;
-import org.userman.ValidationException;
-import org.userman.account.Page;
+import org.userman.common.FieldError;
+import org.userman.internal.Ids;
+import org.userman.common.ValidationException;
+import org.userman.common.Page;
 import org.userman.audit.AuditEvent;
 import org.userman.audit.AuditLog;
 import org.userman.audit.AuditQuery;
@@ -24,7 +25,7 @@ public final class AuditRoutes {
     t.get("/api/v1/audit-events", c -> {
           c.admin();
           String userId = c.query("user_id").orElse(null);
-          if (userId != null && !Ids.looksLikeId(userId)) {
+          if (userId != null && !Identifiers.looksLikeId(userId)) {
             throw new ValidationException(FieldError.invalidFormat("user_id", "a user id"));
           }
           return list(c, userId);

@@ -1,5 +1,6 @@
 package org.userman.server.http;
 
+import org.userman.server.config.TrustedProxies;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,15 +14,15 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.userman.ErrorCode;
-import org.userman.FieldError;
-import org.userman.Text;
-import org.userman.ValidationException;
-import org.userman.UsermanException;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.Text;
+import org.userman.common.ValidationException;
+import org.userman.common.UsermanException;
 import org.userman.auth.Authenticator;
 import org.userman.auth.Principal;
-import org.userman.audit.Actor;
-import org.userman.session.ClientInfo;
+import org.userman.common.Actor;
+import org.userman.common.ClientInfo;
 
 /** One request as endpoints see it: its body, parameters, client and caller. */
 public final class Call {

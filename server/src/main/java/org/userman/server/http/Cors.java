@@ -29,7 +29,7 @@ public final class Cors {
   /** The answer to a preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}). */
   Reply preflight(Optional<String> origin, List<String> allowedMethods, Problems problems) {
     if (origin.filter(origins::contains).isEmpty()) {
-      return problems.reply(new org.userman.UsermanException(org.userman.ErrorCode.FORBIDDEN, "This origin may not call the API."));
+      return problems.reply(new org.userman.common.UsermanException(org.userman.common.ErrorCode.FORBIDDEN, "This origin may not call the API."));
     }
     return new Reply(204, null, null, Map.of(
         "Access-Control-Allow-Origin", origin.get(),

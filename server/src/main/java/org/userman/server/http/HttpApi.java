@@ -1,5 +1,6 @@
 package org.userman.server.http;
 
+import org.userman.server.config.TrustedProxies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
@@ -14,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
 import org.userman.auth.Authenticator;
-import org.userman.store.Changes;
+import org.userman.store.Storage;
 
 /**
  * Registers every feature's routes on Helidon, each wrapped the same way: a request id, one log
@@ -35,7 +36,7 @@ public final class HttpApi {
   private final List<Route> routes;
   private final ObjectMapper json;
   private final Authenticator authenticator;
-  private final Changes changes;
+  private final Storage storage;
   private final Call.AdminCheck adminCheck;
   private final Problems problems;
   private final RequestLog log;
@@ -50,7 +51,7 @@ public final class HttpApi {
       List<Route> routes,
       ObjectMapper json,
       Authenticator authenticator,
-      Changes changes,
+      Storage storage,
       Call.AdminCheck adminCheck,
       RequestLog log,
       Cors cors,
@@ -62,7 +63,7 @@ public final class HttpApi {
     this.routes = List.copyOf(routes);
     this.json = json;
     this.authenticator = authenticator;
-    this.changes = changes;
+    this.storage = storage;
     this.adminCheck = adminCheck;
     this.problems = new Problems(json);
     this.log = log;
@@ -90,9 +91,9 @@ public final class HttpApi {
     routing.any((req, res) -> serve(req.prologue().method().text(), "(unmatched)", call -> unmatched(req), req, res));
   }
 
-  /** Serves one request, as one span for the per-request reads (see {@link Changes#request}). */
+  /** Serves one request, as one span for the per-request reads (see {@link Storage#request}). */
   private void serve(String method, String template, Endpoint endpoint, ServerRequest req, ServerResponse res) {
-    Changes.Request span = changes.request();
+    Storage.RequestScope span = storage.request();
     try {
       serveWithin(method, template, endpoint, req, res);
     } finally {

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.userman.FieldError;
-import org.userman.Text;
-import org.userman.ValidationException;
+import org.userman.common.FieldError;
+import org.userman.common.Text;
+import org.userman.common.ValidationException;
 import org.userman.password.Password;
 
 /**

@@ -1,8 +1,8 @@
 package org.userman.server.http;
 
-import org.userman.FieldError;
-import org.userman.ValidationException;
-import org.userman.account.Page;
+import org.userman.common.FieldError;
+import org.userman.common.ValidationException;
+import org.userman.common.Page;
 import org.userman.mail.MailQueue;
 import org.userman.mail.QueuedMail;
 

@@ -1,8 +1,8 @@
 package org.userman.server.http;
 
 import java.util.Set;
-import org.userman.FieldError;
-import org.userman.ValidationException;
+import org.userman.common.FieldError;
+import org.userman.common.ValidationException;
 import org.userman.account.EmailVerifications;
 import org.userman.account.PasswordResets;
 import org.userman.password.Password;

@@ -2,7 +2,7 @@ package org.userman.server.http;
 
 import java.util.Map;
 import java.util.Set;
-import org.userman.ValidationException;
+import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.UserPatch;
 import org.userman.auth.Principal;

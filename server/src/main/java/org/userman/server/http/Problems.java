@@ -3,10 +3,10 @@ package org.userman.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.userman.ErrorCode;
-import org.userman.FieldError;
-import org.userman.UsermanException;
-import org.userman.ValidationException;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
 import org.userman.limit.RateLimitedException;
 
 /** The one place where failures become RFC 9457 problem documents. */

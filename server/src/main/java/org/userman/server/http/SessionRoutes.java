@@ -1,8 +1,8 @@
 package org.userman.server.http;
 
 import java.util.Set;
-import org.userman.FieldError;
-import org.userman.ValidationException;
+import org.userman.common.FieldError;
+import org.userman.common.ValidationException;
 import org.userman.auth.Principal;
 import org.userman.password.Password;
 import org.userman.session.Sessions;

@@ -3,21 +3,21 @@ package org.userman.server.http;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
 import org.userman.session.SigningKeys;
-import org.userman.store.Database;
+import org.userman.store.Storage;
 
 /** Health checks, the JWK set and the OpenAPI document. */
 public final class SystemRoutes {
   /** {@code {"status":"up"}}, written once: load balancers ask for it many times a second. */
   private static final byte[] UP = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
-  private final Database database;
+  private final Storage database;
   private final SigningKeys keys;
   private final byte[] openApi;
   private final Duration readyTimeout;
 
-  public SystemRoutes(Database database, SigningKeys keys, byte[] openApi, Duration readyTimeout) {
+  public SystemRoutes(Storage database, SigningKeys keys, byte[] openApi, Duration readyTimeout) {
     this.database = database;
     this.keys = keys;
     this.openApi = openApi.clone();

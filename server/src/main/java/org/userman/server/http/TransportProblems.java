@@ -6,8 +6,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import java.util.List;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
 
 /**
  * Failures the web server meets before any route runs (a request line or headers too long or

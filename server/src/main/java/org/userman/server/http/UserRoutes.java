@@ -1,11 +1,11 @@
 package org.userman.server.http;
 
 import java.util.Set;
-import org.userman.FieldError;
-import org.userman.ValidationException;
+import org.userman.common.FieldError;
+import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.NewUser;
-import org.userman.account.Page;
+import org.userman.common.Page;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;

@@ -1,5 +1,6 @@
 package org.userman.server.http;
 
+import org.userman.common.Identifiers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -163,7 +164,7 @@ public final class Views {
   static String decodeCursor(String cursor) {
     try {
       String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      return org.userman.Ids.looksLikeId(id) ? id : null;
+      return org.userman.common.Identifiers.looksLikeId(id) ? id : null;
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -2,10 +2,10 @@ package org.userman.server.web;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.userman.ErrorCode;
-import org.userman.FieldError;
-import org.userman.UsermanException;
-import org.userman.ValidationException;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
 import org.userman.account.NewUser;

@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.userman.ErrorCode;
-import org.userman.UsermanException;
-import org.userman.audit.Actor;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
+import org.userman.common.Actor;
 import org.userman.auth.Principal;
 import org.userman.password.Password;
 import org.userman.server.http.Call;
-import org.userman.session.ClientInfo;
+import org.userman.common.ClientInfo;
 
 /** One page request as handlers see it: its form fields, query, cookies, client and signed-in person. */
 final class WebCall {

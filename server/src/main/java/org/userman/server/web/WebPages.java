@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,12 +30,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.userman.ErrorCode;
-import org.userman.FieldError;
-import org.userman.Secrets;
-import org.userman.UsermanException;
-import org.userman.ValidationException;
-import org.userman.audit.Actor;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
+import org.userman.common.Actor;
 import org.userman.auth.Authenticator;
 import org.userman.auth.Principal;
 import org.userman.limit.RateLimitedException;
@@ -42,9 +42,9 @@ import org.userman.server.http.Call;
 import org.userman.server.http.HttpApi;
 import org.userman.server.http.Problems;
 import org.userman.server.http.RequestLog;
-import org.userman.server.http.TrustedProxies;
-import org.userman.session.ClientInfo;
-import org.userman.store.Changes;
+import org.userman.server.config.TrustedProxies;
+import org.userman.common.ClientInfo;
+import org.userman.store.Storage;
 
 /**
  * The server-rendered pages people use in a browser, and what every page shares: Pebble templates
@@ -87,11 +87,11 @@ public final class WebPages {
 
   private final List<PageRoute> routes = new ArrayList<>();
   private final Authenticator authenticator;
-  private final Changes changes;
+  private final Storage storage;
   private final Call.AdminCheck adminCheck;
   private final TrustedProxies proxies;
   private final RequestLog log;
-  private final Secrets secrets;
+  private final SecureRandom random;
   private final boolean https;
   private final String product;
   private final Duration sessionTtl;
@@ -102,22 +102,22 @@ public final class WebPages {
 
   public WebPages(
       Authenticator authenticator,
-      Changes changes,
+      Storage storage,
       Call.AdminCheck adminCheck,
       TrustedProxies proxies,
       RequestLog log,
-      Secrets secrets,
+      SecureRandom random,
       boolean https,
       String product,
       Duration sessionTtl,
       String publicUrl,
       int passwordMinLength) {
     this.authenticator = authenticator;
-    this.changes = changes;
+    this.storage = storage;
     this.adminCheck = adminCheck;
     this.proxies = proxies;
     this.log = log;
-    this.secrets = secrets;
+    this.random = random;
     this.https = https;
     this.product = product;
     this.sessionTtl = sessionTtl;
@@ -242,9 +242,9 @@ public final class WebPages {
 
   // ---- serving
 
-  /** Serves one page, as one span for the per-request reads (see {@link Changes#request}). */
+  /** Serves one page, as one span for the per-request reads (see {@link Storage#request}). */
   private void serve(PageRoute route, ServerRequest req, ServerResponse res) {
-    Changes.Request span = changes.request();
+    Storage.RequestScope span = storage.request();
     try {
       serveWithin(route, req, res);
     } finally {
@@ -259,7 +259,7 @@ public final class WebPages {
     String csrf = call.cookie(csrfCookie());
     boolean freshCsrf = csrf == null || !CSRF_VALUE.matcher(csrf).matches();
     if (freshCsrf) {
-      csrf = secrets.newToken();
+      csrf = newCsrfToken();
     }
     WebReply reply;
     try {
@@ -282,6 +282,13 @@ public final class WebPages {
     }
     log.request(route.method().text(), route.path(), reply.status(), System.nanoTime() - start, requestId);
     write(res, call, reply, csrf, freshCsrf, requestId);
+  }
+
+  /** 32 random bytes, base64url: a CSRF token (43 characters, as {@link #CSRF_VALUE} expects). */
+  private String newCsrfToken() {
+    byte[] b = new byte[32];
+    random.nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   /** A form post must carry the CSRF cookie's value, and come from this site when the browser says where from. */

@@ -1,0 +1,47 @@
+package org.userman;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.limit.internal.RateLimiter;
+
+/**
+ * Background chores of a serving node: pruning audit events past their retention and rate-limit
+ * buckets idle long enough to be full again. Every node runs them; they are idempotent deletes, so
+ * several nodes on one database do no harm.
+ */
+final class Housekeeping implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
+  private static final Duration FIRST_RUN = Duration.ofMinutes(1);
+  private static final Duration EVERY = Duration.ofHours(6);
+  private final ScheduledExecutorService timer;
+
+  Housekeeping(AuditLogService audit, RateLimiter limiter) {
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "userman-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> prune(audit, limiter), FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static void prune(AuditLogService audit, RateLimiter limiter) {
+    try {
+      limiter.prune();
+      int n = audit.prune();
+      if (n > 0) {
+        LOG.log(System.Logger.Level.INFO, "pruned " + n + " audit events older than " + audit.retention().toDays() + " days");
+      }
+    } catch (RuntimeException e) {
+      // the database may be away for a while; the next run tries again
+      LOG.log(System.Logger.Level.WARNING, "pruning audit events or rate-limit buckets failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,45 @@
+package org.userman.common;
+
+/**
+ * The stable problem codes of the public contract. The HTTP layer maps each to a status in one
+ * place; two codes have a second variant because the contract answers them with another status on
+ * some endpoints.
+ */
+public enum ErrorCode {
+  MALFORMED_REQUEST("malformed_request"),
+  VALIDATION_FAILED("validation_failed"),
+  /** A one-time token (verification, reset) that is unknown, used, expired or superseded: 400. */
+  INVALID_TOKEN("invalid_token"),
+  /** A refresh token that is unknown, spent or whose session ended: 401. */
+  INVALID_REFRESH_TOKEN("invalid_token"),
+  UNAUTHENTICATED("unauthenticated"),
+  /** Wrong login or password at sign-in: 401. */
+  INVALID_CREDENTIALS("invalid_credentials"),
+  /** Wrong current password when changing a credential of a signed-in user: 400. */
+  WRONG_CURRENT_PASSWORD("invalid_credentials"),
+  ACCOUNT_NOT_ACTIVE("account_not_active"),
+  FORBIDDEN("forbidden"),
+  REGISTRATION_CLOSED("registration_closed"),
+  NOT_FOUND("not_found"),
+  /** The path exists but not with this method: 405, with an {@code Allow} header. */
+  METHOD_NOT_ALLOWED("method_not_allowed"),
+  EMAIL_TAKEN("email_taken"),
+  USERNAME_TAKEN("username_taken"),
+  LAST_ADMIN("last_admin"),
+  PAYLOAD_TOO_LARGE("payload_too_large"),
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+  RATE_LIMITED("rate_limited"),
+  UNAVAILABLE("unavailable"),
+  INTERNAL_ERROR("internal_error");
+
+  private final String code;
+
+  ErrorCode(String code) {
+    this.code = code;
+  }
+
+  /** The snake_case code clients see. */
+  public String code() {
+    return code;
+  }
+}

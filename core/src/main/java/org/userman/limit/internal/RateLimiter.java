@@ -1,0 +1,125 @@
+package org.userman.limit.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.userman.internal.Secrets;
+import org.userman.common.Actor;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.audit.AuditType;
+import org.userman.store.internal.Database;
+import org.userman.store.Dialect;
+import org.userman.limit.Limit;
+import org.userman.limit.LimitRule;
+import org.userman.limit.LimitSettings;
+import org.userman.limit.RateLimitedException;
+
+/**
+ * Applies the {@link LimitRule}s. Keys (an address, an email, a session) are hashed before they
+ * become bucket ids, so the bucket table holds none of them in clear. A refusal is audited once per
+ * key and period on each node, so a flood does not become a flood of audit writes.
+ */
+public final class RateLimiter implements AutoCloseable {
+  private final LimitSettings settings;
+  private final BucketSource buckets;
+  private final AuditLogService audit;
+  private final Cache<String, Boolean> audited;
+
+  RateLimiter(LimitSettings settings, BucketSource buckets, AuditLogService audit) {
+    this.settings = settings;
+    this.buckets = buckets;
+    this.audit = audit;
+    this.audited = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(longestPeriod(settings)).build();
+  }
+
+  /**
+   * Buckets in Redis when one is configured, else in memory on the embedded database (one node
+   * owns it), else in the shared database.
+   */
+  public static RateLimiter open(LimitSettings settings, Database db, Clock clock, AuditLogService audit, Duration timeout) {
+    BucketSource source = settings.redisUrl() != null
+        ? new RedisBuckets(settings.redisUrl(), settings.redisPrefix(), clock, timeout)
+        : db.dialect() == Dialect.SQLITE
+            ? new LocalBuckets(clock, longestPeriod(settings))
+            : new SqlBuckets(db, clock);
+    return new RateLimiter(settings, source, audit);
+  }
+
+  /**
+   * Takes one from {@code rule}'s bucket for {@code key}; {@link RateLimitedException} when empty.
+   * Returns how many are left after it (0: this was the last), or -1 when limits are off.
+   */
+  public long consume(LimitRule rule, String key, Actor actor, String subjectId) {
+    if (!settings.enabled() || key == null) {
+      return -1;
+    }
+    ConsumptionProbe probe = call(() -> bucket(rule, key).tryConsumeAndReturnRemaining(1));
+    if (!probe.isConsumed()) {
+      throw refuse(rule, key, actor, subjectId, probe.getNanosToWaitForRefill());
+    }
+    return probe.getRemainingTokens();
+  }
+
+  /**
+   * Gives back one taken by {@link #consume} for an attempt that turned out not to count (a right
+   * password); never above the bucket's capacity.
+   */
+  public void refund(LimitRule rule, String key) {
+    if (settings.enabled() && key != null) {
+      call(() -> {
+        bucket(rule, key).addTokens(1);
+        return null;
+      });
+    }
+  }
+
+  /**
+   * True the first time {@code what} is asked for {@code key} in {@code period}, false after that
+   * until the period has passed: on every node that shares the buckets, so a notice goes out once.
+   * Limits switched off do not switch this off.
+   */
+  public boolean firstIn(String what, String key, Duration period) {
+    return call(() -> buckets.bucket("once:" + what + ":" + Secrets.hash(key), new Limit(1, period)).tryConsume(1));
+  }
+
+  /** Removes buckets idle long enough to be full again. */
+  public int prune() {
+    return buckets.prune();
+  }
+
+  @Override
+  public void close() {
+    buckets.close();
+  }
+
+  private Bucket bucket(LimitRule rule, String key) {
+    String id = rule.code() + ":" + Secrets.hash(key);
+    return rule == LimitRule.API_PER_CREDENTIAL ? buckets.hotBucket(id, settings.of(rule)) : buckets.bucket(id, settings.of(rule));
+  }
+
+  private RateLimitedException refuse(LimitRule rule, String key, Actor actor, String subjectId, long nanosToWait) {
+    if (audited.asMap().putIfAbsent(rule.code() + ":" + key, Boolean.TRUE) == null) {
+      audit.recordFailure(AuditType.RATE_LIMITED, actor, subjectId, Map.of("rule", rule.code()));
+    }
+    return new RateLimitedException(Duration.ofNanos(nanosToWait));
+  }
+
+  /** Bucket4j wraps the store's failures; an outage becomes {@code unavailable} like any other. */
+  private <T> T call(Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      throw buckets.translate(e);
+    }
+  }
+
+  private static Duration longestPeriod(LimitSettings settings) {
+    return settings.limits().values().stream().map(Limit::period).max(Comparator.naturalOrder()).orElseThrow();
+  }
+}

@@ -1,0 +1,142 @@
+package org.userman.session.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import org.userman.account.User;
+
+/**
+ * Short-lived ES256 JWTs naming the user ({@code sub}) and the session ({@code sid}), and the
+ * configured audience ({@code aud}) when there is one. A token is accepted only as this service
+ * issues them: this issuer, this audience, a lifetime no longer than the configured one, and an
+ * issue time no later than the clock skew allows.
+ */
+public final class AccessTokens {
+  private static final int MAX_TOKEN_LENGTH = 8192;
+  /** Allowance for clocks that differ between the nodes. */
+  static final Duration SKEW = Duration.ofMinutes(1);
+  private final SigningKeyService keys;
+  private final String issuer;
+  private final String audience;
+  private final Duration ttl;
+  private final Clock clock;
+
+  /**
+   * Tokens whose signature this node has checked, with what they say. An ES256 verification costs
+   * about half a millisecond here, more than the rest of a request; a client sends the same token
+   * many times, so each is verified once per node. The key is the exact token text, so only the
+   * genuine token finds its entry; expiry and revocation are still checked on every request.
+   */
+  private final Cache<String, Verified> verified =
+      Caffeine.newBuilder().maximumSize(20_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+
+  /** What a verified token says. */
+  public record Claims(String userId, String sessionId) {}
+
+  private record Verified(Claims claims, String kid, Instant expiresAt) {}
+
+  /** {@code audience} may be null: then tokens carry none, and one that does is refused. */
+  public AccessTokens(SigningKeyService keys, String issuer, String audience, Duration ttl, Clock clock) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.audience = audience;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  public Duration ttl() {
+    return ttl;
+  }
+
+  public String issue(User user, String sessionId) {
+    Instant now = clock.instant();
+    JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+    if (audience != null) {
+      builder.audience(audience);
+    }
+    JWTClaimsSet claims =
+        builder
+            .issuer(issuer)
+            .subject(user.id())
+            .claim("sid", sessionId)
+            .claim("roles", user.roles())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plus(ttl)))
+            .build();
+    String kid = keys.currentKid();
+    SignedJWT jwt =
+        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+    try {
+      jwt.sign(keys.signer(kid));
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign an access token", e);
+    }
+    return jwt.serialize();
+  }
+
+  /** The claims of a token this service signed that has not expired; empty for anything else. */
+  public Optional<Claims> verify(String token) {
+    if (token == null || token.length() > MAX_TOKEN_LENGTH) {
+      return Optional.empty();
+    }
+    Verified v = verified.getIfPresent(token);
+    if (v == null) {
+      v = verifySignature(token);
+      if (v == null) {
+        return Optional.empty();
+      }
+      verified.put(token, v);
+    }
+    // A key dropped from the set (its successor's tokens have all expired) no longer vouches.
+    if (!v.expiresAt().isAfter(clock.instant()) || keys.verifier(v.kid()).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(v.claims());
+  }
+
+  private boolean audienceMatches(java.util.List<String> aud) {
+    return audience == null ? aud.isEmpty() : aud.equals(java.util.List.of(audience));
+  }
+
+  private Verified verifySignature(String token) {
+    try {
+      SignedJWT jwt = SignedJWT.parse(token);
+      if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
+        return null;
+      }
+      String kid = jwt.getHeader().getKeyID();
+      var verifier = keys.verifier(kid);
+      if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
+        return null;
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      Date exp = claims.getExpirationTime();
+      Date iat = claims.getIssueTime();
+      Object sid = claims.getClaim("sid");
+      if (exp == null || iat == null || !issuer.equals(claims.getIssuer()) || claims.getSubject() == null
+          || !(sid instanceof String sessionId) || !audienceMatches(claims.getAudience())) {
+        return null;
+      }
+      // A token made with a longer lifetime than this node's (by a node configured otherwise, or
+      // from a leaked key), or issued in the future, is not one this service issues now.
+      Instant issued = iat.toInstant();
+      if (Duration.between(issued, exp.toInstant()).compareTo(ttl) > 0 || issued.isAfter(clock.instant().plus(SKEW))) {
+        return null;
+      }
+      return new Verified(new Claims(claims.getSubject(), sessionId), kid, exp.toInstant());
+    } catch (ParseException | JOSEException | RuntimeException e) {
+      return null;
+    }
+  }
+}

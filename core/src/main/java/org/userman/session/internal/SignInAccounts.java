@@ -1,0 +1,31 @@
+package org.userman.session.internal;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.userman.account.User;
+import org.userman.common.Actor;
+import org.userman.password.Password;
+
+/**
+ * What signing in asks of the accounts: whose password this is, under the account's brute-force
+ * budget; the user; and the record of a sign-in. The accounts implement it, so that sessions know
+ * no account's internals.
+ */
+public interface SignInAccounts {
+  /** A password that matched: the account, and its stored hash (to rehash with new costs). */
+  record Verified(String userId, String passwordHash) {}
+
+  /**
+   * The account {@code email} or {@code username} names, if {@code password} is its password;
+   * {@code invalid_credentials} for an unknown name or a wrong password alike, {@code
+   * rate_limited} once the account's budget is spent.
+   */
+  Verified signIn(String email, String username, Password password, Actor actor);
+
+  /** The user, read in the caller's transaction. */
+  Optional<User> find(Handle h, String userId);
+
+  /** Records a sign-in in the caller's transaction, and the password's new hash when it was rehashed. */
+  void signedIn(Handle h, String userId, String rehashed, Instant now);
+}
