@@ -19,12 +19,20 @@ final class Housekeeping implements AutoCloseable {
   private final ScheduledExecutorService timer;
 
   Housekeeping(AuditLogService audit, RateLimiter limiter) {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "userman-housekeeping");
-      t.setDaemon(true);
-      return t;
-    });
-    timer.scheduleWithFixedDelay(() -> prune(audit, limiter), FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "userman-housekeeping");
+              t.setDaemon(true);
+              return t;
+            });
+    // prune() catches what it throws, so the schedule never ends on its own; close() ends it
+    var unused =
+        timer.scheduleWithFixedDelay(
+            () -> prune(audit, limiter),
+            FIRST_RUN.toSeconds(),
+            EVERY.toSeconds(),
+            TimeUnit.SECONDS);
   }
 
   private static void prune(AuditLogService audit, RateLimiter limiter) {
@@ -32,11 +40,15 @@ final class Housekeeping implements AutoCloseable {
       limiter.prune();
       int n = audit.prune();
       if (n > 0) {
-        LOG.log(System.Logger.Level.INFO, "pruned " + n + " audit events older than " + audit.retention().toDays() + " days");
+        LOG.log(
+            System.Logger.Level.INFO,
+            "pruned " + n + " audit events older than " + audit.retention().toDays() + " days");
       }
     } catch (RuntimeException e) {
       // the database may be away for a while; the next run tries again
-      LOG.log(System.Logger.Level.WARNING, "pruning audit events or rate-limit buckets failed: " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "pruning audit events or rate-limit buckets failed: " + e.getMessage());
     }
   }
 

@@ -20,8 +20,8 @@ import org.userman.account.internal.OneTimeTokens;
 import org.userman.account.internal.PasswordResetService;
 import org.userman.account.internal.SignInGuard;
 import org.userman.apikey.ApiKeys;
-import org.userman.apikey.internal.ApiKeyService;
 import org.userman.apikey.internal.ApiKeyRevoker;
+import org.userman.apikey.internal.ApiKeyService;
 import org.userman.apikey.internal.ApiKeyStore;
 import org.userman.audit.AuditLog;
 import org.userman.audit.internal.AuditLogService;
@@ -49,7 +49,7 @@ import org.userman.session.Sessions;
 import org.userman.session.SigningKeys;
 import org.userman.session.internal.AccessTokens;
 import org.userman.session.internal.SessionCheck;
-import org.userman.session.internal.SessionRevoker;
+import org.userman.session.internal.SessionControl;
 import org.userman.session.internal.SessionService;
 import org.userman.session.internal.SessionStore;
 import org.userman.session.internal.SigningKeyService;
@@ -58,9 +58,9 @@ import org.userman.store.Storage;
 import org.userman.store.internal.Database;
 
 /**
- * The library's entry point and composition root: {@link #open} builds every object once and
- * wires them through their constructors; {@link #close} stops every thread and pool they own.
- * Embed it in any JVM program (docs/embedding.md), or run the server around it.
+ * The library's entry point and composition root: {@link #open} builds every object once and wires
+ * them through their constructors; {@link #close} stops every thread and pool they own. Embed it in
+ * any JVM program (docs/embedding.md), or run the server around it.
  *
  * <p>Opened, the library answers calls. A long-running program (a server, or an application that
  * embeds the library for good) also calls {@link #startServices}: the mail sender, the watch for
@@ -69,6 +69,7 @@ import org.userman.store.internal.Database;
 public final class Userman implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Userman.class.getName());
   private final Database database;
+  private final Storage storage;
   private final AccountService accounts;
   private final EmailVerificationService verifications;
   private final PasswordResetService resets;
@@ -81,8 +82,10 @@ public final class Userman implements AutoCloseable {
   private final PasswordHasher hasher;
   private final Background background = new Background();
   private final MailQueueService mailQueue;
+
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
+
   private Housekeeping housekeeping;
 
   private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
@@ -90,46 +93,135 @@ public final class Userman implements AutoCloseable {
     Ids ids = new Ids(clock, random);
     Secrets secrets = new Secrets(random);
     if (config.hashing().belowOwaspMinimum()) {
-      LOG.log(System.Logger.Level.WARNING, "password hashing is below OWASP's minimum (passwords.argon2: " + config.hashing().memoryKib()
-          + " KiB, " + config.hashing().iterations() + " iterations); use at least 19456 KiB with 2 iterations, or 12288 with 3");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "password hashing is below OWASP's minimum (passwords.argon2: "
+              + config.hashing().memoryKib()
+              + " KiB, "
+              + config.hashing().iterations()
+              + " iterations); use at least 19456 KiB with 2 iterations, or 12288 with 3");
     }
     this.database = own(Database.open(config.database()));
+    this.storage = new StorageView(database);
     try {
-      owned.add(background);
       EncryptionKey key = Keys.resolve(config.keys(), random);
       AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
       this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention());
-      this.limiter = own(RateLimiter.open(config.limits(), database, clock, audit, config.database().connectTimeout()));
+      this.limiter =
+          own(
+              RateLimiter.open(
+                  config.limits(),
+                  database,
+                  clock,
+                  audit,
+                  config.database().connectTimeout(),
+                  new SecretBox(key, "rate-limit-buckets", random)));
       this.hasher = own(new PasswordHasher(config.hashing(), secrets));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
-      Mailer mailer = mail.smtp() != null
-          ? new SmtpMailer(mail.smtp(), mail.from(), clock)
-          : new OutboxMailer(mail.outbox(), mail.from(), clock, ids);
+      Mailer mailer =
+          mail.smtp() != null
+              ? new SmtpMailer(mail.smtp(), mail.from(), clock)
+              : new OutboxMailer(mail.outbox(), mail.from(), clock, ids);
       this.mailQueue = own(new MailQueueService(database, mailer, ids, clock));
       MailTemplates mails = new MailTemplates(mail.templates(), config.publicUrl(), mail.product());
       Notices notices = new Notices(mailQueue, mails);
-      SignInGuard guard = new SignInGuard(database, accountStore, hasher, limiter, audit, notices, background, clock,
-          new SecretBox(key, "audit-logins", random), config.limits().of(LimitRule.LOGIN_PER_ACCOUNT).period());
-      this.verifications = new EmailVerificationService(
-          database, accountStore, tokens, notices, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
-      SessionRevoker sessionRevoker = new SessionRevoker(sessionStore);
+      SignInGuard guard =
+          new SignInGuard(
+              database,
+              accountStore,
+              hasher,
+              limiter,
+              audit,
+              notices,
+              background,
+              clock,
+              new SecretBox(key, "audit-logins", random),
+              config.limits().of(LimitRule.LOGIN_PER_ACCOUNT).period());
+      SessionControl sessionControl = new SessionControl(sessionStore, database.dialect());
+      this.verifications =
+          new EmailVerificationService(
+              database,
+              accountStore,
+              sessionControl,
+              tokens,
+              notices,
+              mailQueue,
+              mails,
+              config.accounts(),
+              clock,
+              audit,
+              limiter,
+              background);
       ApiKeyRevoker apiKeyRevoker = new ApiKeyRevoker(apiKeyStore);
-      this.accounts = new AccountService(database, accountStore, sessionRevoker, apiKeyRevoker, tokens, guard, notices, hasher, policy,
-          verifications, config.accounts(), json, clock, ids, audit, limiter);
-      this.resets = new PasswordResetService(database, accountStore, sessionRevoker, apiKeyRevoker, tokens, notices, hasher, policy,
-          verifications, mailQueue, mails, config.accounts(), clock, audit, limiter, background);
-      this.signingKeys = new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
+      this.accounts =
+          new AccountService(
+              database,
+              accountStore,
+              sessionControl,
+              apiKeyRevoker,
+              tokens,
+              guard,
+              notices,
+              hasher,
+              policy,
+              verifications,
+              config.accounts(),
+              json,
+              clock,
+              ids,
+              audit,
+              limiter);
+      this.resets =
+          new PasswordResetService(
+              database,
+              accountStore,
+              sessionControl,
+              apiKeyRevoker,
+              tokens,
+              notices,
+              hasher,
+              policy,
+              verifications,
+              mailQueue,
+              mails,
+              config.accounts(),
+              clock,
+              audit,
+              limiter,
+              background);
+      this.signingKeys =
+          new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();
-      AccessTokens accessTokens = new AccessTokens(signingKeys, config.publicUrl(), config.audience(), config.accessTokenTtl(), clock);
-      this.sessions = new SessionService(database, sessionStore, guard, hasher, accessTokens, secrets, ids, clock,
-          config.sessionTtl(), config.sessionIdleTimeout(), audit, limiter);
-      this.apiKeys = new ApiKeyService(database, apiKeyStore, notices, secrets, ids, clock, audit);
-      this.authenticator = new AuthenticatorService(accessTokens,
-          new SessionCheck(database, sessionStore, clock, config.sessionIdleTimeout()), apiKeys, limiter);
+      AccessTokens accessTokens =
+          new AccessTokens(
+              signingKeys, config.publicUrl(), config.audience(), config.accessTokenTtl(), clock);
+      this.sessions =
+          new SessionService(
+              database,
+              sessionStore,
+              guard,
+              hasher,
+              accessTokens,
+              secrets,
+              ids,
+              clock,
+              config.sessionTtl(),
+              config.sessionIdleTimeout(),
+              audit,
+              limiter);
+      this.apiKeys =
+          new ApiKeyService(
+              database, apiKeyStore, sessionControl, notices, secrets, ids, clock, audit);
+      this.authenticator =
+          new AuthenticatorService(
+              accessTokens,
+              new SessionCheck(database, sessionStore, clock, config.sessionIdleTimeout()),
+              apiKeys,
+              limiter);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -159,10 +251,25 @@ public final class Userman implements AutoCloseable {
   }
 
   /** {@link Storage} that owns its database connections. */
-  public static final class MaintenanceStorage implements Storage, AutoCloseable {
-    private final Database database;
-
+  public static final class MaintenanceStorage extends StorageView implements AutoCloseable {
     private MaintenanceStorage(Database database) {
+      super(database);
+    }
+
+    @Override
+    public void close() {
+      database.close();
+    }
+  }
+
+  /**
+   * The {@link Storage} face of the database: what callers may do with it, and nothing they could
+   * reach by casting it back to the database itself.
+   */
+  private static class StorageView implements Storage {
+    final Database database;
+
+    StorageView(Database database) {
       this.database = database;
     }
 
@@ -195,11 +302,6 @@ public final class Userman implements AutoCloseable {
     public RequestScope request() {
       return database.request();
     }
-
-    @Override
-    public void close() {
-      database.close();
-    }
   }
 
   /**
@@ -208,16 +310,20 @@ public final class Userman implements AutoCloseable {
    */
   public static ObjectMapper jsonMapper() {
     StreamReadConstraints limits =
-        StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(64 * 1024).maxNumberLength(64).build();
+        StreamReadConstraints.builder()
+            .maxNestingDepth(32)
+            .maxStringLength(64 * 1024)
+            .maxNumberLength(64)
+            .build();
     JsonFactory factory = JsonFactory.builder().streamReadConstraints(limits).build();
     return JsonMapper.builder(factory).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   }
 
   /**
-   * Starts what a long-running program needs: the mail sender, the watch for other writers (so
-   * that per-request reads can be kept in memory), and the periodic pruning of old audit events and
-   * idle rate-limit buckets. On the embedded database it first takes the file's serving lock: a
-   * second program serving the same file fails here (the command line never takes it).
+   * Starts what a long-running program needs: the mail sender, the watch for other writers (so that
+   * per-request reads can be kept in memory), and the periodic pruning of old audit events and idle
+   * rate-limit buckets. On the embedded database it first takes the file's serving lock: a second
+   * program serving the same file fails here (the command line never takes it).
    */
   public synchronized void startServices() {
     if (housekeeping != null) {
@@ -234,13 +340,22 @@ public final class Userman implements AutoCloseable {
     background.awaitIdle(timeout);
   }
 
+  /**
+   * For a short-lived program that does not {@link #startServices start the services}: waits for
+   * the work started after answers, then sends every mail that is due; returns how many went out.
+   */
+  public int sendQueuedMail(Duration timeout) {
+    awaitIdle(timeout);
+    return mailQueue.sendDue();
+  }
+
   /** Whether per-request reads are answered from memory now (the watch for other writers runs). */
   public boolean cachesOn(Duration waitAtMost) {
     return database.changes().startAndAwait(waitAtMost);
   }
 
   public Storage storage() {
-    return database;
+    return storage;
   }
 
   public Accounts accounts() {
@@ -267,7 +382,9 @@ public final class Userman implements AutoCloseable {
     return authenticator;
   }
 
-  /** The outgoing mail queue: for admins to read, and for tools and tests to send what is due now. */
+  /**
+   * The outgoing mail queue: for admins to read, and for tools and tests to send what is due now.
+   */
   public MailQueue mailQueue() {
     return mailQueue;
   }
@@ -280,14 +397,21 @@ public final class Userman implements AutoCloseable {
     return signingKeys;
   }
 
-  /** Stops every thread and pool the library owns and closes the database; idempotent. */
+  /**
+   * Stops every thread and pool the library owns and closes the database; idempotent. The work
+   * started after answers goes first, while the services it uses are still open; then the rest, in
+   * the reverse of the order they were made.
+   */
   @Override
   public synchronized void close() {
+    background.close();
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "closing " + owned.get(i).getClass().getSimpleName() + " failed: " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "closing " + owned.get(i).getClass().getSimpleName() + " failed: " + e.getMessage());
       }
     }
     owned.clear();

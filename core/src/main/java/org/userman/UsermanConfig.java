@@ -4,17 +4,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.userman.account.AccountSettings;
+import org.userman.account.RegistrationPolicy;
+import org.userman.common.InvalidSettingException;
+import org.userman.common.Text;
 import org.userman.crypto.KeySettings;
 import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
-import org.userman.common.InvalidSettingException;
-import org.userman.common.Text;
 
 /**
- * Everything the library needs. It checks what it can on its own when it is made, and fails with
- * an {@link InvalidSettingException} naming the setting.
+ * Everything the library needs. It checks what it can on its own when it is made, and fails with an
+ * {@link InvalidSettingException} naming the setting.
  *
  * @param publicUrl the base of links in mails, and the {@code iss} of access tokens
  * @param sessionIdleTimeout a session unused this long ends, before its lifetime is up
@@ -41,6 +42,7 @@ public record UsermanConfig(
 
   /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
   /** The least Argon2 memory the library runs with unless told to allow weak hashing. */
   public static final int MIN_MEMORY_KIB = 8 * 1024;
 
@@ -56,17 +58,39 @@ public record UsermanConfig(
     Objects.requireNonNull(auditRetention, "auditRetention");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(keys, "keys");
+    if (!publicUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+      throw new InvalidSettingException("public_url", "must be an http:// or https:// URL");
+    }
+    positive(accessTokenTtl, "tokens.access_ttl");
+    positive(sessionTtl, "tokens.session_ttl");
+    positive(auditRetention, "audit.retention");
     if (hashing.memoryKib() < MIN_MEMORY_KIB && !allowWeakHashing) {
-      throw new InvalidSettingException("passwords.argon2.memory_kib",
-          "is " + hashing.memoryKib() + " KiB, below the least of " + MIN_MEMORY_KIB
+      throw new InvalidSettingException(
+          "passwords.argon2.memory_kib",
+          "is "
+              + hashing.memoryKib()
+              + " KiB, below the least of "
+              + MIN_MEMORY_KIB
               + " KiB; raise it (OWASP: 19456 with 2 iterations), or set passwords.allow_weak_hashing for tests and benchmarks");
     }
-    if (sessionIdleTimeout.compareTo(accessTokenTtl) < 0 || sessionIdleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
-      throw new InvalidSettingException("tokens.session_idle_timeout",
-          "must be at least the access-token lifetime (tokens.access_ttl) and at least " + MIN_IDLE_TIMEOUT.toMinutes() + " minutes");
+    if (sessionIdleTimeout.compareTo(accessTokenTtl) < 0
+        || sessionIdleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+      throw new InvalidSettingException(
+          "tokens.session_idle_timeout",
+          "must be at least the access-token lifetime (tokens.access_ttl) and at least "
+              + MIN_IDLE_TIMEOUT.toMinutes()
+              + " minutes");
     }
-    if (audience != null && (audience.isBlank() || audience.length() > 200 || Text.hasControlCharacters(audience))) {
-      throw new InvalidSettingException("tokens.audience", "must be a name or URI of at most 200 printable characters");
+    if (audience != null
+        && (audience.isBlank() || audience.length() > 200 || Text.hasControlCharacters(audience))) {
+      throw new InvalidSettingException(
+          "tokens.audience", "must be a name or URI of at most 200 printable characters");
+    }
+  }
+
+  private static void positive(Duration d, String setting) {
+    if (d.isNegative() || d.isZero()) {
+      throw new InvalidSettingException(setting, "must be a positive duration");
     }
   }
 
@@ -86,5 +110,135 @@ public record UsermanConfig(
         Duration.ofDays(180),
         LimitSettings.defaults(),
         KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")));
+  }
+
+  /**
+   * A builder that starts from these settings, to change a few (the record checks them at {@link
+   * Builder#build}).
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Changes some settings of a configuration and checks the result once, at {@link #build}: for
+   * programs that embed the library, which start from {@link #embedded} and change what they need.
+   */
+  public static final class Builder {
+    private DatabaseSettings database;
+    private MailSettings mail;
+    private String publicUrl;
+    private AccountSettings accounts;
+    private HashParameters hashing;
+    private boolean allowWeakHashing;
+    private Duration accessTokenTtl;
+    private Duration sessionTtl;
+    private Duration sessionIdleTimeout;
+    private String audience;
+    private Duration auditRetention;
+    private LimitSettings limits;
+    private KeySettings keys;
+
+    private Builder(UsermanConfig c) {
+      database = c.database;
+      mail = c.mail;
+      publicUrl = c.publicUrl;
+      accounts = c.accounts;
+      hashing = c.hashing;
+      allowWeakHashing = c.allowWeakHashing;
+      accessTokenTtl = c.accessTokenTtl;
+      sessionTtl = c.sessionTtl;
+      sessionIdleTimeout = c.sessionIdleTimeout;
+      audience = c.audience;
+      auditRetention = c.auditRetention;
+      limits = c.limits;
+      keys = c.keys;
+    }
+
+    public Builder database(DatabaseSettings database) {
+      this.database = database;
+      return this;
+    }
+
+    public Builder mail(MailSettings mail) {
+      this.mail = mail;
+      return this;
+    }
+
+    public Builder publicUrl(String publicUrl) {
+      this.publicUrl = publicUrl;
+      return this;
+    }
+
+    public Builder accounts(AccountSettings accounts) {
+      this.accounts = accounts;
+      return this;
+    }
+
+    /** The registration policy alone, keeping the other account rules. */
+    public Builder registration(RegistrationPolicy registration) {
+      this.accounts =
+          new AccountSettings(
+              registration,
+              accounts.verificationTtl(),
+              accounts.resetTtl(),
+              accounts.passwordMinLength());
+      return this;
+    }
+
+    public Builder hashing(HashParameters hashing, boolean allowWeak) {
+      this.hashing = hashing;
+      this.allowWeakHashing = allowWeak;
+      return this;
+    }
+
+    public Builder tokenLifetimes(
+        Duration accessTokens, Duration sessions, Duration sessionIdleTimeout) {
+      this.accessTokenTtl = accessTokens;
+      this.sessionTtl = sessions;
+      this.sessionIdleTimeout = sessionIdleTimeout;
+      return this;
+    }
+
+    /** The {@code aud} of access tokens; null for none. */
+    public Builder audience(String audience) {
+      this.audience = audience;
+      return this;
+    }
+
+    public Builder auditRetention(Duration auditRetention) {
+      this.auditRetention = auditRetention;
+      return this;
+    }
+
+    public Builder limits(LimitSettings limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    public Builder keys(KeySettings keys) {
+      this.keys = keys;
+      return this;
+    }
+
+    /**
+     * The configuration; {@link InvalidSettingException} naming the setting a value does not suit.
+     */
+    public UsermanConfig build() {
+      return new UsermanConfig(
+          database,
+          mail,
+          publicUrl,
+          accounts,
+          hashing,
+          allowWeakHashing,
+          accessTokenTtl,
+          sessionTtl,
+          sessionIdleTimeout,
+          audience,
+          auditRetention,
+          limits,
+          keys);
+    }
   }
 }

@@ -5,12 +5,15 @@ import java.util.Objects;
 import org.userman.common.InvalidSettingException;
 
 /**
- * The account rules an operator sets: who may register, how long mailed tokens last, and the
- * least password length (NIST SP 800-63B: at least 8; passwords are at most {@link
- * #MAX_PASSWORD_LENGTH} characters).
+ * The account rules an operator sets: who may register, how long mailed tokens last, and the least
+ * password length (NIST SP 800-63B: at least 8; passwords are at most {@link #MAX_PASSWORD_LENGTH}
+ * characters).
  */
 public record AccountSettings(
-    RegistrationPolicy registration, Duration verificationTtl, Duration resetTtl, int passwordMinLength) {
+    RegistrationPolicy registration,
+    Duration verificationTtl,
+    Duration resetTtl,
+    int passwordMinLength) {
   public static final int ABSOLUTE_MIN_PASSWORD_LENGTH = 8;
   public static final int MAX_PASSWORD_LENGTH = 256;
 
@@ -24,13 +27,16 @@ public record AccountSettings(
     if (resetTtl.isNegative() || resetTtl.isZero()) {
       throw new InvalidSettingException("tokens.reset_ttl", "must be positive");
     }
-    if (passwordMinLength < ABSOLUTE_MIN_PASSWORD_LENGTH || passwordMinLength > MAX_PASSWORD_LENGTH) {
-      throw new InvalidSettingException("passwords.min_length",
+    if (passwordMinLength < ABSOLUTE_MIN_PASSWORD_LENGTH
+        || passwordMinLength > MAX_PASSWORD_LENGTH) {
+      throw new InvalidSettingException(
+          "passwords.min_length",
           "must be between " + ABSOLUTE_MIN_PASSWORD_LENGTH + " and " + MAX_PASSWORD_LENGTH);
     }
   }
 
   public static AccountSettings defaults() {
-    return new AccountSettings(RegistrationPolicy.VERIFY, Duration.ofHours(24), Duration.ofHours(1), 10);
+    return new AccountSettings(
+        RegistrationPolicy.VERIFY, Duration.ofHours(24), Duration.ofHours(1), 10);
   }
 }

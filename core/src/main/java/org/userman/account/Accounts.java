@@ -47,7 +47,8 @@ public interface Accounts {
    * A signed-in user's password change: the current password is required (a wrong one counts
    * against the sign-in limit); the other sessions and a pending email change end, API keys stay.
    */
-  void changePassword(String userId, String keepSessionId, Password current, Password next, Actor actor);
+  void changePassword(
+      String userId, String keepSessionId, Password current, Password next, Actor actor);
 
   /** Sets a password without the old one (operators): as {@link #update} with a password. */
   void setPassword(String userId, Password password, Actor actor);

@@ -10,6 +10,8 @@ public interface EmailVerifications {
    */
   void request(String email, Actor actor);
 
-  /** Spends a verification or email-change token and applies it; {@code invalid_token} otherwise. */
+  /**
+   * Spends a verification or email-change token and applies it; {@code invalid_token} otherwise.
+   */
   User confirm(String token, Actor actor);
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.userman.password.Password;
 
 /**
- * A user to create. {@code email} and {@code password} are required; the rest may be null.
- * {@code status}, {@code roles} and {@code emailVerified} are for admins only.
+ * A user to create. {@code email} and {@code password} are required; the rest may be null. {@code
+ * status}, {@code roles} and {@code emailVerified} are for admins only.
  */
 public record NewUser(
     String email,

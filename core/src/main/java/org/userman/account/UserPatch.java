@@ -25,6 +25,10 @@ public record UserPatch(
 
   /** Whether this patch touches only what users may change on themselves. */
   public boolean isSelfService() {
-    return email == null && emailVerified == null && status == null && roles == null && password == null;
+    return email == null
+        && emailVerified == null
+        && status == null
+        && roles == null
+        && password == null;
   }
 }

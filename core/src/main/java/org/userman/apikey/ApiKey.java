@@ -4,4 +4,10 @@ import java.time.Instant;
 
 /** A personal API key as listed: never the key itself. */
 public record ApiKey(
-    String id, String userId, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant expiresAt) {}
+    String id,
+    String userId,
+    String name,
+    String prefix,
+    Instant createdAt,
+    Instant lastUsedAt,
+    Instant expiresAt) {}

@@ -7,6 +7,9 @@ public interface AuditLog {
   /** Events newest first. */
   Page<AuditEvent> list(AuditQuery query);
 
-  /** Deletes the events older than the retention (a serving node does so every few hours); returns how many. */
+  /**
+   * Deletes the events older than the retention (a serving node does so every few hours); returns
+   * how many.
+   */
   int prune();
 }

@@ -4,8 +4,8 @@ import java.util.Optional;
 import org.userman.common.Actor;
 
 /**
- * Turns a credential into a {@link Principal}: an access token of a live session of an active
- * user, an API key, or a web page's session cookie. Each use counts against the credential's API
+ * Turns a credential into a {@link Principal}: an access token of a live session of an active user,
+ * an API key, or a web page's session cookie. Each use counts against the credential's API
  * allowance ({@code rate_limited} past it).
  */
 public interface Authenticator {

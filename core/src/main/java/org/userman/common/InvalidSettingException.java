@@ -2,7 +2,8 @@ package org.userman.common;
 
 /**
  * A setting whose value the library cannot work with; {@link #setting} names it as the
- * configuration file does ({@code tokens.access_ttl}), so whoever loaded it can point at the source.
+ * configuration file does ({@code tokens.access_ttl}), so whoever loaded it can point at the
+ * source.
  */
 public final class InvalidSettingException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -7,6 +7,7 @@ import java.util.function.Function;
 public record Page<T>(List<T> items, String nextAfterId) {
   /** The most items one page holds, and how many when the caller does not say. */
   public static final int MAX_LIMIT = 200;
+
   public static final int DEFAULT_LIMIT = 50;
 
   public Page {

@@ -28,7 +28,9 @@ public final class EncryptionKey {
     return new EncryptionKey(b);
   }
 
-  /** The key written as {@code text} (surrounding white space ignored), or empty when it is not one. */
+  /**
+   * The key written as {@code text} (surrounding white space ignored), or empty when it is not one.
+   */
   public static Optional<EncryptionKey> parse(String text) {
     String t = text.strip();
     byte[] b = null;
@@ -36,7 +38,10 @@ public final class EncryptionKey {
       b = HexFormat.of().parseHex(t);
     } else {
       try {
-        b = t.indexOf('+') >= 0 || t.indexOf('/') >= 0 ? Base64.getDecoder().decode(t) : Base64.getUrlDecoder().decode(t);
+        b =
+            t.indexOf('+') >= 0 || t.indexOf('/') >= 0
+                ? Base64.getDecoder().decode(t)
+                : Base64.getUrlDecoder().decode(t);
       } catch (IllegalArgumentException e) {
         return Optional.empty();
       }
@@ -57,7 +62,9 @@ public final class EncryptionKey {
   /** A few hex digits that tell keys apart in messages without revealing them. */
   public String fingerprint() {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(("userman key fingerprint:" + encoded()).getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("userman key fingerprint:" + encoded()).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 4);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

@@ -42,7 +42,10 @@ public final class KeySettings {
     return key;
   }
 
-  /** The file that holds the key, made with a new key when missing; null when the key was given or is missing. */
+  /**
+   * The file that holds the key, made with a new key when missing; null when the key was given or
+   * is missing.
+   */
   public Path file() {
     return file;
   }
@@ -52,20 +55,28 @@ public final class KeySettings {
     return missingAdvice;
   }
 
-  /** The key written in {@code file}; {@link IllegalArgumentException} saying what is wrong with it. */
+  /**
+   * The key written in {@code file}; {@link IllegalArgumentException} saying what is wrong with it.
+   */
   public static EncryptionKey read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the encryption key file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the encryption key file " + file + ": " + e.getMessage(), e);
     }
-    return EncryptionKey.parse(text).orElseThrow(
-        () -> new IllegalArgumentException("the file " + file + " does not hold a 256-bit key (43 base64url characters)"));
+    return EncryptionKey.parse(text)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "the file " + file + " does not hold a 256-bit key (43 base64url characters)"));
   }
 
   @Override
   public String toString() {
-    return key != null ? "KeySettings[given]" : file != null ? "KeySettings[file " + file + "]" : "KeySettings[missing]";
+    return key != null
+        ? "KeySettings[given]"
+        : file != null ? "KeySettings[file " + file + "]" : "KeySettings[missing]";
   }
 }

@@ -5,10 +5,10 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Time-ordered identifiers (UUIDv7, RFC 9562): sortable by creation time, so cursors and
- * indexes stay cheap, and not guessable, since 62 bits are random. Within one millisecond the
- * 12-bit field after the time counts up (RFC 9562, method 1), so ids made by one process are
- * strictly increasing even when the clock stands still or steps back.
+ * Time-ordered identifiers (UUIDv7, RFC 9562): sortable by creation time, so cursors and indexes
+ * stay cheap, and not guessable, since 62 bits are random. Within one millisecond the 12-bit field
+ * after the time counts up (RFC 9562, method 1), so ids made by one process are strictly increasing
+ * even when the clock stands still or steps back.
  */
 public final class Ids {
   private final Clock clock;
@@ -42,5 +42,4 @@ public final class Ids {
     long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb).toString();
   }
-
 }

@@ -8,9 +8,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Random bearer secrets and their at-rest form. Every secret Userman hands out (refresh tokens,
- * API keys, mailed tokens) is 256 random bits, URL-safe, and stored only as its SHA-256: a copy of
- * the database lets nobody sign in.
+ * Random bearer secrets and their at-rest form. Every secret Userman hands out (refresh tokens, API
+ * keys, mailed tokens) is 256 random bits, URL-safe, and stored only as its SHA-256: a copy of the
+ * database lets nobody sign in.
  */
 public final class Secrets {
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();

@@ -24,11 +24,14 @@ public enum LimitRule {
   REFRESH_PER_IP(300, Duration.ofMinutes(1)),
   /** Confirmations of mailed tokens (verification, reset) from one client address. */
   TOKEN_CONFIRM_PER_IP(60, Duration.ofHours(1)),
-  /** Email-change requests of one user (each mails the new address, which its own limit guards too). */
+  /**
+   * Email-change requests of one user (each mails the new address, which its own limit guards too).
+   */
   EMAIL_CHANGE_PER_USER(5, Duration.ofHours(1)),
   /** Authenticated API calls per access-token session or API key. */
   API_PER_CREDENTIAL(1200, Duration.ofMinutes(1));
 
+  @SuppressWarnings("ImmutableEnumChecker") // Limit is a record of a long and a Duration: immutable
   private final Limit defaultLimit;
 
   LimitRule(long capacity, Duration period) {

@@ -9,7 +9,9 @@ public final class RateLimitedException extends UsermanException {
   private final Duration retryAfter;
 
   public RateLimitedException(Duration retryAfter) {
-    super(ErrorCode.RATE_LIMITED, "Too many requests; try again in " + Math.max(1, seconds(retryAfter)) + " s.");
+    super(
+        ErrorCode.RATE_LIMITED,
+        "Too many requests; try again in " + Math.max(1, seconds(retryAfter)) + " s.");
     this.retryAfter = retryAfter;
   }
 

@@ -4,8 +4,15 @@ import java.time.Instant;
 
 /** A queued mail as admins see it: never its bodies, which carry tokens. */
 public record QueuedMail(
-    String id, String to, String subject, Status status, int attempts, Instant createdAt, Instant nextAttemptAt,
-    Instant sentAt, String lastError) {
+    String id,
+    String to,
+    String subject,
+    Status status,
+    int attempts,
+    Instant createdAt,
+    Instant nextAttemptAt,
+    Instant sentAt,
+    String lastError) {
 
   public enum Status {
     PENDING,

@@ -4,7 +4,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.userman.common.FieldError;
 
-/** Role names: free-form labels for the services that read tokens, plus {@code admin}, which is ours. */
+/**
+ * Role names: free-form labels for the services that read tokens, plus {@code admin}, which is
+ * ours.
+ */
 public final class Roles {
   public static final String ADMIN = "admin";
   private static final Pattern PATTERN = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");

@@ -3,7 +3,8 @@ package org.userman.session;
 import org.userman.account.User;
 
 /** What a login or refresh hands the client; the tokens are shown this once. */
-public record LoginResult(String accessToken, long expiresIn, String refreshToken, Session session, User user) {
+public record LoginResult(
+    String accessToken, long expiresIn, String refreshToken, Session session, User user) {
   @Override
   public String toString() {
     return "LoginResult[session=" + session.id() + ", user=" + user.id() + ", tokens=****]";

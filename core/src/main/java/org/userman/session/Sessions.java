@@ -12,7 +12,8 @@ public interface Sessions {
    * Signs in with an email or a username. Unknown accounts and wrong passwords fail alike and cost
    * one hash each; an inactive account is told so only after its right password.
    */
-  LoginResult login(String email, String username, Password password, String device, ClientInfo client);
+  LoginResult login(
+      String email, String username, Password password, String device, ClientInfo client);
 
   /**
    * Signs in from a web page: the same checks, limits and audit as {@link #login}, but the session
@@ -28,7 +29,9 @@ public interface Sessions {
     }
   }
 
-  /** Trades a refresh token for a new pair; a spent token presented again ends the whole session. */
+  /**
+   * Trades a refresh token for a new pair; a spent token presented again ends the whole session.
+   */
   LoginResult refresh(String refreshToken, ClientInfo client);
 
   /** The user's live sessions, newest first. */

@@ -24,38 +24,72 @@ import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.password.Password;
 
-/** The program that docs/embedding.md shows runs, does what the page says, and is the page's block. */
+/**
+ * The program that docs/embedding.md shows runs, does what the page says, and is the page's block.
+ */
 class EmbeddingExampleTest {
-  private static final String SOURCE = "core/src/test/java/org/userman/example/EmbeddingExample.java";
+  private static final String SOURCE =
+      "core/src/test/java/org/userman/example/EmbeddingExample.java";
   private static final String BEGIN = "<!-- begin " + SOURCE + " -->\n```java\n";
   private static final String END = "```\n<!-- end " + SOURCE + " -->";
   private static final ClientInfo CLIENT = new ClientInfo("192.0.2.20", "embedding example test");
 
   @Test
-  void example_registers_verifies_signs_in_resets_the_password_and_signs_out(@TempDir Path dataDir) throws IOException {
+  void example_registers_verifies_signs_in_resets_the_password_and_signs_out(@TempDir Path dataDir)
+      throws IOException {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     EmbeddingExample.run(dataDir, new PrintStream(printed, true, UTF_8));
 
-    assertThat(dataDir.resolve("encryption.key")).as("the key file the library makes").isRegularFile();
-    try (Userman userman = Userman.open(UsermanConfig.embedded(dataDir, "https://accounts.example.org"))) {
+    assertThat(dataDir.resolve("encryption.key"))
+        .as("the key file the library makes")
+        .isRegularFile();
+    try (Userman userman =
+        Userman.open(UsermanConfig.embedded(dataDir, "https://accounts.example.org"))) {
       User user = userman.accounts().findByEmail(EmbeddingExample.EMAIL).orElseThrow();
       assertThat(user.status()).isEqualTo(UserStatus.ACTIVE);
       assertThat(user.emailVerified()).isTrue();
       assertThat(userman.sessions().list(user.id())).as("sessions after sign-out").isEmpty();
-      assertThat(printed.toString(UTF_8).lines()).containsExactly(
-          "registered " + user.id() + ": PENDING",
-          "email verified: ACTIVE",
-          "access token of " + user.id() + " in session " + firstSessionId(userman, user.id()),
-          "password reset; the old access token is refused",
-          "signed out; live sessions: 0");
-      assertThat(auditTrail(userman, user.id())).containsExactly(AuditType.REGISTERED, AuditType.EMAIL_VERIFIED,
-          AuditType.LOGIN_SUCCEEDED, AuditType.PASSWORD_RESET, AuditType.LOGIN_SUCCEEDED, AuditType.LOGOUT);
+      assertThat(printed.toString(UTF_8).lines())
+          .containsExactly(
+              "registered " + user.id() + ": PENDING",
+              "email verified: ACTIVE",
+              "access token of " + user.id() + " in session " + firstSessionId(userman, user.id()),
+              "password reset; the old access token is refused",
+              "signed out; live sessions: 0");
+      assertThat(auditTrail(userman, user.id()))
+          .containsExactly(
+              AuditType.REGISTERED,
+              AuditType.EMAIL_VERIFIED,
+              AuditType.LOGIN_SUCCEEDED,
+              AuditType.PASSWORD_RESET,
+              AuditType.LOGIN_SUCCEEDED,
+              AuditType.LOGOUT);
 
-      assertThatThrownBy(() -> userman.sessions().login(EmbeddingExample.EMAIL, null,
-              Password.of(EmbeddingExample.FIRST_PASSWORD), "test", CLIENT))
-          .isInstanceOfSatisfying(UsermanException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS));
-      assertThat(userman.sessions().login(EmbeddingExample.EMAIL, null, Password.of(EmbeddingExample.NEW_PASSWORD), "test", CLIENT)
-          .user().id()).isEqualTo(user.id());
+      assertThatThrownBy(
+              () ->
+                  userman
+                      .sessions()
+                      .login(
+                          EmbeddingExample.EMAIL,
+                          null,
+                          Password.of(EmbeddingExample.FIRST_PASSWORD),
+                          "test",
+                          CLIENT))
+          .isInstanceOfSatisfying(
+              UsermanException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS));
+      assertThat(
+              userman
+                  .sessions()
+                  .login(
+                      EmbeddingExample.EMAIL,
+                      null,
+                      Password.of(EmbeddingExample.NEW_PASSWORD),
+                      "test",
+                      CLIENT)
+                  .user()
+                  .id())
+          .isEqualTo(user.id());
     }
   }
 
@@ -67,9 +101,13 @@ class EmbeddingExampleTest {
 
     int begin = doc.indexOf(BEGIN);
     int end = doc.indexOf(END);
-    assertThat(begin).as("the block's opening marker and fence in docs/embedding.md").isNotNegative();
+    assertThat(begin)
+        .as("the block's opening marker and fence in docs/embedding.md")
+        .isNotNegative();
     assertThat(doc.indexOf(BEGIN, begin + 1)).as("a second opening marker").isNegative();
-    assertThat(end).as("the block's closing fence and marker, after the opening one").isGreaterThan(begin);
+    assertThat(end)
+        .as("the block's closing fence and marker, after the opening one")
+        .isGreaterThan(begin);
     assertThat(doc.substring(begin + BEGIN.length(), end))
         .as("the block in docs/embedding.md; copy " + SOURCE + " into it")
         .isEqualTo(source);
@@ -91,8 +129,10 @@ class EmbeddingExampleTest {
   private static String firstSessionId(Userman userman, String userId) {
     return events(userman, userId).stream()
         .filter(e -> e.type() == AuditType.LOGIN_SUCCEEDED)
-        .findFirst().orElseThrow()
-        .details().get("session_id");
+        .findFirst()
+        .orElseThrow()
+        .details()
+        .get("session_id");
   }
 
   private static List<AuditType> auditTrail(Userman userman, String userId) {
@@ -101,6 +141,10 @@ class EmbeddingExampleTest {
 
   /** The user's audit events, oldest first. */
   private static List<AuditEvent> events(Userman userman, String userId) {
-    return userman.audit().list(new AuditQuery(userId, null, null, null, 50, null)).items().reversed();
+    return userman
+        .audit()
+        .list(new AuditQuery(userId, null, null, null, 50, null))
+        .items()
+        .reversed();
   }
 }

@@ -22,8 +22,17 @@ class AccountRecoveryTest {
 
   private static Foothold foothold(TestServer s, String email) {
     String token = s.accessToken(email);
-    String key = s.call("POST", "/api/v1/me/api-keys", obj("name", "mine now"), token).json().path("key").asText();
-    Resp asked = s.call("POST", "/api/v1/me/email", obj("email", "attacker@evil.example", "current_password", PASSWORD), token);
+    String key =
+        s.call("POST", "/api/v1/me/api-keys", obj("name", "mine now"), token)
+            .json()
+            .path("key")
+            .asText();
+    Resp asked =
+        s.call(
+            "POST",
+            "/api/v1/me/email",
+            obj("email", "attacker@evil.example", "current_password", PASSWORD),
+            token);
     assertThat(asked.status()).isEqualTo(202);
     String change = s.lastToken("attacker@evil.example");
     assertThat(s.get("/api/v1/me", key).status()).isEqualTo(200);
@@ -33,7 +42,8 @@ class AccountRecoveryTest {
   private static void assertFootholdGone(TestServer s, Foothold f) {
     assertThat(s.get("/api/v1/me", f.accessToken()).status()).as("the session").isEqualTo(401);
     assertThat(s.get("/api/v1/me", f.apiKey()).status()).as("the API key").isEqualTo(401);
-    Resp confirm = s.post("/api/v1/email-verifications/confirm", obj("token", f.emailChangeToken()));
+    Resp confirm =
+        s.post("/api/v1/email-verifications/confirm", obj("token", f.emailChangeToken()));
     assertThat(confirm.status()).as("the pending email change").isEqualTo(400);
     assertThat(confirm.code()).isEqualTo("invalid_token");
   }
@@ -43,11 +53,20 @@ class AccountRecoveryTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("victim@corp.example");
       Foothold f = foothold(s, "victim@corp.example");
-      assertThat(s.post("/api/v1/password-resets", obj("email", "victim@corp.example")).status()).isEqualTo(202);
+      assertThat(s.post("/api/v1/password-resets", obj("email", "victim@corp.example")).status())
+          .isEqualTo(202);
       String reset = s.lastToken("victim@corp.example");
-      assertThat(s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", NEW_PASSWORD)).status()).isEqualTo(204);
+      assertThat(
+              s.post(
+                      "/api/v1/password-resets/confirm",
+                      obj("token", reset, "password", NEW_PASSWORD))
+                  .status())
+          .isEqualTo(204);
       assertFootholdGone(s, f);
-      Resp me = s.get("/api/v1/me", s.login("victim@corp.example", NEW_PASSWORD).path("access_token").asText());
+      Resp me =
+          s.get(
+              "/api/v1/me",
+              s.login("victim@corp.example", NEW_PASSWORD).path("access_token").asText());
       assertThat(me.text("email")).isEqualTo("victim@corp.example");
     }
   }
@@ -59,7 +78,12 @@ class AccountRecoveryTest {
       String verification = s.lastToken("ada@example.org");
       s.post("/api/v1/password-resets", obj("email", "ada@example.org"));
       String reset = s.lastToken("ada@example.org");
-      assertThat(s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", NEW_PASSWORD)).status()).isEqualTo(204);
+      assertThat(
+              s.post(
+                      "/api/v1/password-resets/confirm",
+                      obj("token", reset, "password", NEW_PASSWORD))
+                  .status())
+          .isEqualTo(204);
       Resp verify = s.post("/api/v1/email-verifications/confirm", obj("token", verification));
       assertThat(verify.code()).isEqualTo("invalid_token");
     }
@@ -71,7 +95,9 @@ class AccountRecoveryTest {
       String id = s.register("victim@corp.example").path("id").asText();
       Foothold f = foothold(s, "victim@corp.example");
       String admin = s.adminToken("root@example.org");
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("password", NEW_PASSWORD), admin).status()).isEqualTo(200);
+      assertThat(
+              s.call("PATCH", "/api/v1/users/" + id, obj("password", NEW_PASSWORD), admin).status())
+          .isEqualTo(200);
       assertFootholdGone(s, f);
     }
   }
@@ -82,7 +108,12 @@ class AccountRecoveryTest {
       s.register("victim@corp.example");
       Foothold f = foothold(s, "victim@corp.example");
       String id = s.userman().accounts().findByEmail("victim@corp.example").orElseThrow().id();
-      s.userman().accounts().setPassword(id, org.userman.password.Password.of(NEW_PASSWORD), org.userman.common.Actor.COMMAND_LINE);
+      s.userman()
+          .accounts()
+          .setPassword(
+              id,
+              org.userman.password.Password.of(NEW_PASSWORD),
+              org.userman.common.Actor.COMMAND_LINE);
       assertFootholdGone(s, f);
     }
   }
@@ -95,10 +126,16 @@ class AccountRecoveryTest {
       s.post("/api/v1/password-resets", obj("email", "victim@corp.example"));
       String reset = s.lastToken("victim@corp.example");
       String admin = s.adminToken("root@example.org");
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "disabled"), admin).status()).isEqualTo(200);
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status()).isEqualTo(200);
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "disabled"), admin).status())
+          .isEqualTo(200);
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status())
+          .isEqualTo(200);
       assertFootholdGone(s, f);
-      assertThat(s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", NEW_PASSWORD)).code())
+      assertThat(
+              s.post(
+                      "/api/v1/password-resets/confirm",
+                      obj("token", reset, "password", NEW_PASSWORD))
+                  .code())
           .isEqualTo("invalid_token");
     }
   }
@@ -109,12 +146,20 @@ class AccountRecoveryTest {
       s.register("ada@example.org");
       Foothold f = foothold(s, "ada@example.org");
       String here = s.accessToken("ada@example.org");
-      Resp changed = s.call("PUT", "/api/v1/me/password", obj("current_password", PASSWORD, "new_password", NEW_PASSWORD), here);
+      Resp changed =
+          s.call(
+              "PUT",
+              "/api/v1/me/password",
+              obj("current_password", PASSWORD, "new_password", NEW_PASSWORD),
+              here);
       assertThat(changed.status()).isEqualTo(204);
       assertThat(s.get("/api/v1/me", here).status()).isEqualTo(200);
       assertThat(s.get("/api/v1/me", f.accessToken()).status()).isEqualTo(401);
       assertThat(s.get("/api/v1/me", f.apiKey()).status()).as("API keys stay").isEqualTo(200);
-      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", f.emailChangeToken())).code()).isEqualTo("invalid_token");
+      assertThat(
+              s.post("/api/v1/email-verifications/confirm", obj("token", f.emailChangeToken()))
+                  .code())
+          .isEqualTo("invalid_token");
     }
   }
 
@@ -123,14 +168,25 @@ class AccountRecoveryTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
-      String one = s.call("POST", "/api/v1/me/api-keys", obj("name", "one"), token).json().path("key").asText();
-      String two = s.call("POST", "/api/v1/me/api-keys", obj("name", "two"), token).json().path("key").asText();
-      assertThat(s.call("DELETE", "/api/v1/me/api-keys", null, two).status()).as("not with a key").isEqualTo(403);
+      String one =
+          s.call("POST", "/api/v1/me/api-keys", obj("name", "one"), token)
+              .json()
+              .path("key")
+              .asText();
+      String two =
+          s.call("POST", "/api/v1/me/api-keys", obj("name", "two"), token)
+              .json()
+              .path("key")
+              .asText();
+      assertThat(s.call("DELETE", "/api/v1/me/api-keys", null, two).status())
+          .as("not with a key")
+          .isEqualTo(403);
       assertThat(s.call("DELETE", "/api/v1/me/api-keys", null, token).status()).isEqualTo(204);
       assertThat(s.get("/api/v1/me", one).status()).isEqualTo(401);
       assertThat(s.get("/api/v1/me", two).status()).isEqualTo(401);
       assertThat(s.get("/api/v1/me/api-keys", token).json().path("items")).isEmpty();
-      assertThat(s.get("/api/v1/me/events?type=api_key_revoked", token).json().path("items")).hasSize(1);
+      assertThat(s.get("/api/v1/me/events?type=api_key_revoked", token).json().path("items"))
+          .hasSize(1);
     }
   }
 
@@ -141,12 +197,25 @@ class AccountRecoveryTest {
       String token = s.accessToken("ada@example.org");
       s.post("/api/v1/password-resets", obj("email", "ada@example.org"));
       String reset = s.lastToken("ada@example.org");
-      s.call("POST", "/api/v1/me/email", obj("email", "new@example.org", "current_password", PASSWORD), token);
-      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", s.lastToken("new@example.org"))).status()).isEqualTo(200);
-      Resp late = s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", NEW_PASSWORD));
+      s.call(
+          "POST",
+          "/api/v1/me/email",
+          obj("email", "new@example.org", "current_password", PASSWORD),
+          token);
+      assertThat(
+              s.post(
+                      "/api/v1/email-verifications/confirm",
+                      obj("token", s.lastToken("new@example.org")))
+                  .status())
+          .isEqualTo(200);
+      Resp late =
+          s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", NEW_PASSWORD));
       assertThat(late.status()).isEqualTo(400);
       assertThat(late.code()).isEqualTo("invalid_token");
-      assertThat(s.post("/api/v1/sessions", obj("email", "new@example.org", "password", PASSWORD)).status()).isEqualTo(201);
+      assertThat(
+              s.post("/api/v1/sessions", obj("email", "new@example.org", "password", PASSWORD))
+                  .status())
+          .isEqualTo(201);
     }
   }
 
@@ -156,14 +225,24 @@ class AccountRecoveryTest {
       String id = s.register("ada@example.org").path("id").asText();
       String verification = s.lastToken("ada@example.org");
       String admin = s.adminToken("root@example.org");
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status()).isEqualTo(200);
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status())
+          .isEqualTo(200);
       s.post("/api/v1/password-resets", obj("email", "ada@example.org"));
       String reset = s.lastToken("ada@example.org");
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("email", "ada@new.example"), admin).status()).isEqualTo(200);
-      assertThat(s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", NEW_PASSWORD)).code()).isEqualTo("invalid_token");
+      assertThat(
+              s.call("PATCH", "/api/v1/users/" + id, obj("email", "ada@new.example"), admin)
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              s.post(
+                      "/api/v1/password-resets/confirm",
+                      obj("token", reset, "password", NEW_PASSWORD))
+                  .code())
+          .isEqualTo("invalid_token");
       Resp verify = s.post("/api/v1/email-verifications/confirm", obj("token", verification));
       assertThat(verify.code()).isEqualTo("invalid_token");
-      assertThat(s.get("/api/v1/users/" + id, admin).json().path("email_verified").asBoolean()).isFalse();
+      assertThat(s.get("/api/v1/users/" + id, admin).json().path("email_verified").asBoolean())
+          .isFalse();
     }
   }
 }

@@ -18,8 +18,15 @@ class AdminTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       String id = s.register("ada@example.org").path("id").asText();
       String user = s.accessToken("ada@example.org");
-      for (String[] call : new String[][] {{"GET", "/api/v1/users"}, {"GET", "/api/v1/users/" + id}, {"PATCH", "/api/v1/users/" + id}, {"DELETE", "/api/v1/users/" + id}}) {
-        Resp asUser = s.call(call[0], call[1], call[0].equals("PATCH") ? obj("name", "x") : null, user);
+      for (String[] call :
+          new String[][] {
+            {"GET", "/api/v1/users"},
+            {"GET", "/api/v1/users/" + id},
+            {"PATCH", "/api/v1/users/" + id},
+            {"DELETE", "/api/v1/users/" + id}
+          }) {
+        Resp asUser =
+            s.call(call[0], call[1], call[0].equals("PATCH") ? obj("name", "x") : null, user);
         assertThat(asUser.status()).as(call[0] + " " + call[1]).isEqualTo(403);
         assertThat(asUser.code()).isEqualTo("forbidden");
         Resp anonymous = s.call(call[0], call[1], null, null);
@@ -33,29 +40,62 @@ class AdminTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       String admin = s.adminToken("root@example.org");
       for (int i = 0; i < 7; i++) {
-        s.post("/api/v1/users", obj("email", "user" + i + "@example.org", "password", PASSWORD, "name", "Person " + i));
+        s.post(
+            "/api/v1/users",
+            obj("email", "user" + i + "@example.org", "password", PASSWORD, "name", "Person " + i));
       }
-      s.post("/api/v1/users", obj("email", "zed@example.org", "password", PASSWORD, "username", "zorro", "name", "Zed Alpha"));
+      s.post(
+          "/api/v1/users",
+          obj(
+              "email",
+              "zed@example.org",
+              "password",
+              PASSWORD,
+              "username",
+              "zorro",
+              "name",
+              "Zed Alpha"));
 
       List<String> emails = new ArrayList<>();
       List<String> ids = new ArrayList<>();
       String cursor = null;
       int pages = 0;
       do {
-        Resp page = s.get("/api/v1/users?prefix=USER&limit=3" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+        Resp page =
+            s.get(
+                "/api/v1/users?prefix=USER&limit=3" + (cursor == null ? "" : "&cursor=" + cursor),
+                admin);
         assertThat(page.status()).isEqualTo(200);
         page.json().path("items").forEach(u -> emails.add(u.path("email").asText()));
         page.json().path("items").forEach(u -> ids.add(u.path("id").asText()));
-        cursor = page.json().path("next_cursor").isNull() ? null : page.json().path("next_cursor").asText();
+        cursor =
+            page.json().path("next_cursor").isNull()
+                ? null
+                : page.json().path("next_cursor").asText();
         pages++;
       } while (cursor != null);
       assertThat(pages).isEqualTo(3);
       assertThat(emails).hasSize(7).doesNotHaveDuplicates().allMatch(e -> e.startsWith("user"));
       assertThat(ids).as("in id order across pages").isSorted();
 
-      assertThat(s.get("/api/v1/users?prefix=zor", admin).json().path("items").findValuesAsText("email")).containsExactly("zed@example.org");
-      assertThat(s.get("/api/v1/users?prefix=zed%20al", admin).json().path("items").findValuesAsText("email")).containsExactly("zed@example.org");
-      assertThat(s.get("/api/v1/users?role=admin", admin).json().path("items").findValuesAsText("email")).containsExactly("root@example.org");
+      assertThat(
+              s.get("/api/v1/users?prefix=zor", admin)
+                  .json()
+                  .path("items")
+                  .findValuesAsText("email"))
+          .containsExactly("zed@example.org");
+      assertThat(
+              s.get("/api/v1/users?prefix=zed%20al", admin)
+                  .json()
+                  .path("items")
+                  .findValuesAsText("email"))
+          .containsExactly("zed@example.org");
+      assertThat(
+              s.get("/api/v1/users?role=admin", admin)
+                  .json()
+                  .path("items")
+                  .findValuesAsText("email"))
+          .containsExactly("root@example.org");
       assertThat(s.get("/api/v1/users?status=pending", admin).json().path("items")).isEmpty();
       assertThat(s.get("/api/v1/users", admin).json().path("items")).hasSize(9);
       assertThat(s.get("/api/v1/users", admin).json().path("next_cursor").isNull()).isTrue();
@@ -66,7 +106,15 @@ class AdminTest {
   void bad_listing_parameters_are_400() {
     try (TestServer s = TestServer.start()) {
       String admin = s.adminToken("root@example.org");
-      for (String q : List.of("limit=0", "limit=201", "limit=ten", "status=gone", "cursor=not-a-cursor", "cursor=%2F%2F%2F", "role=Bad%20Role")) {
+      for (String q :
+          List.of(
+              "limit=0",
+              "limit=201",
+              "limit=ten",
+              "status=gone",
+              "cursor=not-a-cursor",
+              "cursor=%2F%2F%2F",
+              "role=Bad%20Role")) {
         Resp r = s.get("/api/v1/users?" + q, admin);
         assertThat(r.status()).as(q).isEqualTo(400);
         assertThat(r.code()).as(q).isEqualTo("validation_failed");
@@ -85,8 +133,22 @@ class AdminTest {
       assertThat(missing.code()).isEqualTo("not_found");
       assertThat(s.get("/api/v1/users/nonsense", admin).status()).isEqualTo(404);
 
-      Resp patched = s.call("PATCH", "/api/v1/users/" + id,
-          obj("email", "ada.l@example.org", "email_verified", true, "name", "Ada", "roles", List.of("support"), "attributes", obj("tier", "gold")), admin);
+      Resp patched =
+          s.call(
+              "PATCH",
+              "/api/v1/users/" + id,
+              obj(
+                  "email",
+                  "ada.l@example.org",
+                  "email_verified",
+                  true,
+                  "name",
+                  "Ada",
+                  "roles",
+                  List.of("support"),
+                  "attributes",
+                  obj("tier", "gold")),
+              admin);
       assertThat(patched.status()).isEqualTo(200);
       assertThat(patched.text("email")).isEqualTo("ada.l@example.org");
       assertThat(patched.json().path("roles").toString()).isEqualTo("[\"support\"]");
@@ -95,9 +157,15 @@ class AdminTest {
       assertThat(taken.status()).isEqualTo(409);
       assertThat(taken.code()).isEqualTo("email_taken");
 
-      Resp newPassword = s.call("PATCH", "/api/v1/users/" + id, obj("password", "set by the admin 1"), admin);
+      Resp newPassword =
+          s.call("PATCH", "/api/v1/users/" + id, obj("password", "set by the admin 1"), admin);
       assertThat(newPassword.status()).isEqualTo(200);
-      assertThat(s.post("/api/v1/sessions", obj("email", "ada.l@example.org", "password", "set by the admin 1")).status()).isEqualTo(201);
+      assertThat(
+              s.post(
+                      "/api/v1/sessions",
+                      obj("email", "ada.l@example.org", "password", "set by the admin 1"))
+                  .status())
+          .isEqualTo(201);
 
       assertThat(s.call("DELETE", "/api/v1/users/" + id, null, admin).status()).isEqualTo(204);
       assertThat(s.get("/api/v1/users/" + id, admin).status()).isEqualTo(404);
@@ -114,15 +182,23 @@ class AdminTest {
       String access = login.path("access_token").asText();
       String key = s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), access).text("key");
 
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "disabled"), admin).status()).isEqualTo(200);
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "disabled"), admin).status())
+          .isEqualTo(200);
       assertThat(s.get("/api/v1/me", access).status()).isEqualTo(401);
       assertThat(s.get("/api/v1/me", key).status()).isEqualTo(401);
-      assertThat(s.post("/api/v1/sessions/refresh", obj("refresh_token", login.path("refresh_token").asText())).status()).isEqualTo(401);
-      Resp relogin = s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", PASSWORD));
+      assertThat(
+              s.post(
+                      "/api/v1/sessions/refresh",
+                      obj("refresh_token", login.path("refresh_token").asText()))
+                  .status())
+          .isEqualTo(401);
+      Resp relogin =
+          s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", PASSWORD));
       assertThat(relogin.status()).isEqualTo(403);
       assertThat(relogin.code()).isEqualTo("account_not_active");
       int mails = s.mailsTo("ada@example.org").size();
-      assertThat(s.post("/api/v1/password-resets", obj("email", "ada@example.org")).status()).isEqualTo(202);
+      assertThat(s.post("/api/v1/password-resets", obj("email", "ada@example.org")).status())
+          .isEqualTo(202);
       assertThat(s.mailsTo("ada@example.org")).hasSize(mails);
 
       // Enabling again does not bring the old credentials back.
@@ -137,14 +213,21 @@ class AdminTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       String admin = s.adminToken("root@example.org");
       String rootId = s.get("/api/v1/me", admin).text("id");
-      for (Object[] change : new Object[][] {{"DELETE", null}, {"PATCH", obj("status", "disabled")}, {"PATCH", obj("roles", List.of())}}) {
+      for (Object[] change :
+          new Object[][] {
+            {"DELETE", null},
+            {"PATCH", obj("status", "disabled")},
+            {"PATCH", obj("roles", List.of())}
+          }) {
         Resp r = s.call((String) change[0], "/api/v1/users/" + rootId, change[1], admin);
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.code()).isEqualTo("last_admin");
       }
       String second = s.register("second@example.org").path("id").asText();
       s.call("PATCH", "/api/v1/users/" + second, obj("roles", List.of("admin")), admin);
-      assertThat(s.call("PATCH", "/api/v1/users/" + rootId, obj("roles", List.of()), admin).status()).isEqualTo(200);
+      assertThat(
+              s.call("PATCH", "/api/v1/users/" + rootId, obj("roles", List.of()), admin).status())
+          .isEqualTo(200);
       // Roles are read at each request: the demoted admin lost the right at once.
       assertThat(s.get("/api/v1/users", admin).status()).isEqualTo(403);
       String secondToken = s.accessToken("second@example.org");

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
 
-/** Every account event is recorded with who, whom, where from and how it went, and never a secret. */
+/**
+ * Every account event is recorded with who, whom, where from and how it went, and never a secret.
+ */
 class AuditTest {
 
   @Test
@@ -20,8 +22,16 @@ class AuditTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       String id = s.register("ada@example.org").path("id").asText();
       s.register("bob@example.org");
-      assertThat(s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", "wrong password 123")).status()).isEqualTo(401);
-      assertThat(s.post("/api/v1/sessions", obj("email", "nobody@example.org", "password", PASSWORD)).status()).isEqualTo(401);
+      assertThat(
+              s.post(
+                      "/api/v1/sessions",
+                      obj("email", "ada@example.org", "password", "wrong password 123"))
+                  .status())
+          .isEqualTo(401);
+      assertThat(
+              s.post("/api/v1/sessions", obj("email", "nobody@example.org", "password", PASSWORD))
+                  .status())
+          .isEqualTo(401);
       String token = s.accessToken("ada@example.org");
 
       Resp mine = s.get("/api/v1/me/events", token);
@@ -46,7 +56,8 @@ class AuditTest {
       assertThat(unknownLogin.path("subject_id").isNull()).isTrue();
       assertThat(unknownLogin.path("details").path("reason").asText()).isEqualTo("unknown_account");
       assertThat(unknown.raw()).doesNotContain(PASSWORD, "wrong password 123");
-      assertThat(s.get("/api/v1/audit-events", admin).raw()).doesNotContain(PASSWORD, "wrong password 123");
+      assertThat(s.get("/api/v1/audit-events", admin).raw())
+          .doesNotContain(PASSWORD, "wrong password 123");
     }
   }
 
@@ -56,9 +67,14 @@ class AuditTest {
       String id = s.register("ada@example.org").path("id").asText();
       String admin = s.adminToken("root@example.org");
       String adminId = s.get("/api/v1/me", admin).json().path("id").asText();
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status()).isEqualTo(200);
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("roles", List.of("editor")), admin).status()).isEqualTo(200);
-      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "disabled"), admin).status()).isEqualTo(200);
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status())
+          .isEqualTo(200);
+      assertThat(
+              s.call("PATCH", "/api/v1/users/" + id, obj("roles", List.of("editor")), admin)
+                  .status())
+          .isEqualTo(200);
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "disabled"), admin).status())
+          .isEqualTo(200);
       assertThat(s.call("DELETE", "/api/v1/users/" + id, null, admin).status()).isEqualTo(204);
 
       Resp events = s.get("/api/v1/audit-events?user_id=" + id, admin);
@@ -71,7 +87,8 @@ class AuditTest {
           assertThat(e.path("actor_id").asText()).as(e.toString()).isEqualTo(adminId);
         }
       }
-      assertThat(events.json().path("items").get(2).path("details").path("roles").asText()).isEqualTo("editor");
+      assertThat(events.json().path("items").get(2).path("details").path("roles").asText())
+          .isEqualTo("editor");
     }
   }
 
@@ -89,18 +106,37 @@ class AuditTest {
       List<String> ids = new ArrayList<>();
       String cursor = null;
       do {
-        Resp page = s.get("/api/v1/audit-events?type=registered&limit=2" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+        Resp page =
+            s.get(
+                "/api/v1/audit-events?type=registered&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor),
+                admin);
         assertThat(page.status()).isEqualTo(200);
         page.json().path("items").forEach(e -> ids.add(e.path("id").asText()));
-        cursor = page.json().path("next_cursor").isNull() ? null : page.json().path("next_cursor").asText();
+        cursor =
+            page.json().path("next_cursor").isNull()
+                ? null
+                : page.json().path("next_cursor").asText();
       } while (cursor != null);
       // five users, the late one, and the admin (created as on the command line)
-      assertThat(ids).hasSize(7).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+      assertThat(ids)
+          .hasSize(7)
+          .doesNotHaveDuplicates()
+          .isSortedAccordingTo(java.util.Comparator.reverseOrder());
 
-      assertThat(s.get("/api/v1/audit-events?type=registered&since=" + since, admin).json().path("items")).hasSize(1);
-      assertThat(s.get("/api/v1/audit-events?type=registered&until=" + since, admin).json().path("items")).hasSize(6);
+      assertThat(
+              s.get("/api/v1/audit-events?type=registered&since=" + since, admin)
+                  .json()
+                  .path("items"))
+          .hasSize(1);
+      assertThat(
+              s.get("/api/v1/audit-events?type=registered&until=" + since, admin)
+                  .json()
+                  .path("items"))
+          .hasSize(6);
 
-      for (String bad : List.of("type=nonsense", "since=yesterday", "limit=0", "cursor=xyz", "user_id=../x")) {
+      for (String bad :
+          List.of("type=nonsense", "since=yesterday", "limit=0", "cursor=xyz", "user_id=../x")) {
         Resp r = s.get("/api/v1/audit-events?" + bad, admin);
         assertThat(r.status()).as(bad).isEqualTo(400);
         assertThat(r.code()).isEqualTo("validation_failed");
@@ -114,13 +150,15 @@ class AuditTest {
 
   @Test
   void events_past_the_retention_are_pruned() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_AUDIT_RETENTION=30d")) {
+    try (TestServer s =
+        TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_AUDIT_RETENTION=30d")) {
       s.register("old@example.org");
       s.clock.advance(Duration.ofDays(31));
       s.register("new@example.org");
       assertThat(s.userman().audit().prune()).isEqualTo(1);
       String admin = s.adminToken("root@example.org");
-      assertThat(s.get("/api/v1/audit-events?type=registered", admin).json().path("items")).hasSize(2);
+      assertThat(s.get("/api/v1/audit-events?type=registered", admin).json().path("items"))
+          .hasSize(2);
       assertThat(s.userman().audit().prune()).isZero();
     }
   }
@@ -130,19 +168,53 @@ class AuditTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
-      String keyId = s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), token).json().path("id").asText();
-      assertThat(s.call("DELETE", "/api/v1/me/api-keys/" + keyId, null, token).status()).isEqualTo(204);
-      assertThat(s.call("PUT", "/api/v1/me/password", obj("current_password", "not my password", "new_password", "a new long passphrase"), token).status()).isEqualTo(400);
-      assertThat(s.call("PUT", "/api/v1/me/password", obj("current_password", PASSWORD, "new_password", "a new long passphrase"), token).status()).isEqualTo(204);
+      String keyId =
+          s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), token)
+              .json()
+              .path("id")
+              .asText();
+      assertThat(s.call("DELETE", "/api/v1/me/api-keys/" + keyId, null, token).status())
+          .isEqualTo(204);
+      assertThat(
+              s.call(
+                      "PUT",
+                      "/api/v1/me/password",
+                      obj(
+                          "current_password",
+                          "not my password",
+                          "new_password",
+                          "a new long passphrase"),
+                      token)
+                  .status())
+          .isEqualTo(400);
+      assertThat(
+              s.call(
+                      "PUT",
+                      "/api/v1/me/password",
+                      obj("current_password", PASSWORD, "new_password", "a new long passphrase"),
+                      token)
+                  .status())
+          .isEqualTo(204);
       assertThat(s.call("DELETE", "/api/v1/sessions/current", null, token).status()).isEqualTo(204);
 
-      String fresh = s.login("ada@example.org", "a new long passphrase").path("access_token").asText();
-      List<String> types = s.get("/api/v1/me/events?limit=200", fresh).json().path("items").findValuesAsText("type");
-      assertThat(types).containsSubsequence(
-          "login_succeeded", "logout", "password_changed", "password_changed", "api_key_revoked", "api_key_created", "login_succeeded");
-      JsonNode refused = s.get("/api/v1/me/events?type=password_changed", fresh).json().path("items").get(1);
+      String fresh =
+          s.login("ada@example.org", "a new long passphrase").path("access_token").asText();
+      List<String> types =
+          s.get("/api/v1/me/events?limit=200", fresh).json().path("items").findValuesAsText("type");
+      assertThat(types)
+          .containsSubsequence(
+              "login_succeeded",
+              "logout",
+              "password_changed",
+              "password_changed",
+              "api_key_revoked",
+              "api_key_created",
+              "login_succeeded");
+      JsonNode refused =
+          s.get("/api/v1/me/events?type=password_changed", fresh).json().path("items").get(1);
       assertThat(refused.path("outcome").asText()).isEqualTo("failure");
-      assertThat(refused.path("details").path("reason").asText()).isEqualTo("wrong_current_password");
+      assertThat(refused.path("details").path("reason").asText())
+          .isEqualTo("wrong_current_password");
     }
   }
 }

@@ -50,22 +50,25 @@ import org.userman.server.support.TestServer;
 
 /**
  * The pages in a real browser: Debian's Chromium, headless, driven through chromedriver. One
- * person's whole story (register, verify by the mailed link, wait for an admin's approval, sign
- * in, create an API key, sign out everywhere, reset the password by the mailed link) and the admin
+ * person's whole story (register, verify by the mailed link, wait for an admin's approval, sign in,
+ * create an API key, sign out everywhere, reset the password by the mailed link) and the admin
  * approving them, with mail through a real SMTP server. Screenshots of every page land in
  * target/screenshots/.
  */
 class BrowserTest {
   @RegisterExtension
-  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort()).withPerMethodLifecycle(false);
+  static final GreenMailExtension SMTP =
+      new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort()).withPerMethodLifecycle(false);
 
   private static final Path SHOTS = Path.of("target", "screenshots");
   private static final String ADA = "ada@example.org";
   private static final String ADA_PASSWORD = "a kettle of purple herons";
   private static final String ADMIN = "root@example.org";
   private static final String ADMIN_PASSWORD = "the admin's long passphrase";
-  private static final Pattern LINK = Pattern.compile("(http://\\S+/(?:verify-email|reset-password)\\?token=\\S+)");
-  private static final java.util.concurrent.atomic.AtomicInteger SHOT = new java.util.concurrent.atomic.AtomicInteger();
+  private static final Pattern LINK =
+      Pattern.compile("(http://\\S+/(?:verify-email|reset-password)\\?token=\\S+)");
+  private static final java.util.concurrent.atomic.AtomicInteger SHOT =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static WebDriver browser;
   private static TestServer server;
   private static String base;
@@ -75,11 +78,29 @@ class BrowserTest {
   static void start() throws IOException {
     int port = EmbeddedServers.freePort();
     base = "http://127.0.0.1:" + port;
-    server = TestServer.start("USERMAN_HTTP_PORT=" + port, "USERMAN_PUBLIC_URL=" + base, "USERMAN_REGISTRATION=approve",
-        "USERMAN_SMTP_HOST=127.0.0.1", "USERMAN_SMTP_PORT=" + SMTP.getSmtp().getPort(), "USERMAN_SMTP_SECURITY=none");
-    server.userman().accounts().create(
-        new NewUser(ADMIN, Password.of(ADMIN_PASSWORD), "Root", "root", null, UserStatus.ACTIVE, java.util.List.of("admin"), true),
-        true, Actor.COMMAND_LINE);
+    server =
+        TestServer.start(
+            "USERMAN_HTTP_PORT=" + port,
+            "USERMAN_PUBLIC_URL=" + base,
+            "USERMAN_REGISTRATION=approve",
+            "USERMAN_SMTP_HOST=127.0.0.1",
+            "USERMAN_SMTP_PORT=" + SMTP.getSmtp().getPort(),
+            "USERMAN_SMTP_SECURITY=none");
+    server
+        .userman()
+        .accounts()
+        .create(
+            new NewUser(
+                ADMIN,
+                Password.of(ADMIN_PASSWORD),
+                "Root",
+                "root",
+                null,
+                UserStatus.ACTIVE,
+                java.util.List.of("admin"),
+                true),
+            true,
+            Actor.COMMAND_LINE);
     EmbeddedServers.deleteTree(SHOTS);
     Files.createDirectories(SHOTS);
     browser = chromium();
@@ -95,18 +116,33 @@ class BrowserTest {
     }
   }
 
-  /** Debian's Chromium and its driver, found on the PATH (./userman test installs them when missing). */
+  /**
+   * Debian's Chromium and its driver, found on the PATH (./userman test installs them when
+   * missing).
+   */
   private static WebDriver chromium() throws IOException {
-    File chromium = executable("USERMAN_TEST_CHROMIUM", "chromium", "chromium-browser", "google-chrome");
+    File chromium =
+        executable("USERMAN_TEST_CHROMIUM", "chromium", "chromium-browser", "google-chrome");
     File driver = executable("USERMAN_TEST_CHROMEDRIVER", "chromedriver");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium);
     // headless as root in a closed network: no sandbox, and none of the browser's own traffic
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", "--window-size=1024,900",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--window-size=1024,900",
         "--user-data-dir=" + Files.createTempDirectory("userman-chromium"));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
     ChromeDriver d = new ChromeDriver(service, options);
     d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     return d;
@@ -117,7 +153,7 @@ class BrowserTest {
     if (set.isPresent()) {
       return new File(set.get());
     }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
       for (String name : names) {
         File f = new File(dir, name);
         if (f.canExecute()) {
@@ -125,12 +161,18 @@ class BrowserTest {
         }
       }
     }
-    throw new IllegalStateException("the browser tests need " + String.join(" or ", names) + " on the PATH (or " + override
-        + "); `./userman test` installs Debian's chromium and chromium-driver when it may, or install them yourself");
+    throw new IllegalStateException(
+        "the browser tests need "
+            + String.join(" or ", names)
+            + " on the PATH (or "
+            + override
+            + "); `./userman test` installs Debian's chromium and chromium-driver when it may, or install them yourself");
   }
 
   @Test
-  void a_person_registers_verifies_is_approved_signs_in_makes_a_key_signs_out_everywhere_and_resets_the_password() throws Exception {
+  void
+      a_person_registers_verifies_is_approved_signs_in_makes_a_key_signs_out_everywhere_and_resets_the_password()
+          throws Exception {
     // Register; the password policy's error shows next to the password field first.
     open("/register");
     type("email", ADA);
@@ -166,8 +208,15 @@ class BrowserTest {
     open("/admin/users?status=pending");
     assertThat(text("main")).contains(ADA);
     shot("admin-users-pending");
-    andWaitForTheNextPage(() -> browser.findElement(
-        By.xpath("//li[.//strong[text()='" + ADA + "']]//button[starts-with(normalize-space(.), 'Approve')]")).click());
+    andWaitForTheNextPage(
+        () ->
+            browser
+                .findElement(
+                    By.xpath(
+                        "//li[.//strong[text()='"
+                            + ADA
+                            + "']]//button[starts-with(normalize-space(.), 'Approve')]"))
+                .click());
     assertThat(text(".notice")).contains("status is changed");
     andWaitForTheNextPage(() -> browser.findElement(By.linkText(ADA)).click());
     assertThat(text("dl")).contains("active");
@@ -184,7 +233,13 @@ class BrowserTest {
     open("/login");
     field("login").click();
     andWaitForTheNextPage(
-        () -> new Actions(browser).sendKeys("ada").sendKeys(Keys.TAB).sendKeys(ADA_PASSWORD).sendKeys(Keys.ENTER).perform());
+        () ->
+            new Actions(browser)
+                .sendKeys("ada")
+                .sendKeys(Keys.TAB)
+                .sendKeys(ADA_PASSWORD)
+                .sendKeys(Keys.ENTER)
+                .perform());
     assertThat(path()).isEqualTo("/account");
     assertThat(text("main")).contains("Signed in as " + ADA);
     shot("account");
@@ -194,7 +249,8 @@ class BrowserTest {
     type("new_password", "an entirely new passphrase");
     submit("Change password");
     assertThat(errorOf("current_password")).contains("wrong");
-    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", field("current_password"));
+    ((JavascriptExecutor) browser)
+        .executeScript("arguments[0].scrollIntoView()", field("current_password"));
     shot("account-error-next-to-field");
 
     // An API key, shown once, that works against the API.
@@ -210,8 +266,11 @@ class BrowserTest {
     // Readable on a 320 px wide screen: nothing wider than the screen.
     browser.manage().window().setSize(new Dimension(320, 900));
     open("/account");
-    long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    long overflow =
+        (Long)
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
     assertThat(overflow).isZero();
     shot("account-320px");
     browser.manage().window().setSize(new Dimension(1024, 900));
@@ -221,15 +280,20 @@ class BrowserTest {
     assertThat(api("/api/v1/me", apiToken).statusCode()).isEqualTo(200);
     String cookie = browser.manage().getCookieNamed("um_session").getValue();
     open("/account");
-    assertThat(browser.findElements(By.cssSelector(".rows li .tag"))).extracting(WebElement::getText).contains("this device");
+    assertThat(browser.findElements(By.cssSelector(".rows li .tag")))
+        .extracting(WebElement::getText)
+        .contains("this device");
     submit("Sign out everywhere");
     assertThat(path()).isEqualTo("/login");
     assertThat(text(".notice")).contains("every device");
     shot("login-signed-out-everywhere");
     assertThat(api("/api/v1/me", apiToken).statusCode()).isEqualTo(401);
-    HttpResponse<String> withOldCookie = http.send(
-        HttpRequest.newBuilder(URI.create(base + "/account")).header("Cookie", "um_session=" + cookie).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> withOldCookie =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/account"))
+                .header("Cookie", "um_session=" + cookie)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(withOldCookie.statusCode()).isEqualTo(303);
     assertThat(withOldCookie.headers().firstValue("Location")).contains("/login?next=%2Faccount");
 
@@ -259,13 +323,16 @@ class BrowserTest {
     assertThat(path()).isEqualTo("/login");
     open("/admin/users");
     assertThat(path()).isEqualTo("/login");
-    HttpResponse<String> forged = http.send(
-        HttpRequest.newBuilder(URI.create(base + "/login"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Cookie", "um_csrf=" + "A".repeat(43))
-            .POST(HttpRequest.BodyPublishers.ofString("csrf=" + "B".repeat(43) + "&login=ada&password=x"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> forged =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "um_csrf=" + "A".repeat(43))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "csrf=" + "B".repeat(43) + "&login=ada&password=x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(forged.body()).contains("This form has expired");
   }
@@ -296,29 +363,37 @@ class BrowserTest {
   /** Clicks the button with this label (the first, in page order) and waits for the next page. */
   private void submit(String label) {
     By button = By.xpath("//button[normalize-space(.)='" + label + "']");
-    andWaitForTheNextPage(() -> {
-      try {
-        browser.findElement(button).click();
-      } catch (WebDriverException e) {
-        // the click did not happen on a node of a document being replaced: find the button again, once
-        if (!isDetached(e)) {
-          throw e;
-        }
-        browser.findElement(button).click();
-      }
-    });
+    andWaitForTheNextPage(
+        () -> {
+          try {
+            browser.findElement(button).click();
+          } catch (WebDriverException e) {
+            // the click did not happen on a node of a document being replaced: find the button
+            // again, once
+            if (!isDetached(e)) {
+              throw e;
+            }
+            browser.findElement(button).click();
+          }
+        });
   }
 
   /** Does what sends a form, then waits until the browser shows the page that came back. */
   private void andWaitForTheNextPage(Runnable action) {
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-    wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+    wait.until(
+        d ->
+            "complete"
+                .equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     WebElement page = browser.findElement(By.tagName("html"));
     action.run();
     wait.until(d -> isGone(page));
   }
 
-  /** Whether the element's document is gone (Selenium's stalenessOf misses Chromium's second way of saying so). */
+  /**
+   * Whether the element's document is gone (Selenium's stalenessOf misses Chromium's second way of
+   * saying so).
+   */
   private static boolean isGone(WebElement e) {
     try {
       e.isEnabled();
@@ -336,7 +411,8 @@ class BrowserTest {
    * not belong to the document", which it answers instead now and then (seen in two CI runs).
    */
   private static boolean isDetached(WebDriverException e) {
-    return e instanceof StaleElementReferenceException || String.valueOf(e.getMessage()).contains("does not belong to the document");
+    return e instanceof StaleElementReferenceException
+        || String.valueOf(e.getMessage()).contains("does not belong to the document");
   }
 
   private String errorOf(String id) {
@@ -361,7 +437,10 @@ class BrowserTest {
     try {
       File f = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
       int n = SHOT.incrementAndGet();
-      Files.copy(f.toPath(), SHOTS.resolve(String.format("%02d-%s.png", n, name)), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          f.toPath(),
+          SHOTS.resolve(String.format("%02d-%s.png", n, name)),
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -400,18 +479,24 @@ class BrowserTest {
   }
 
   private HttpResponse<String> api(String path, String credential) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + credential).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + credential)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private String apiLogin(String login, String password) throws Exception {
-    HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                TestServer.JSON.writeValueAsString(TestServer.obj("email", login, "password", password))))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        TestServer.JSON.writeValueAsString(
+                            TestServer.obj("email", login, "password", password))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return TestServer.JSON.readTree(r.body()).path("access_token").asText();
   }

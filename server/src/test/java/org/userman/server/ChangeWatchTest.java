@@ -10,8 +10,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
-import org.userman.store.internal.Database;
 import org.userman.store.DatabaseSettings;
+import org.userman.store.internal.Database;
 
 /**
  * A node keeps the session, key and user rows that requests read in memory, and drops them when
@@ -39,7 +39,8 @@ class ChangeWatchTest {
       assertThat(s.get("/api/v1/me", token).status()).isEqualTo(200);
       assertThat(s.get("/api/v1/me", token).status()).isEqualTo(200);
 
-      other.tx(h -> h.execute("UPDATE users SET status = 'disabled' WHERE email = 'ada@example.org'"));
+      other.tx(
+          h -> h.execute("UPDATE users SET status = 'disabled' WHERE email = 'ada@example.org'"));
       assertThat(s.get("/api/v1/me", token).status()).isEqualTo(401);
     }
   }

@@ -23,7 +23,9 @@ class CliTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(TestServer s, String stdin, String... args) {
-    CommandLine cl = RootCommand.commandLine(s.env(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    CommandLine cl =
+        RootCommand.commandLine(
+            s.env(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
@@ -36,26 +38,46 @@ class CliTest {
   void a_plain_serve_fails_as_picocli_would() {
     Map<String, String> env = Map.of("USERMAN_HTTP_PORT", "70000");
     ByteArrayOutputStream direct = new ByteArrayOutputStream();
-    int exit = org.userman.server.startup.Startup.run(new String[] {"serve"}, env, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(direct, true, StandardCharsets.UTF_8));
+    int exit =
+        org.userman.server.startup.Startup.run(
+            new String[] {"serve"},
+            env,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(direct, true, StandardCharsets.UTF_8));
 
     CommandLine cl = RootCommand.commandLine(env, new ByteArrayInputStream(new byte[0]));
     StringWriter throughPicocli = new StringWriter();
     cl.setErr(new PrintWriter(throughPicocli, true));
     assertThat(exit).isEqualTo(cl.execute("serve")).isEqualTo(1);
-    assertThat(direct.toString(StandardCharsets.UTF_8).strip()).isEqualTo(throughPicocli.toString().strip())
+    assertThat(direct.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo(throughPicocli.toString().strip())
         .isEqualTo("userman: setting http.port (USERMAN_HTTP_PORT) must be 0..65535");
   }
 
   @Test
   void commands_manage_users_beside_a_running_server() throws Exception {
     try (TestServer s = TestServer.start()) {
-      Run created = run(s, "an admin passphrase\n", "users", "create", "--email", "root@example.org", "--name", "Root", "--role", "admin", "--password-stdin");
+      Run created =
+          run(
+              s,
+              "an admin passphrase\n",
+              "users",
+              "create",
+              "--email",
+              "root@example.org",
+              "--name",
+              "Root",
+              "--role",
+              "admin",
+              "--password-stdin");
       assertThat(created.exit()).as(created.err()).isZero();
       assertThat(created.out()).startsWith("created ");
 
       // The server sees the new admin at once: active, verified, and allowed to list users.
-      Resp login = s.post("/api/v1/sessions", obj("email", "root@example.org", "password", "an admin passphrase"));
+      Resp login =
+          s.post(
+              "/api/v1/sessions",
+              obj("email", "root@example.org", "password", "an admin passphrase"));
       assertThat(login.status()).isEqualTo(201);
       assertThat(login.json().path("user").path("email_verified").asBoolean()).isTrue();
       String admin = login.text("access_token");
@@ -65,23 +87,59 @@ class CliTest {
       Run list = run(s, "", "users", "list", "--json");
       assertThat(list.exit()).isZero();
       JsonNode users = TestServer.JSON.readTree(list.out());
-      assertThat(users.findValuesAsText("email")).containsExactlyInAnyOrder("root@example.org", "ada@example.org");
-      assertThat(run(s, "", "users", "list", "--prefix", "AD").out()).contains("ada@example.org").doesNotContain("root@");
-      assertThat(run(s, "", "users", "list", "--role", "admin").out()).contains("root@example.org").doesNotContain("ada@");
+      assertThat(users.findValuesAsText("email"))
+          .containsExactlyInAnyOrder("root@example.org", "ada@example.org");
+      assertThat(run(s, "", "users", "list", "--prefix", "AD").out())
+          .contains("ada@example.org")
+          .doesNotContain("root@");
+      assertThat(run(s, "", "users", "list", "--role", "admin").out())
+          .contains("root@example.org")
+          .doesNotContain("ada@");
 
       Run show = run(s, "", "users", "show", "ada@example.org", "--json");
       assertThat(TestServer.JSON.readTree(show.out()).path("status").asText()).isEqualTo("pending");
 
-      Run update = run(s, "", "users", "update", "ada@example.org", "--status", "active", "--name", "Ada", "--add-role", "support");
+      Run update =
+          run(
+              s,
+              "",
+              "users",
+              "update",
+              "ada@example.org",
+              "--status",
+              "active",
+              "--name",
+              "Ada",
+              "--add-role",
+              "support");
       assertThat(update.exit()).as(update.err()).isZero();
-      assertThat(s.get("/api/v1/users?prefix=ada", admin).json().path("items").get(0).path("roles").toString()).isEqualTo("[\"support\"]");
+      assertThat(
+              s.get("/api/v1/users?prefix=ada", admin)
+                  .json()
+                  .path("items")
+                  .get(0)
+                  .path("roles")
+                  .toString())
+          .isEqualTo("[\"support\"]");
 
-      Run setPassword = run(s, "a fresh passphrase\n", "users", "set-password", "ada@example.org", "--password-stdin");
+      Run setPassword =
+          run(
+              s,
+              "a fresh passphrase\n",
+              "users",
+              "set-password",
+              "ada@example.org",
+              "--password-stdin");
       assertThat(setPassword.exit()).as(setPassword.err()).isZero();
-      String ada = s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", "a fresh passphrase")).text("access_token");
+      String ada =
+          s.post(
+                  "/api/v1/sessions",
+                  obj("email", "ada@example.org", "password", "a fresh passphrase"))
+              .text("access_token");
       assertThat(s.get("/api/v1/me", ada).status()).isEqualTo(200);
 
-      assertThat(run(s, "", "users", "update", "ada@example.org", "--status", "disabled").exit()).isZero();
+      assertThat(run(s, "", "users", "update", "ada@example.org", "--status", "disabled").exit())
+          .isZero();
       // The command line is another writer; the node sees its change at the next request.
       assertThat(s.get("/api/v1/me", ada).status()).isEqualTo(401);
 
@@ -107,7 +165,8 @@ class CliTest {
       assertThat(unknown.exit()).isNotZero();
       assertThat(unknown.err().strip()).isEqualTo("userman: no user nobody@example.org");
 
-      Run weak = run(s, "short\n", "users", "create", "--email", "x@example.org", "--password-stdin");
+      Run weak =
+          run(s, "short\n", "users", "create", "--email", "x@example.org", "--password-stdin");
       assertThat(weak.exit()).isNotZero();
       assertThat(weak.err()).contains("password");
 
@@ -123,9 +182,18 @@ class CliTest {
   @Test
   void every_command_has_help() {
     try (TestServer s = TestServer.start()) {
-      for (String[] args : new String[][] {
-          {"--help"}, {"serve", "--help"}, {"users", "--help"}, {"users", "create", "--help"}, {"users", "list", "--help"},
-          {"users", "show", "--help"}, {"users", "update", "--help"}, {"users", "delete", "--help"}, {"users", "set-password", "--help"}}) {
+      for (String[] args :
+          new String[][] {
+            {"--help"},
+            {"serve", "--help"},
+            {"users", "--help"},
+            {"users", "create", "--help"},
+            {"users", "list", "--help"},
+            {"users", "show", "--help"},
+            {"users", "update", "--help"},
+            {"users", "delete", "--help"},
+            {"users", "set-password", "--help"}
+          }) {
         Run r = run(s, "", args);
         assertThat(r.exit()).as(String.join(" ", args)).isZero();
         assertThat(r.out()).contains("Usage: userman");

@@ -27,7 +27,7 @@ class ConcurrencyTest {
 
   private static final int ROUNDS = 8;
 
-  /** Runs {@code calls} at the same moment and returns their statuses. */
+  /** Runs {@code n} calls of {@code call} at the same moment and returns their statuses. */
   private static List<Integer> race(int n, IntFunction<Resp> call) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
@@ -35,10 +35,12 @@ class ConcurrencyTest {
       List<Future<Integer>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        futures.add(pool.submit(() -> {
-          go.await();
-          return call.apply(k).status();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return call.apply(k).status();
+                }));
       }
       go.countDown();
       List<Integer> statuses = new ArrayList<>();
@@ -77,26 +79,53 @@ class ConcurrencyTest {
   }
 
   @Test
-  void simultaneous_registrations_of_one_email_in_any_case_give_one_201_and_one_409() throws Exception {
+  void simultaneous_registrations_of_one_email_in_any_case_give_one_201_and_one_409()
+      throws Exception {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", NO_LIMITS)) {
       for (int round = 0; round < ROUNDS; round++) {
         String email = "race" + round + "@example.org";
-        List<Integer> statuses = race(2, k -> s.post("/api/v1/users",
-            obj("email", k == 0 ? email : email.toUpperCase(), "password", PASSWORD)));
+        List<Integer> statuses =
+            race(
+                2,
+                k ->
+                    s.post(
+                        "/api/v1/users",
+                        obj(
+                            "email",
+                            k == 0 ? email : email.toUpperCase(java.util.Locale.ROOT),
+                            "password",
+                            PASSWORD)));
         assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(201, 409);
       }
-      assertThat(s.userman().accounts().list(new org.userman.account.UserQuery("race", null, null, 200, null)).items()).hasSize(ROUNDS);
+      assertThat(
+              s.userman()
+                  .accounts()
+                  .list(new org.userman.account.UserQuery("race", null, null, 200, null))
+                  .items())
+          .hasSize(ROUNDS);
     }
   }
 
   @Test
-  void simultaneous_registrations_of_one_username_in_any_case_give_one_201_and_one_409() throws Exception {
+  void simultaneous_registrations_of_one_username_in_any_case_give_one_201_and_one_409()
+      throws Exception {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", NO_LIMITS)) {
       for (int round = 0; round < ROUNDS; round++) {
         String username = "racer" + round;
         int r = round;
-        List<Integer> statuses = race(2, k -> s.post("/api/v1/users",
-            obj("email", "u" + r + "-" + k + "@example.org", "password", PASSWORD, "username", k == 0 ? username : username.toUpperCase())));
+        List<Integer> statuses =
+            race(
+                2,
+                k ->
+                    s.post(
+                        "/api/v1/users",
+                        obj(
+                            "email",
+                            "u" + r + "-" + k + "@example.org",
+                            "password",
+                            PASSWORD,
+                            "username",
+                            k == 0 ? username : username.toUpperCase(java.util.Locale.ROOT))));
         assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(201, 409);
       }
     }
@@ -108,7 +137,8 @@ class ConcurrencyTest {
       s.register("ada@example.org");
       for (int round = 0; round < ROUNDS; round++) {
         String refresh = s.login("ada@example.org").path("refresh_token").asText();
-        List<Integer> statuses = race(4, k -> s.post("/api/v1/sessions/refresh", obj("refresh_token", refresh)));
+        List<Integer> statuses =
+            race(4, k -> s.post("/api/v1/sessions/refresh", obj("refresh_token", refresh)));
         assertThat(statuses).as("round " + round).containsOnly(200, 401);
         assertThat(statuses.stream().filter(st -> st == 200)).as("round " + round).hasSize(1);
       }

@@ -23,7 +23,8 @@ class ConfigLoaderTest {
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.core().accounts().registration()).isEqualTo(RegistrationPolicy.VERIFY);
-    assertThat(c.core().database().url()).isEqualTo("jdbc:sqlite:" + dir.resolve("userman.db").toAbsolutePath());
+    assertThat(c.core().database().url())
+        .isEqualTo("jdbc:sqlite:" + dir.resolve("userman.db").toAbsolutePath());
     assertThat(c.core().mail().outbox()).isEqualTo(dir.resolve("outbox"));
     assertThat(c.core().publicUrl()).isEqualTo("http://127.0.0.1:8080");
     assertThat(c.core().accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
@@ -32,7 +33,9 @@ class ConfigLoaderTest {
   @Test
   void yaml_file_is_read_and_environment_wins() throws Exception {
     Path yaml = dir.resolve("userman.yaml");
-    Files.writeString(yaml, """
+    Files.writeString(
+        yaml,
+        """
         http:
           port: 9000
           host: 0.0.0.0
@@ -43,7 +46,9 @@ class ConfigLoaderTest {
           url: jdbc:postgresql://db/userman
           user: userman
         """);
-    ServerConfig c = ConfigLoader.load(yaml, Map.of("USERMAN_HTTP_PORT", "9100", "USERMAN_DATABASE_PASSWORD", "secret"));
+    ServerConfig c =
+        ConfigLoader.load(
+            yaml, Map.of("USERMAN_HTTP_PORT", "9100", "USERMAN_DATABASE_PASSWORD", "secret"));
     assertThat(c.port()).isEqualTo(9100);
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.core().accounts().registration()).isEqualTo(RegistrationPolicy.APPROVE);
@@ -56,17 +61,43 @@ class ConfigLoaderTest {
 
   @Test
   void invalid_values_fail_naming_the_key() {
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("USERMAN_HTTP_PORT", "eighty"))).getMessage())
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("USERMAN_HTTP_PORT", "eighty")))
+                .getMessage())
         .contains("http.port", "USERMAN_HTTP_PORT");
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("USERMAN_REGISTRATION", "sometimes"))).getMessage())
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("USERMAN_REGISTRATION", "sometimes")))
+                .getMessage())
         .contains("registration");
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("USERMAN_PASSWORDS_MIN_LENGTH", "6"))).getMessage())
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("USERMAN_PASSWORDS_MIN_LENGTH", "6")))
+                .getMessage())
         .contains("passwords.min_length");
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("USERMAN_TOKENS_ACCESS_TTL", "soon"))).getMessage())
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("USERMAN_TOKENS_ACCESS_TTL", "soon")))
+                .getMessage())
         .contains("tokens.access_ttl");
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("USERMAN_DATABASE_URL", "jdbc:oracle:thin:x"))).getMessage())
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () ->
+                        ConfigLoader.load(
+                            null, Map.of("USERMAN_DATABASE_URL", "jdbc:oracle:thin:x")))
+                .getMessage())
         .contains("database.url");
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of())).getMessage())
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
+                .getMessage())
         .contains("missing.yaml");
   }
 
@@ -74,6 +105,46 @@ class ConfigLoaderTest {
   void unknown_keys_in_the_file_are_refused() throws Exception {
     Path yaml = dir.resolve("bad.yaml");
     Files.writeString(yaml, "http:\n  prot: 9000\n");
-    assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml, Map.of())).getMessage()).contains("http.prot");
+    assertThat(
+            assertThrows(ConfigException.class, () -> ConfigLoader.load(yaml, Map.of()))
+                .getMessage())
+        .contains("http.prot");
+  }
+
+  @Test
+  void on_sqlite_the_encryption_key_file_lies_beside_the_database_file() {
+    Path elsewhere = dir.resolve("elsewhere");
+    ServerConfig defaults = ConfigLoader.load(null, Map.of("USERMAN_DATA_DIR", dir.toString()));
+    assertThat(defaults.core().keys().file())
+        .isEqualTo(dir.toAbsolutePath().resolve("encryption.key"));
+    ServerConfig named =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "USERMAN_DATA_DIR",
+                dir.toString(),
+                "USERMAN_DATABASE_URL",
+                "jdbc:sqlite:" + elsewhere.resolve("accounts.db") + "?journal_mode=WAL"));
+    assertThat(named.core().keys().file())
+        .isEqualTo(elsewhere.toAbsolutePath().resolve("encryption.key"));
+    ServerConfig memory =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "USERMAN_DATA_DIR",
+                dir.toString(),
+                "USERMAN_DATABASE_URL",
+                "jdbc:sqlite::memory:"));
+    assertThat(memory.core().keys().file()).isEqualTo(dir.resolve("encryption.key"));
+    ServerConfig server =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "USERMAN_DATA_DIR",
+                dir.toString(),
+                "USERMAN_DATABASE_URL",
+                "jdbc:postgresql://127.0.0.1/test"));
+    assertThat(server.core().keys().file()).as("server databases are given their key").isNull();
+    assertThat(server.core().keys().missingAdvice()).contains("userman keys new-encryption-key");
   }
 }

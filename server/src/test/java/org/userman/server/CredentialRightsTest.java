@@ -31,8 +31,12 @@ class CredentialRightsTest {
         for (TestServer n : nodes) {
           assertThat(n.get("/api/v1/users", token).status()).isEqualTo(200);
         }
-        assertThat(a.call("PATCH", "/api/v1/users/" + bossId, obj("roles", List.of()), other).status()).isEqualTo(200);
-        assertThat(claims(token).path("roles").toString()).as("the token still says admin").contains("admin");
+        assertThat(
+                a.call("PATCH", "/api/v1/users/" + bossId, obj("roles", List.of()), other).status())
+            .isEqualTo(200);
+        assertThat(claims(token).path("roles").toString())
+            .as("the token still says admin")
+            .contains("admin");
         for (TestServer n : nodes) {
           Resp refused = n.get("/api/v1/users", token);
           assertThat(refused.status()).isEqualTo(403);
@@ -56,16 +60,25 @@ class CredentialRightsTest {
       Resp made = s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), token);
       String key = made.json().path("key").asText();
       String keyId = made.json().path("id").asText();
-      List<Resp> refused = List.of(
-          s.get("/api/v1/sessions", key),
-          s.call("DELETE", "/api/v1/sessions/" + sessionId, null, key),
-          s.call("DELETE", "/api/v1/sessions", null, key),
-          s.call("DELETE", "/api/v1/sessions/current", null, key),
-          s.call("POST", "/api/v1/me/api-keys", obj("name", "another"), key),
-          s.call("DELETE", "/api/v1/me/api-keys/" + keyId, null, key),
-          s.call("DELETE", "/api/v1/me/api-keys", null, key),
-          s.call("PUT", "/api/v1/me/password", obj("current_password", PASSWORD, "new_password", "a brand new passphrase"), key),
-          s.call("POST", "/api/v1/me/email", obj("email", "new@example.org", "current_password", PASSWORD), key));
+      List<Resp> refused =
+          List.of(
+              s.get("/api/v1/sessions", key),
+              s.call("DELETE", "/api/v1/sessions/" + sessionId, null, key),
+              s.call("DELETE", "/api/v1/sessions", null, key),
+              s.call("DELETE", "/api/v1/sessions/current", null, key),
+              s.call("POST", "/api/v1/me/api-keys", obj("name", "another"), key),
+              s.call("DELETE", "/api/v1/me/api-keys/" + keyId, null, key),
+              s.call("DELETE", "/api/v1/me/api-keys", null, key),
+              s.call(
+                  "PUT",
+                  "/api/v1/me/password",
+                  obj("current_password", PASSWORD, "new_password", "a brand new passphrase"),
+                  key),
+              s.call(
+                  "POST",
+                  "/api/v1/me/email",
+                  obj("email", "new@example.org", "current_password", PASSWORD),
+                  key));
       for (Resp r : refused) {
         assertThat(r.status()).as(r.toString()).isEqualTo(403);
         assertThat(r.code()).isEqualTo("forbidden");
@@ -78,8 +91,46 @@ class CredentialRightsTest {
   }
 
   @Test
+  void an_admins_api_key_cannot_set_anyones_password_or_email() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      String admin = s.adminToken("boss@example.org");
+      String key =
+          s.call("POST", "/api/v1/me/api-keys", obj("name", "ops"), admin)
+              .json()
+              .path("key")
+              .asText();
+      String adaId = s.register("ada@example.org").path("id").asText();
+      String bossId = s.userman().accounts().findByEmail("boss@example.org").orElseThrow().id();
+      for (String id : List.of(adaId, bossId)) {
+        for (Object change :
+            List.of(obj("password", "a brand new passphrase"), obj("email", "taken@example.org"))) {
+          Resp r = s.call("PATCH", "/api/v1/users/" + id, change, key);
+          assertThat(r.status()).as(r.toString()).isEqualTo(403);
+          assertThat(r.text("detail")).contains("API key");
+        }
+      }
+      assertThat(s.login("ada@example.org").path("user").path("email").asText())
+          .as("unchanged")
+          .isEqualTo("ada@example.org");
+      assertThat(s.call("PATCH", "/api/v1/users/" + adaId, obj("name", "Ada"), key).status())
+          .as("other fields an admin key may set")
+          .isEqualTo(200);
+      assertThat(
+              s.call(
+                      "PATCH",
+                      "/api/v1/users/" + adaId,
+                      obj("password", "a brand new passphrase"),
+                      admin)
+                  .status())
+          .as("through the admin's session")
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
   void a_token_of_a_longer_lifetime_than_configured_is_refused() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_TOKENS_ACCESS_TTL=60m")) {
+    try (TestServer s =
+        TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_TOKENS_ACCESS_TTL=60m")) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
       s.restartWith("USERMAN_TOKENS_ACCESS_TTL=15m");
@@ -103,7 +154,8 @@ class CredentialRightsTest {
 
   @Test
   void tokens_name_the_configured_audience_and_a_token_for_another_is_refused() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_TOKENS_AUDIENCE=billing")) {
+    try (TestServer s =
+        TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_TOKENS_AUDIENCE=billing")) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
       assertThat(claims(token).path("aud").toString()).contains("billing");
@@ -118,7 +170,9 @@ class CredentialRightsTest {
 
   private static JsonNode claims(String jwt) {
     try {
-      return TestServer.JSON.readTree(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+      return TestServer.JSON.readTree(
+          new String(
+              Base64.getUrlDecoder().decode(jwt.split("\\.", -1)[1]), StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -20,28 +20,50 @@ class EnumerationTest {
   @Test
   void unknown_wrong_password_and_disabled_logins_look_and_take_alike() {
     // generous limits: the limiter's work is part of what is timed, its refusals are not
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_IP=10000/1m",
-        "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=10000/1m")) {
+    try (TestServer s =
+        TestServer.start(
+            "USERMAN_REGISTRATION=open",
+            "USERMAN_LIMITS_LOGIN_PER_IP=10000/1m",
+            "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=10000/1m")) {
       s.register("known@example.org");
       String disabled = s.register("disabled@example.org").path("id").asText();
       String admin = s.adminToken("root@example.org");
-      assertThat(s.call("PATCH", "/api/v1/users/" + disabled, obj("status", "disabled"), admin).status()).isEqualTo(200);
+      assertThat(
+              s.call("PATCH", "/api/v1/users/" + disabled, obj("status", "disabled"), admin)
+                  .status())
+          .isEqualTo(200);
 
-      Map<String, String> kinds = Map.of(
-          "unknown", "nobody@example.org", "wrong password", "known@example.org", "disabled", "disabled@example.org");
+      Map<String, String> kinds =
+          Map.of(
+              "unknown",
+              "nobody@example.org",
+              "wrong password",
+              "known@example.org",
+              "disabled",
+              "disabled@example.org");
       List<String> kindsInOrder = List.of("unknown", "wrong password", "disabled");
       List<String> order = new ArrayList<>(kindsInOrder);
       // A new order each round: anything periodic (a collection every few hashes, say) must not
       // always land on the same kind.
       long seed = System.nanoTime();
       java.util.Random shuffle = new java.util.Random(seed);
-      Map<String, long[]> nanos = Map.of("unknown", new long[SAMPLES], "wrong password", new long[SAMPLES], "disabled", new long[SAMPLES]);
+      Map<String, long[]> nanos =
+          Map.of(
+              "unknown",
+              new long[SAMPLES],
+              "wrong password",
+              new long[SAMPLES],
+              "disabled",
+              new long[SAMPLES]);
       List<String> bodies = new ArrayList<>();
       for (int i = -WARM_UP; i < SAMPLES; i++) {
         java.util.Collections.shuffle(order, shuffle);
         for (String kind : order) {
           long start = System.nanoTime();
-          Resp r = s.post("/api/v1/sessions", obj("email", kinds.get(kind), "password", "not the password 123"));
+          Resp r =
+              s.post(
+                  "/api/v1/sessions",
+                  obj("email", kinds.get(kind), "password", "not the password 123"));
           long took = System.nanoTime() - start;
           assertThat(r.status()).as(kind).isEqualTo(401);
           if (i >= 0) {
@@ -61,13 +83,20 @@ class EnumerationTest {
           paired[i] = (double) nanos.get(kind)[i] / nanos.get("wrong password")[i];
         }
         java.util.Arrays.sort(paired);
-        System.out.printf("userman tests: login %s median %.1f ms, %.3f of a wrong password's (median of paired ratios %.3f; order seed %d)%n",
+        System.out.printf(
+            "userman tests: login %s median %.1f ms, %.3f of a wrong password's (median of paired ratios %.3f; order seed %d)%n",
             kind, median(nanos.get(kind)) / 1e6, ratio, paired[SAMPLES / 2], seed);
         assertThat(ratio).as(kind + " against a wrong password").isBetween(0.9, 1.1);
       }
       // the right password still works afterwards, and the disabled account is told only then
-      assertThat(s.post("/api/v1/sessions", obj("email", "known@example.org", "password", PASSWORD)).status()).isEqualTo(201);
-      assertThat(s.post("/api/v1/sessions", obj("email", "disabled@example.org", "password", PASSWORD)).code()).isEqualTo("account_not_active");
+      assertThat(
+              s.post("/api/v1/sessions", obj("email", "known@example.org", "password", PASSWORD))
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              s.post("/api/v1/sessions", obj("email", "disabled@example.org", "password", PASSWORD))
+                  .code())
+          .isEqualTo("account_not_active");
     }
   }
 

@@ -20,17 +20,23 @@ import org.userman.server.support.Mails;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TcpProxy;
 import org.userman.server.support.TestServer;
-import org.userman.Userman;
 
-/** Mail through a real SMTP server (GreenMail in this JVM): multipart, durable, retried, and visible when it fails. */
+/**
+ * Mail through a real SMTP server (GreenMail in this JVM): multipart, durable, retried, and visible
+ * when it fails.
+ */
 class MailDeliveryTest {
   @RegisterExtension
   static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
   @Test
   void mail_goes_out_over_smtp_as_text_and_html_with_links_to_the_pages() throws Exception {
-    try (TestServer s = TestServer.start(smtpAt(SMTP.getSmtp().getPort(), "USERMAN_PRODUCT_NAME=Acme Accounts",
-        "USERMAN_MAIL_FROM=Acme <accounts@acme.test>"))) {
+    try (TestServer s =
+        TestServer.start(
+            smtpAt(
+                SMTP.getSmtp().getPort(),
+                "USERMAN_PRODUCT_NAME=Acme Accounts",
+                "USERMAN_MAIL_FROM=Acme <accounts@acme.test>"))) {
       s.register("ada@example.org");
       s.userman().mailQueue().sendDue();
       assertThat(SMTP.waitForIncomingEmail(5_000, 1)).isTrue();
@@ -41,10 +47,21 @@ class MailDeliveryTest {
       assertThat(parts.getContentType()).startsWith("multipart/alternative");
       String text = Mails.part(parts, "text/plain");
       String html = Mails.part(parts, "text/html");
-      assertThat(text).contains("http://userman.test/verify-email?token=").containsPattern("Token: \\S+");
-      assertThat(html).contains("href=\"http://userman.test/verify-email?token=").contains("Acme Accounts");
-      String token = text.lines().filter(l -> l.startsWith("Token: ")).findFirst().orElseThrow().substring(7).strip();
-      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", token)).status()).isEqualTo(200);
+      assertThat(text)
+          .contains("http://userman.test/verify-email?token=")
+          .containsPattern("Token: \\S+");
+      assertThat(html)
+          .contains("href=\"http://userman.test/verify-email?token=")
+          .contains("Acme Accounts");
+      String token =
+          text.lines()
+              .filter(l -> l.startsWith("Token: "))
+              .findFirst()
+              .orElseThrow()
+              .substring(7)
+              .strip();
+      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", token)).status())
+          .isEqualTo(200);
     }
   }
 
@@ -56,19 +73,24 @@ class MailDeliveryTest {
       s.register("ada@example.org");
       s.userman().mailQueue().sendDue();
       String admin = s.adminToken("root@example.org");
-      JsonNode pending = s.get("/api/v1/admin/mail-queue?status=pending", admin).json().path("items").get(0);
+      JsonNode pending =
+          s.get("/api/v1/admin/mail-queue?status=pending", admin).json().path("items").get(0);
       assertThat(pending.path("to").asText()).isEqualTo("ada@example.org");
       assertThat(pending.path("attempts").asInt()).isEqualTo(1);
       assertThat(pending.path("last_error").asText()).isNotEmpty();
 
       s.restart();
       proxy.restore();
-      assertThat(s.userman().mailQueue().sendDue()).as("not yet due: the first retry waits 30 s").isZero();
+      assertThat(s.userman().mailQueue().sendDue())
+          .as("not yet due: the first retry waits 30 s")
+          .isZero();
       s.clock.advance(Duration.ofSeconds(31));
       s.userman().mailQueue().sendDue(); // or the node's own sender, whichever comes first
       assertThat(SMTP.waitForIncomingEmail(5_000, 1)).isTrue();
-      assertThat(GreenMailUtil.getBody(SMTP.getReceivedMessages()[0])).contains("verify-email?token=");
-      JsonNode sent = s.get("/api/v1/admin/mail-queue?status=sent", admin).json().path("items").get(0);
+      assertThat(GreenMailUtil.getBody(SMTP.getReceivedMessages()[0]))
+          .contains("verify-email?token=");
+      JsonNode sent =
+          s.get("/api/v1/admin/mail-queue?status=sent", admin).json().path("items").get(0);
       assertThat(sent.path("attempts").asInt()).isEqualTo(2);
       assertThat(sent.path("sent_at").isNull()).isFalse();
     }
@@ -91,28 +113,44 @@ class MailDeliveryTest {
       assertThat(mail.path("attempts").asInt()).isEqualTo(MailQueue.MAX_ATTEMPTS);
       assertThat(mail.path("last_error").asText()).isNotEmpty();
       assertThat(failed.raw()).doesNotContain("Token:", "token=");
-      assertThat(s.get("/api/v1/admin/mail-queue?status=pending", admin).json().path("items")).isEmpty();
-      assertThat(s.get("/api/v1/admin/mail-queue?status=bogus", admin).code()).isEqualTo("validation_failed");
-      s.call("POST", "/api/v1/users", obj("email", "bob@example.org", "password", TestServer.PASSWORD, "email_verified", true), admin);
-      assertThat(s.get("/api/v1/admin/mail-queue", s.accessToken("bob@example.org")).code()).as("admins only").isEqualTo("forbidden");
+      assertThat(s.get("/api/v1/admin/mail-queue?status=pending", admin).json().path("items"))
+          .isEmpty();
+      assertThat(s.get("/api/v1/admin/mail-queue?status=bogus", admin).code())
+          .isEqualTo("validation_failed");
+      s.call(
+          "POST",
+          "/api/v1/users",
+          obj("email", "bob@example.org", "password", TestServer.PASSWORD, "email_verified", true),
+          admin);
+      assertThat(s.get("/api/v1/admin/mail-queue", s.accessToken("bob@example.org")).code())
+          .as("admins only")
+          .isEqualTo("forbidden");
     }
   }
 
   @Test
   void operators_override_mail_templates_in_a_folder() throws IOException {
     Path templates = Files.createTempDirectory("userman-templates");
-    Files.writeString(templates.resolve("verify-email.txt"), "Welcome to {{ product }}! Confirm here: {{ link }}\nToken: {{ token }}\n");
+    Files.writeString(
+        templates.resolve("verify-email.txt"),
+        "Welcome to {{ product }}! Confirm here: {{ link }}\nToken: {{ token }}\n");
     try (TestServer s = TestServer.start("USERMAN_MAIL_TEMPLATES=" + templates)) {
       s.register("ada@example.org");
       String mail = s.mailsTo("ada@example.org").get(0);
-      assertThat(mail).contains("Welcome to Userman! Confirm here: http://userman.test/verify-email?token=");
+      assertThat(mail)
+          .contains("Welcome to Userman! Confirm here: http://userman.test/verify-email?token=");
       assertThat(mail).contains("text/html").contains("Confirm my email address");
     }
   }
 
   /** Settings for a node that sends through the SMTP server on {@code port}. */
   private static String[] smtpAt(int port, String... more) {
-    String[] base = {"USERMAN_REGISTRATION=verify", "USERMAN_SMTP_HOST=127.0.0.1", "USERMAN_SMTP_PORT=" + port, "USERMAN_SMTP_SECURITY=none"};
+    String[] base = {
+      "USERMAN_REGISTRATION=verify",
+      "USERMAN_SMTP_HOST=127.0.0.1",
+      "USERMAN_SMTP_PORT=" + port,
+      "USERMAN_SMTP_SECURITY=none"
+    };
     String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;

@@ -22,7 +22,8 @@ class MailTokenTest {
     try (TestServer s = TestServer.start()) {
       s.register("ada@example.org");
       String token = s.lastToken("ada@example.org");
-      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", token)).status()).isEqualTo(200);
+      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", token)).status())
+          .isEqualTo(200);
       assertInvalidToken(s.post("/api/v1/email-verifications/confirm", obj("token", token)));
     }
   }
@@ -32,11 +33,13 @@ class MailTokenTest {
     try (TestServer s = TestServer.start()) {
       s.register("ada@example.org");
       String first = s.lastToken("ada@example.org");
-      assertThat(s.post("/api/v1/email-verifications", obj("email", "ada@example.org")).status()).isEqualTo(202);
+      assertThat(s.post("/api/v1/email-verifications", obj("email", "ada@example.org")).status())
+          .isEqualTo(202);
       assertThat(s.mailsTo("ada@example.org")).hasSize(2);
       String second = s.lastToken("ada@example.org");
       assertInvalidToken(s.post("/api/v1/email-verifications/confirm", obj("token", first)));
-      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", second)).status()).isEqualTo(200);
+      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", second)).status())
+          .isEqualTo(200);
     }
   }
 
@@ -54,7 +57,8 @@ class MailTokenTest {
   void unknown_and_missing_tokens_are_refused() {
     try (TestServer s = TestServer.start()) {
       assertInvalidToken(s.post("/api/v1/email-verifications/confirm", obj("token", "nope")));
-      assertInvalidToken(s.post("/api/v1/password-resets/confirm", obj("token", "nope", "password", PASSWORD)));
+      assertInvalidToken(
+          s.post("/api/v1/password-resets/confirm", obj("token", "nope", "password", PASSWORD)));
       Resp missing = s.post("/api/v1/email-verifications/confirm", obj());
       assertThat(missing.status()).isEqualTo(400);
       assertThat(missing.code()).isEqualTo("validation_failed");
@@ -72,7 +76,8 @@ class MailTokenTest {
       assertThat(unknown.raw()).isEqualTo(verified.raw());
       assertThat(s.mailsTo("nobody@example.org")).isEmpty();
       assertThat(s.mailsTo("ada@example.org")).hasSize(1);
-      assertThat(s.post("/api/v1/email-verifications", obj("email", "not an email")).status()).isEqualTo(400);
+      assertThat(s.post("/api/v1/email-verifications", obj("email", "not an email")).status())
+          .isEqualTo(400);
     }
   }
 
@@ -90,16 +95,31 @@ class MailTokenTest {
       assertThat(mail).contains("http://userman.test/reset-password?token=");
       String token = TestServer.tokenIn(mail);
 
-      Resp weak = s.post("/api/v1/password-resets/confirm", obj("token", token, "password", "short"));
+      Resp weak =
+          s.post("/api/v1/password-resets/confirm", obj("token", token, "password", "short"));
       assertThat(weak.status()).isEqualTo(400);
       assertThat(weak.code()).isEqualTo("validation_failed");
 
-      Resp done = s.post("/api/v1/password-resets/confirm", obj("token", token, "password", "a brand new passphrase"));
+      Resp done =
+          s.post(
+              "/api/v1/password-resets/confirm",
+              obj("token", token, "password", "a brand new passphrase"));
       assertThat(done.status()).isEqualTo(204);
       assertThat(s.get("/api/v1/me", access).status()).isEqualTo(401);
-      assertThat(s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", PASSWORD)).status()).isEqualTo(401);
-      assertThat(s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", "a brand new passphrase")).status()).isEqualTo(201);
-      assertInvalidToken(s.post("/api/v1/password-resets/confirm", obj("token", token, "password", "another new passphrase")));
+      assertThat(
+              s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", PASSWORD))
+                  .status())
+          .isEqualTo(401);
+      assertThat(
+              s.post(
+                      "/api/v1/sessions",
+                      obj("email", "ada@example.org", "password", "a brand new passphrase"))
+                  .status())
+          .isEqualTo(201);
+      assertInvalidToken(
+          s.post(
+              "/api/v1/password-resets/confirm",
+              obj("token", token, "password", "another new passphrase")));
     }
   }
 
@@ -111,9 +131,15 @@ class MailTokenTest {
       String first = s.lastToken("ada@example.org");
       s.post("/api/v1/password-resets", obj("email", "ada@example.org"));
       String second = s.lastToken("ada@example.org");
-      assertInvalidToken(s.post("/api/v1/password-resets/confirm", obj("token", first, "password", "a brand new passphrase")));
+      assertInvalidToken(
+          s.post(
+              "/api/v1/password-resets/confirm",
+              obj("token", first, "password", "a brand new passphrase")));
       s.clock.advance(Duration.ofMinutes(61));
-      assertInvalidToken(s.post("/api/v1/password-resets/confirm", obj("token", second, "password", "a brand new passphrase")));
+      assertInvalidToken(
+          s.post(
+              "/api/v1/password-resets/confirm",
+              obj("token", second, "password", "a brand new passphrase")));
     }
   }
 
@@ -124,21 +150,41 @@ class MailTokenTest {
       s.registerActive("taken@example.org");
       String access = s.accessToken("ada@example.org");
 
-      Resp wrong = s.call("POST", "/api/v1/me/email", obj("email", "new@example.org", "current_password", "wrong password!"), access);
+      Resp wrong =
+          s.call(
+              "POST",
+              "/api/v1/me/email",
+              obj("email", "new@example.org", "current_password", "wrong password!"),
+              access);
       assertThat(wrong.status()).isEqualTo(400);
       assertThat(wrong.code()).isEqualTo("invalid_credentials");
-      Resp taken = s.call("POST", "/api/v1/me/email", obj("email", "TAKEN@example.org", "current_password", PASSWORD), access);
+      Resp taken =
+          s.call(
+              "POST",
+              "/api/v1/me/email",
+              obj("email", "TAKEN@example.org", "current_password", PASSWORD),
+              access);
       assertThat(taken.status()).isEqualTo(409);
       assertThat(taken.code()).isEqualTo("email_taken");
 
-      Resp asked = s.call("POST", "/api/v1/me/email", obj("email", "new@example.org", "current_password", PASSWORD), access);
+      Resp asked =
+          s.call(
+              "POST",
+              "/api/v1/me/email",
+              obj("email", "new@example.org", "current_password", PASSWORD),
+              access);
       assertThat(asked.status()).isEqualTo(202);
       assertThat(s.get("/api/v1/me", access).text("email")).isEqualTo("ada@example.org");
-      Resp confirmed = s.post("/api/v1/email-verifications/confirm", obj("token", s.lastToken("new@example.org")));
+      Resp confirmed =
+          s.post(
+              "/api/v1/email-verifications/confirm", obj("token", s.lastToken("new@example.org")));
       assertThat(confirmed.status()).isEqualTo(200);
       assertThat(confirmed.text("email")).isEqualTo("new@example.org");
       assertThat(s.get("/api/v1/me", access).text("email")).isEqualTo("new@example.org");
-      assertThat(s.post("/api/v1/sessions", obj("email", "new@example.org", "password", PASSWORD)).status()).isEqualTo(201);
+      assertThat(
+              s.post("/api/v1/sessions", obj("email", "new@example.org", "password", PASSWORD))
+                  .status())
+          .isEqualTo(201);
     }
   }
 }

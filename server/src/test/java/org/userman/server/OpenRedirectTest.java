@@ -18,11 +18,29 @@ import org.userman.server.support.Visitor;
  */
 class OpenRedirectTest {
   /** Values a browser would follow to another site, in every spelling the review found. */
-  private static final List<String> ELSEWHERE = List.of(
-      "//evil.example/x", "https://evil.example", "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
-      "/\r/evil.example", "\t//evil.example", " //evil.example", "\u0001//evil.example", "//evil.example\u0000", "/\\/evil.example",
-      "\\/evil.example", "http:evil.example", "https:/evil.example", "HTTPS://evil.example", "javascript:alert(1)",
-      "http://userman.test@evil.example/", "http://evil.example#@userman.test/", "/\t\\evil.example", "///evil.example");
+  private static final List<String> ELSEWHERE =
+      List.of(
+          "//evil.example/x",
+          "https://evil.example",
+          "/\\evil.example",
+          "\\\\evil.example",
+          "/\t/evil.example",
+          "/\n/evil.example",
+          "/\r/evil.example",
+          "\t//evil.example",
+          " //evil.example",
+          "\u0001//evil.example",
+          "//evil.example\u0000",
+          "/\\/evil.example",
+          "\\/evil.example",
+          "http:evil.example",
+          "https:/evil.example",
+          "HTTPS://evil.example",
+          "javascript:alert(1)",
+          "http://userman.test@evil.example/",
+          "http://evil.example#@userman.test/",
+          "/\t\\evil.example",
+          "///evil.example");
 
   @Test
   void a_signed_in_visitor_is_never_sent_to_another_site() {
@@ -43,7 +61,15 @@ class OpenRedirectTest {
       s.register("ada@example.org");
       for (String next : ELSEWHERE) {
         Visitor v = new Visitor(s, "");
-        Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD, "next", next);
+        Resp in =
+            v.post(
+                "/login",
+                "login",
+                "ada@example.org",
+                "password",
+                TestServer.PASSWORD,
+                "next",
+                next);
         assertThat(in.status()).as(next).isEqualTo(303);
         assertLocal(next, in.header("Location"));
       }
@@ -55,12 +81,13 @@ class OpenRedirectTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       Visitor v = new Visitor(s, "").signIn("ada@example.org");
-      for (List<String> c : List.of(
-          List.of("/account?tab=keys", "/account?tab=keys"),
-          List.of("/admin/users?q=b%C3%A9", "/admin/users?q=b%C3%A9"),
-          List.of("http://userman.test/account#keys", "/account#keys"),
-          List.of("/account\t", "/account"),
-          List.of("/caf\u00e9", "/caf%C3%A9"))) {
+      for (List<String> c :
+          List.of(
+              List.of("/account?tab=keys", "/account?tab=keys"),
+              List.of("/admin/users?q=b%C3%A9", "/admin/users?q=b%C3%A9"),
+              List.of("http://userman.test/account#keys", "/account#keys"),
+              List.of("/account\t", "/account"),
+              List.of("/caf\u00e9", "/caf%C3%A9"))) {
         Resp r = v.get("/login?next=" + URLEncoder.encode(c.get(0), StandardCharsets.UTF_8));
         assertThat(r.header("Location")).as(c.get(0)).isEqualTo(c.get(1));
       }
@@ -84,7 +111,9 @@ class OpenRedirectTest {
   /** Where a browser at http://userman.test/login goes with this Location: this site. */
   private static void assertLocal(String next, String location) {
     assertThat(location).as(next).isNotNull();
-    assertThat(location.chars()).as("printable ASCII only: " + location).allMatch(c -> c > 0x20 && c < 0x7f);
+    assertThat(location.chars())
+        .as("printable ASCII only: " + location)
+        .allMatch(c -> c > 0x20 && c < 0x7f);
     String asBrowser = location.replaceAll("[\t\n\r]", "").replace('\\', '/');
     URI resolved = URI.create("http://userman.test/login").resolve(URI.create(asBrowser));
     assertThat(resolved.getScheme()).as(next + " -> " + location).isEqualTo("http");

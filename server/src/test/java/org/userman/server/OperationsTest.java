@@ -37,7 +37,10 @@ class OperationsTest {
 
   private static Set<String> kids(TestServer s) {
     Set<String> kids = new TreeSet<>();
-    s.get("/.well-known/jwks.json", null).json().path("keys").forEach(k -> kids.add(k.path("kid").asText()));
+    s.get("/.well-known/jwks.json", null)
+        .json()
+        .path("keys")
+        .forEach(k -> kids.add(k.path("kid").asText()));
     return kids;
   }
 
@@ -46,7 +49,8 @@ class OperationsTest {
   }
 
   @Test
-  void rotation_publishes_the_new_key_first_and_keeps_the_old_one_until_its_tokens_expire() throws Exception {
+  void rotation_publishes_the_new_key_first_and_keeps_the_old_one_until_its_tokens_expire()
+      throws Exception {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       String before = s.accessToken("ada@example.org");
@@ -54,12 +58,16 @@ class OperationsTest {
 
       String newKid = s.userman().signingKeys().rotate(Duration.ofMinutes(10)).kid();
       assertThat(kids(s)).containsExactlyInAnyOrder(oldKid, newKid);
-      assertThat(kidOf(s.accessToken("ada@example.org"))).as("not signing before its time").isEqualTo(oldKid);
+      assertThat(kidOf(s.accessToken("ada@example.org")))
+          .as("not signing before its time")
+          .isEqualTo(oldKid);
 
       s.clock.advance(Duration.ofMinutes(10).plusSeconds(1));
       String after = s.accessToken("ada@example.org");
       assertThat(kidOf(after)).isEqualTo(newKid);
-      assertThat(s.get("/api/v1/me", before).status()).as("old key still verifies its live tokens").isEqualTo(200);
+      assertThat(s.get("/api/v1/me", before).status())
+          .as("old key still verifies its live tokens")
+          .isEqualTo(200);
       assertThat(kids(s)).containsExactlyInAnyOrder(oldKid, newKid);
 
       s.clock.advance(Duration.ofMinutes(17));
@@ -86,7 +94,9 @@ class OperationsTest {
       s.register("ada@example.org");
       Run status = run(s, "db", "status");
       assertThat(status.exit()).as(status.err()).isZero();
-      assertThat(status.out()).containsPattern("schema version: [1-9][0-9]*").contains("pending: none");
+      assertThat(status.out())
+          .containsPattern("schema version: [1-9][0-9]*")
+          .contains("pending: none");
       Run migrate = run(s, "db", "migrate");
       assertThat(migrate.out()).contains("0 migration(s) ran");
 
@@ -116,8 +126,12 @@ class OperationsTest {
       s.restart();
       assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
       // A migration that no longer matches the one that ran sends the start to Flyway's validation.
-      s.database().jdbi().useHandle(h -> h.execute(
-          "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'"));
+      s.database()
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'"));
       assertThat(s.database().schemaCurrent()).isFalse();
       RuntimeException e = assertThrows(RuntimeException.class, s::restart);
       assertThat(e.getMessage()).contains("checksum mismatch");
@@ -127,9 +141,13 @@ class OperationsTest {
   @Test
   void a_node_refuses_a_schema_newer_than_itself() {
     try (TestServer s = TestServer.start()) {
-      s.database().jdbi().useHandle(h -> h.execute(
-          "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
-              + " installed_by, execution_time, success) VALUES (99, '999', 'future', 'SQL', 'V999__future.sql', 0, 'test', 0, true)"));
+      s.database()
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+                          + " installed_by, execution_time, success) VALUES (99, '999', 'future', 'SQL', 'V999__future.sql', 0, 'test', 0, true)"));
       UsermanException e = assertThrows(UsermanException.class, s::restart);
       assertThat(e.getMessage()).contains("newer than this Userman");
       assertThat(e.getMessage()).contains("999");
@@ -146,13 +164,16 @@ class OperationsTest {
     try {
       if (db != null) {
         env.put("USERMAN_DATABASE_URL", db.url());
-        env.put("USERMAN_KEYS_ENCRYPTION_KEY", org.userman.server.support.TestServer.ENCRYPTION_KEY);
+        env.put(
+            "USERMAN_KEYS_ENCRYPTION_KEY", org.userman.server.support.TestServer.ENCRYPTION_KEY);
         if (db.server().user() != null) {
           env.put("USERMAN_DATABASE_USER", db.server().user());
         }
       }
       var config = org.userman.server.config.ConfigLoader.load(null, env);
-      UsermanException e = assertThrows(UsermanException.class, () -> org.userman.server.node.UsermanServer.start(config));
+      UsermanException e =
+          assertThrows(
+              UsermanException.class, () -> org.userman.server.node.UsermanServer.start(config));
       assertThat(e.getMessage()).contains("userman db migrate");
 
       CommandLine cl = RootCommand.commandLine(env, new ByteArrayInputStream(new byte[0]));
@@ -160,7 +181,8 @@ class OperationsTest {
       cl.setOut(new PrintWriter(out, true));
       assertThat(cl.execute("db", "migrate")).isZero();
       // from an empty database every migration runs: as many as the version reached
-      assertThat(out.toString()).matches("(?s)migrated: (\\d+) migration\\(s\\) ran; schema at version \\1\\s*");
+      assertThat(out.toString())
+          .matches("(?s)migrated: (\\d+) migration\\(s\\) ran; schema at version \\1\\s*");
       try (var server = org.userman.server.node.UsermanServer.start(config)) {
         assertThat(server.userman().storage().isReady(Duration.ofSeconds(2))).isTrue();
       }

@@ -17,31 +17,50 @@ import org.userman.server.support.TestServer;
 /** When the database goes away the node answers 503 promptly, and it recovers by itself. */
 class OutageTest {
   private static final Pattern HOST_PORT = Pattern.compile("(jdbc:[a-z]+://)([^:/]+):(\\d+)(.*)");
+
   /** A bound far above the 2 s timeout: only a hang, not a slow machine, can break it. */
   private static final Duration NO_HANG = Duration.ofSeconds(20);
 
   @Test
   void unreachable_database_gives_503_unavailable_then_the_node_recovers() {
-    Assumptions.assumeFalse(TestDatabases.isSqlite(), "the embedded database lives in the process and cannot become unreachable");
+    Assumptions.assumeFalse(
+        TestDatabases.isSqlite(),
+        "the embedded database lives in the process and cannot become unreachable");
     AtomicReference<TcpProxy> proxy = new AtomicReference<>();
-    try (TestServer s = TestServer.start(url -> {
-          Matcher m = HOST_PORT.matcher(url);
-          assertThat(m.matches()).as(url).isTrue();
-          proxy.set(new TcpProxy(m.group(2), Integer.parseInt(m.group(3))));
-          return m.group(1) + "127.0.0.1:" + proxy.get().port() + m.group(4);
-        }, "USERMAN_REGISTRATION=open", "USERMAN_DATABASE_TIMEOUT=2s");
+    try (TestServer s =
+            TestServer.start(
+                url -> {
+                  Matcher m = HOST_PORT.matcher(url);
+                  assertThat(m.matches()).as(url).isTrue();
+                  proxy.set(new TcpProxy(m.group(2), Integer.parseInt(m.group(3))));
+                  return m.group(1) + "127.0.0.1:" + proxy.get().port() + m.group(4);
+                },
+                "USERMAN_REGISTRATION=open",
+                "USERMAN_DATABASE_TIMEOUT=2s");
         TcpProxy relay = proxy.get()) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
       assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
 
       relay.cut();
-      for (Resp r : new Resp[] {
-          timed(() -> s.get("/health/ready", null)),
-          timed(() -> s.get("/api/v1/me", token)),
-          timed(() -> s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", TestServer.PASSWORD))),
-          timed(() -> s.post("/api/v1/users", obj("email", "bob@example.org", "password", TestServer.PASSWORD)))}) {
-        assertThat(r.status()).as(() -> r + "\nnode log:\n" + String.join("\n", s.log)).isEqualTo(503);
+      for (Resp r :
+          new Resp[] {
+            timed(() -> s.get("/health/ready", null)),
+            timed(() -> s.get("/api/v1/me", token)),
+            timed(
+                () ->
+                    s.post(
+                        "/api/v1/sessions",
+                        obj("email", "ada@example.org", "password", TestServer.PASSWORD))),
+            timed(
+                () ->
+                    s.post(
+                        "/api/v1/users",
+                        obj("email", "bob@example.org", "password", TestServer.PASSWORD)))
+          }) {
+        assertThat(r.status())
+            .as(() -> r + "\nnode log:\n" + String.join("\n", s.log))
+            .isEqualTo(503);
         assertThat(r.code()).isEqualTo("unavailable");
       }
       assertThat(s.get("/health/live", null).status()).isEqualTo(200);
@@ -54,7 +73,12 @@ class OutageTest {
       }
       assertThat(ready).isEqualTo(200);
       assertThat(s.get("/api/v1/me", token).status()).isEqualTo(200);
-      assertThat(s.post("/api/v1/users", obj("email", "bob@example.org", "password", TestServer.PASSWORD)).status()).isEqualTo(201);
+      assertThat(
+              s.post(
+                      "/api/v1/users",
+                      obj("email", "bob@example.org", "password", TestServer.PASSWORD))
+                  .status())
+          .isEqualTo(201);
     }
   }
 

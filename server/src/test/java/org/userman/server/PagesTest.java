@@ -23,19 +23,27 @@ class PagesTest {
       Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
       assertThat(in.status()).isEqualTo(303);
       assertThat(in.header("Location")).isEqualTo("/account");
-      String cookie = in.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("um_session=")).findFirst().orElseThrow();
-      assertThat(cookie).contains("; Path=/", "; HttpOnly", "; SameSite=Lax", "; Max-Age=").doesNotContain("Secure");
+      String cookie =
+          in.headers().allValues("Set-Cookie").stream()
+              .filter(c -> c.startsWith("um_session="))
+              .findFirst()
+              .orElseThrow();
+      assertThat(cookie)
+          .contains("; Path=/", "; HttpOnly", "; SameSite=Lax", "; Max-Age=")
+          .doesNotContain("Secure");
       Resp account = v.get("/account");
       assertThat(account.status()).isEqualTo(200);
       assertThat(account.header("Content-Type")).startsWith("text/html");
-      assertThat(account.header("Content-Security-Policy")).contains("default-src 'none'", "form-action 'self'");
+      assertThat(account.header("Content-Security-Policy"))
+          .contains("default-src 'none'", "form-action 'self'");
       assertThat(account.raw()).contains("ada@example.org").doesNotContain(v.session);
       assertThat(s.get("/api/v1/sessions", apiToken).json().path("items")).hasSize(2);
       // the page session's last use is kept up to date, every few minutes
       s.clock.advance(java.time.Duration.ofMinutes(6));
       assertThat(v.get("/account").status()).isEqualTo(200);
       assertThat(s.get("/api/v1/sessions", apiToken).json().path("items"))
-          .anySatisfy(i -> assertThat(i.path("last_used_at").asText()).startsWith("2026-11-22T10:06"));
+          .anySatisfy(
+              i -> assertThat(i.path("last_used_at").asText()).startsWith("2026-11-22T10:06"));
 
       assertThat(s.call("DELETE", "/api/v1/sessions", null, apiToken).status()).isEqualTo(204);
       Resp after = v.get("/account");
@@ -46,14 +54,20 @@ class PagesTest {
 
   @Test
   void over_https_the_cookies_are_secure_and_host_bound() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_PUBLIC_URL=https://accounts.example.org")) {
+    try (TestServer s =
+        TestServer.start(
+            "USERMAN_REGISTRATION=open", "USERMAN_PUBLIC_URL=https://accounts.example.org")) {
       s.register("ada@example.org");
       Visitor v = new Visitor(s, "__Host-");
       Resp page = v.get("/login");
       assertThat(page.header("Strict-Transport-Security")).contains("max-age=");
-      assertThat(page.header("Set-Cookie")).startsWith("__Host-um_csrf=").contains("; Secure", "; Path=/", "; HttpOnly");
+      assertThat(page.header("Set-Cookie"))
+          .startsWith("__Host-um_csrf=")
+          .contains("; Secure", "; Path=/", "; HttpOnly");
       Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
-      assertThat(in.header("Set-Cookie")).startsWith("__Host-um_session=").contains("; Secure", "; HttpOnly", "; SameSite=Lax");
+      assertThat(in.header("Set-Cookie"))
+          .startsWith("__Host-um_session=")
+          .contains("; Secure", "; HttpOnly", "; SameSite=Lax");
       assertThat(v.get("/account").status()).isEqualTo(200);
     }
   }
@@ -66,12 +80,17 @@ class PagesTest {
       v.get("/login");
       String login = Visitor.form("login", "ada@example.org", "password", TestServer.PASSWORD);
       assertThat(v.postRaw("/login", login).status()).as("no token").isEqualTo(403);
-      assertThat(v.postRaw("/login", "csrf=" + "x".repeat(43) + "&" + login).status()).as("another token").isEqualTo(403);
-      Resp crossSite = v.postRaw("/login", "csrf=" + v.csrf + "&" + login, "Origin", "https://evil.example");
+      assertThat(v.postRaw("/login", "csrf=" + "x".repeat(43) + "&" + login).status())
+          .as("another token")
+          .isEqualTo(403);
+      Resp crossSite =
+          v.postRaw("/login", "csrf=" + v.csrf + "&" + login, "Origin", "https://evil.example");
       assertThat(crossSite.status()).as("another site").isEqualTo(403);
       assertThat(crossSite.raw()).contains("This form has expired");
       assertThat(v.session).isNull();
-      assertThat(v.postRaw("/login", "csrf=" + v.csrf + "&" + login).status()).as("the token, no Origin").isEqualTo(303);
+      assertThat(v.postRaw("/login", "csrf=" + v.csrf + "&" + login).status())
+          .as("the token, no Origin")
+          .isEqualTo(303);
       assertThat(v.session).isNotNull();
     }
   }
@@ -94,11 +113,21 @@ class PagesTest {
   void after_signing_in_the_next_page_stays_on_this_site() {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
-      for (List<String> c : List.of(
-          List.of("//evil.example/x", "/account"), List.of("https://evil.example", "/account"),
-          List.of("/\\evil.example", "/account"), List.of("/account?tab=keys", "/account?tab=keys"))) {
+      for (List<String> c :
+          List.of(
+              List.of("//evil.example/x", "/account"), List.of("https://evil.example", "/account"),
+              List.of("/\\evil.example", "/account"),
+                  List.of("/account?tab=keys", "/account?tab=keys"))) {
         Visitor v = new Visitor(s, "");
-        Resp in = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD, "next", c.get(0));
+        Resp in =
+            v.post(
+                "/login",
+                "login",
+                "ada@example.org",
+                "password",
+                TestServer.PASSWORD,
+                "next",
+                c.get(0));
         assertThat(in.header("Location")).as(c.get(0)).isEqualTo(c.get(1));
       }
     }
@@ -106,13 +135,15 @@ class PagesTest {
 
   @Test
   void the_sign_in_limit_and_the_password_policy_apply_to_the_pages() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=2/15m")) {
+    try (TestServer s =
+        TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=2/15m")) {
       s.register("ada@example.org");
       Visitor v = new Visitor(s, "");
       for (int i = 0; i < 2; i++) {
         Resp wrong = v.post("/login", "login", "ada@example.org", "password", "not the password");
         assertThat(wrong.status()).isEqualTo(401);
-        assertThat(wrong.raw()).contains("The login or the password is wrong.", "value=\"ada@example.org\"");
+        assertThat(wrong.raw())
+            .contains("The login or the password is wrong.", "value=\"ada@example.org\"");
       }
       Resp limited = v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
       assertThat(limited.status()).isEqualTo(429);
@@ -120,8 +151,11 @@ class PagesTest {
 
       Resp weak = v.post("/register", "email", "bob@example.org", "password", "password123");
       assertThat(weak.status()).isEqualTo(400);
-      assertThat(weak.raw()).contains("id=\"password-error\"", "aria-invalid=\"true\"").doesNotContain("password123");
-      Resp taken = v.post("/register", "email", "ada@example.org", "password", "a long enough passphrase");
+      assertThat(weak.raw())
+          .contains("id=\"password-error\"", "aria-invalid=\"true\"")
+          .doesNotContain("password123");
+      Resp taken =
+          v.post("/register", "email", "ada@example.org", "password", "a long enough passphrase");
       assertThat(taken.status()).isEqualTo(409);
       assertThat(taken.raw()).contains("id=\"email-error\"");
     }
@@ -137,21 +171,31 @@ class PagesTest {
       admin.post("/login", "login", "root@example.org", "password", TestServer.PASSWORD);
       Resp list = admin.get("/admin/users?q=BO");
       assertThat(list.status()).isEqualTo(200);
-      assertThat(list.raw()).contains("bob@example.org").doesNotContain("root@example.org</strong>");
+      assertThat(list.raw())
+          .contains("bob@example.org")
+          .doesNotContain("root@example.org</strong>");
 
       Resp roles = admin.post("/admin/users/" + bobId + "/roles", "roles", "support, billing");
-      assertThat(roles.header("Location")).isEqualTo("/admin/users/" + bobId + "?notice=roles_saved");
+      assertThat(roles.header("Location"))
+          .isEqualTo("/admin/users/" + bobId + "?notice=roles_saved");
       assertThat(s.userman().accounts().get(bobId).roles()).containsExactly("billing", "support");
       Resp badRole = admin.post("/admin/users/" + bobId + "/roles", "roles", "no/slashes");
       assertThat(badRole.status()).isEqualTo(400);
       assertThat(badRole.raw()).contains("id=\"roles-error\"", "value=\"no/slashes\"");
 
       Resp unlocked = admin.post("/admin/users/" + bobId + "/unlock");
-      assertThat(unlocked.header("Location")).isEqualTo("/admin/users/" + bobId + "?notice=unlocked");
-      assertThat(s.get("/api/v1/audit-events?type=unlocked&user_id=" + bobId, s.accessToken("root@example.org")).json().path("items"))
+      assertThat(unlocked.header("Location"))
+          .isEqualTo("/admin/users/" + bobId + "?notice=unlocked");
+      assertThat(
+              s.get(
+                      "/api/v1/audit-events?type=unlocked&user_id=" + bobId,
+                      s.accessToken("root@example.org"))
+                  .json()
+                  .path("items"))
           .hasSize(1);
 
-      assertThat(admin.post("/admin/users/" + bobId + "/status", "status", "disabled").status()).isEqualTo(303);
+      assertThat(admin.post("/admin/users/" + bobId + "/status", "status", "disabled").status())
+          .isEqualTo(303);
       assertThat(s.userman().accounts().get(bobId).status().wire()).isEqualTo("disabled");
       Resp lastAdmin = admin.post("/admin/users/" + rootId + "/status", "status", "disabled");
       assertThat(lastAdmin.status()).isEqualTo(409);
@@ -176,8 +220,10 @@ class PagesTest {
       Visitor v = new Visitor(s, "");
       v.post("/login", "login", "ada@example.org", "password", TestServer.PASSWORD);
       assertThat(v.get("/admin/users").status()).isEqualTo(403);
-      assertThat(v.post("/admin/users/" + bobId + "/status", "status", "disabled").status()).isEqualTo(403);
-      assertThat(v.post("/admin/users/" + bobId + "/delete", "confirm", "yes").status()).isEqualTo(403);
+      assertThat(v.post("/admin/users/" + bobId + "/status", "status", "disabled").status())
+          .isEqualTo(403);
+      assertThat(v.post("/admin/users/" + bobId + "/delete", "confirm", "yes").status())
+          .isEqualTo(403);
       assertThat(s.userman().accounts().get(bobId).status().wire()).isEqualTo("active");
       Visitor stranger = new Visitor(s, "");
       Resp r = stranger.get("/admin/users");

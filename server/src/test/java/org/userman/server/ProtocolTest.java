@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.userman.server.http.Route;
+import org.userman.server.http.ApiRoutes;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
 
@@ -46,34 +46,64 @@ class ProtocolTest {
 
   @Test
   void malformed_json_is_400_malformed_request() {
-    assertProblem(s.send("POST", "/api/v1/users", "application/json", "{\"email\":"), 400, "malformed_request");
-    assertProblem(s.send("POST", "/api/v1/users", "application/json", "[1,2]"), 400, "malformed_request");
-    assertProblem(s.send("POST", "/api/v1/users", "application/json", "{\"email\":\"a@b.org\",\"email\":\"c@d.org\"}"), 400, "malformed_request");
+    assertProblem(
+        s.send("POST", "/api/v1/users", "application/json", "{\"email\":"),
+        400,
+        "malformed_request");
+    assertProblem(
+        s.send("POST", "/api/v1/users", "application/json", "[1,2]"), 400, "malformed_request");
+    assertProblem(
+        s.send(
+            "POST",
+            "/api/v1/users",
+            "application/json",
+            "{\"email\":\"a@b.org\",\"email\":\"c@d.org\"}"),
+        400,
+        "malformed_request");
   }
 
   @Test
   void wrong_content_type_is_415() {
-    assertProblem(s.send("POST", "/api/v1/sessions", "text/plain", "{\"email\":\"a@b.org\"}"), 415, "unsupported_media_type");
-    assertProblem(s.send("POST", "/api/v1/sessions", null, "{\"email\":\"a@b.org\"}"), 415, "unsupported_media_type");
-    assertThat(s.send("POST", "/api/v1/sessions", "application/json; charset=utf-8", "{\"email\":\"nobody@b.org\",\"password\":\"x\"}").status()).isEqualTo(401);
+    assertProblem(
+        s.send("POST", "/api/v1/sessions", "text/plain", "{\"email\":\"a@b.org\"}"),
+        415,
+        "unsupported_media_type");
+    assertProblem(
+        s.send("POST", "/api/v1/sessions", null, "{\"email\":\"a@b.org\"}"),
+        415,
+        "unsupported_media_type");
+    assertThat(
+            s.send(
+                    "POST",
+                    "/api/v1/sessions",
+                    "application/json; charset=utf-8",
+                    "{\"email\":\"nobody@b.org\",\"password\":\"x\"}")
+                .status())
+        .isEqualTo(401);
   }
 
   @Test
   void oversized_body_is_413() {
     String big = "{\"email\":\"" + "a".repeat(70_000) + "\"}";
-    assertProblem(s.send("POST", "/api/v1/users", "application/json", big), 413, "payload_too_large");
+    assertProblem(
+        s.send("POST", "/api/v1/users", "application/json", big), 413, "payload_too_large");
   }
 
   @Test
   void unknown_fields_and_wrong_types_are_400_with_the_field_named() {
-    Resp unknown = s.post("/api/v1/users", obj("email", "u@example.org", "password", PASSWORD, "is_admin", true));
+    Resp unknown =
+        s.post(
+            "/api/v1/users", obj("email", "u@example.org", "password", PASSWORD, "is_admin", true));
     assertProblem(unknown, 400, "validation_failed");
     assertThat(unknown.json().path("errors").get(0).path("field").asText()).isEqualTo("is_admin");
-    assertThat(unknown.json().path("errors").get(0).path("code").asText()).isEqualTo("unknown_field");
+    assertThat(unknown.json().path("errors").get(0).path("code").asText())
+        .isEqualTo("unknown_field");
 
-    Resp wrongType = s.post("/api/v1/users", obj("email", 42, "password", List.of("x"), "attributes", "flat"));
+    Resp wrongType =
+        s.post("/api/v1/users", obj("email", 42, "password", List.of("x"), "attributes", "flat"));
     assertProblem(wrongType, 400, "validation_failed");
-    assertThat(wrongType.json().path("errors").findValuesAsText("field")).containsExactlyInAnyOrder("email", "password", "attributes");
+    assertThat(wrongType.json().path("errors").findValuesAsText("field"))
+        .containsExactlyInAnyOrder("email", "password", "attributes");
   }
 
   @Test
@@ -87,11 +117,12 @@ class ProtocolTest {
 
   @Test
   void missing_or_malformed_credentials_are_401_with_a_bearer_challenge() {
-    for (Resp r : List.of(
-        s.get("/api/v1/me", null),
-        s.get("/api/v1/me", "not.a.jwt"),
-        s.get("/api/v1/me", "um_notakey"),
-        s.send("GET", "/api/v1/me", null, null, "Authorization", "Basic dXNlcjpwYXNz"))) {
+    for (Resp r :
+        List.of(
+            s.get("/api/v1/me", null),
+            s.get("/api/v1/me", "not.a.jwt"),
+            s.get("/api/v1/me", "um_notakey"),
+            s.send("GET", "/api/v1/me", null, null, "Authorization", "Basic dXNlcjpwYXNz"))) {
       assertProblem(r, 401, "unauthenticated");
       assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
     }
@@ -102,7 +133,8 @@ class ProtocolTest {
     Resp r = s.send("GET", "/health/live", null, null, "X-Request-Id", "abc-123");
     assertThat(r.header("X-Request-Id")).isEqualTo("abc-123");
     assertThat(r.header("Cache-Control")).isEqualTo("no-store");
-    Resp generated = s.send("GET", "/health/live", null, null, "X-Request-Id", "bad id with spaces");
+    Resp generated =
+        s.send("GET", "/health/live", null, null, "X-Request-Id", "bad id with spaces");
     assertThat(generated.header("X-Request-Id")).matches("[0-9a-f]{16}");
   }
 
@@ -139,25 +171,46 @@ class ProtocolTest {
     assertThat(doc.json().path("openapi").asText()).isEqualTo("3.1.0");
     Set<String> documented = new TreeSet<>();
     for (Map.Entry<String, JsonNode> p : doc.json().path("paths").properties()) {
-      p.getValue().fieldNames().forEachRemaining(m -> {
-        if (!m.equals("parameters")) {
-          documented.add(m.toUpperCase() + " " + p.getKey());
-        }
-      });
+      p.getValue()
+          .fieldNames()
+          .forEachRemaining(
+              m -> {
+                if (!m.equals("parameters")) {
+                  documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey());
+                }
+              });
     }
     Set<String> served = new TreeSet<>();
-    for (Route r : s.server().routes()) {
-      served.add(r.method() + " " + r.path());
+    for (ApiRoutes.Operation r : s.server().operations()) {
+      served.add(r.method().text() + " " + r.path());
     }
     assertThat(documented).isEqualTo(served);
     // and every route the contract names is served
-    assertThat(served).contains(
-        "POST /api/v1/users", "POST /api/v1/email-verifications", "POST /api/v1/email-verifications/confirm",
-        "POST /api/v1/sessions", "POST /api/v1/sessions/refresh", "GET /api/v1/sessions",
-        "DELETE /api/v1/sessions/current", "DELETE /api/v1/sessions/{id}", "GET /api/v1/me", "PATCH /api/v1/me",
-        "PUT /api/v1/me/password", "POST /api/v1/me/email", "GET /api/v1/me/api-keys", "POST /api/v1/me/api-keys",
-        "DELETE /api/v1/me/api-keys/{id}", "POST /api/v1/password-resets", "POST /api/v1/password-resets/confirm",
-        "GET /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}", "DELETE /api/v1/users/{id}",
-        "GET /.well-known/jwks.json", "GET /health/live", "GET /health/ready");
+    assertThat(served)
+        .contains(
+            "POST /api/v1/users",
+            "POST /api/v1/email-verifications",
+            "POST /api/v1/email-verifications/confirm",
+            "POST /api/v1/sessions",
+            "POST /api/v1/sessions/refresh",
+            "GET /api/v1/sessions",
+            "DELETE /api/v1/sessions/current",
+            "DELETE /api/v1/sessions/{id}",
+            "GET /api/v1/me",
+            "PATCH /api/v1/me",
+            "PUT /api/v1/me/password",
+            "POST /api/v1/me/email",
+            "GET /api/v1/me/api-keys",
+            "POST /api/v1/me/api-keys",
+            "DELETE /api/v1/me/api-keys/{id}",
+            "POST /api/v1/password-resets",
+            "POST /api/v1/password-resets/confirm",
+            "GET /api/v1/users",
+            "GET /api/v1/users/{id}",
+            "PATCH /api/v1/users/{id}",
+            "DELETE /api/v1/users/{id}",
+            "GET /.well-known/jwks.json",
+            "GET /health/live",
+            "GET /health/ready");
   }
 }

@@ -13,13 +13,19 @@ import org.userman.server.support.TcpProxy;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
 
-/** With USERMAN_REDIS_URL the buckets live in Redis: shared by the nodes, and an outage is a 503. */
+/**
+ * With USERMAN_REDIS_URL the buckets live in Redis: shared by the nodes, and an outage is a 503.
+ */
 class RedisLimitTest {
 
   @Test
   void limits_hold_through_redis_and_recover() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_IP=3/1m",
-        "USERMAN_REDIS_URL=" + TestDatabases.redisUrl(), "USERMAN_REDIS_PREFIX=" + prefix())) {
+    try (TestServer s =
+        TestServer.start(
+            "USERMAN_REGISTRATION=open",
+            "USERMAN_LIMITS_LOGIN_PER_IP=3/1m",
+            "USERMAN_REDIS_URL=" + TestDatabases.redisUrl(),
+            "USERMAN_REDIS_PREFIX=" + prefix())) {
       s.register("ada@example.org");
       for (int i = 0; i < 3; i++) {
         assertThat(login(s).status()).isEqualTo(201);
@@ -41,13 +47,19 @@ class RedisLimitTest {
   void an_unreachable_redis_gives_503_unavailable_then_recovers() {
     URI redis = URI.create(TestDatabases.redisUrl());
     try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort());
-        TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_DATABASE_TIMEOUT=2s",
-            "USERMAN_REDIS_URL=redis://127.0.0.1:" + proxy.port() + redis.getPath(), "USERMAN_REDIS_PREFIX=" + prefix())) {
+        TestServer s =
+            TestServer.start(
+                "USERMAN_REGISTRATION=open",
+                "USERMAN_DATABASE_TIMEOUT=2s",
+                "USERMAN_REDIS_URL=redis://127.0.0.1:" + proxy.port() + redis.getPath(),
+                "USERMAN_REDIS_PREFIX=" + prefix())) {
       s.register("ada@example.org");
       assertThat(login(s).status()).isEqualTo(201);
       proxy.cut();
       Resp down = login(s);
-      assertThat(down.status()).as(() -> down + "\nnode log:\n" + String.join("\n", s.log)).isEqualTo(503);
+      assertThat(down.status())
+          .as(() -> down + "\nnode log:\n" + String.join("\n", s.log))
+          .isEqualTo(503);
       assertThat(down.code()).isEqualTo("unavailable");
       proxy.restore();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -25,7 +25,15 @@ class RequestLogTest {
       String id = s.register("ada@example.org").path("id").asText();
       String admin = s.adminToken("root@example.org");
       s.log.clear();
-      s.send("GET", "/api/v1/users/" + id, null, null, "Authorization", "Bearer " + admin, "X-Request-Id", "req-1");
+      s.send(
+          "GET",
+          "/api/v1/users/" + id,
+          null,
+          null,
+          "Authorization",
+          "Bearer " + admin,
+          "X-Request-Id",
+          "req-1");
       assertThat(s.log).hasSize(1);
       JsonNode line = TestServer.JSON.readTree(s.log.get(0));
       assertThat(line.path("method").asText()).isEqualTo("GET");
@@ -50,20 +58,21 @@ class RequestLogTest {
   @Test
   void no_password_token_or_api_key_reaches_any_log() {
     List<String> libraryLog = Collections.synchronizedList(new ArrayList<>());
-    Handler capture = new Handler() {
-      private final SimpleFormatter f = new SimpleFormatter();
+    Handler capture =
+        new Handler() {
+          private final SimpleFormatter f = new SimpleFormatter();
 
-      @Override
-      public void publish(LogRecord r) {
-        libraryLog.add(f.format(r));
-      }
+          @Override
+          public void publish(LogRecord r) {
+            libraryLog.add(f.format(r));
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger root = Logger.getLogger("");
     Level level = root.getLevel();
     // Everything down to FINE, well below what the server ships (WARNING for libraries, INFO for
@@ -79,28 +88,38 @@ class RequestLogTest {
       secrets.add(verification);
       s.post("/api/v1/email-verifications/confirm", obj("token", verification));
       s.post("/api/v1/email-verifications/confirm", obj("token", verification));
-      Resp login = s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", PASSWORD));
+      Resp login =
+          s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", PASSWORD));
       String access = login.text("access_token");
       String refresh = login.text("refresh_token");
       secrets.add(access);
       secrets.add(refresh);
-      s.post("/api/v1/sessions", obj("email", "ada@example.org", "password", "a wrong password 123"));
+      s.post(
+          "/api/v1/sessions", obj("email", "ada@example.org", "password", "a wrong password 123"));
       secrets.add("a wrong password 123");
       Resp refreshed = s.post("/api/v1/sessions/refresh", obj("refresh_token", refresh));
       secrets.add(refreshed.text("access_token"));
       secrets.add(refreshed.text("refresh_token"));
-      String key = s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), refreshed.text("access_token")).text("key");
+      String key =
+          s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), refreshed.text("access_token"))
+              .text("key");
       secrets.add(key);
       s.post("/api/v1/sessions/refresh", obj("refresh_token", refresh));
       s.get("/api/v1/me", key);
       s.send("GET", "/api/v1/me", null, null, "X-API-Key", key);
       String relogin = s.accessToken("ada@example.org");
-      s.call("PUT", "/api/v1/me/password", obj("current_password", PASSWORD, "new_password", "the next passphrase 1"), relogin);
+      s.call(
+          "PUT",
+          "/api/v1/me/password",
+          obj("current_password", PASSWORD, "new_password", "the next passphrase 1"),
+          relogin);
       secrets.add("the next passphrase 1");
       s.post("/api/v1/password-resets", obj("email", "ada@example.org"));
       String reset = s.lastToken("ada@example.org");
       secrets.add(reset);
-      s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", "the third passphrase 2"));
+      s.post(
+          "/api/v1/password-resets/confirm",
+          obj("token", reset, "password", "the third passphrase 2"));
       secrets.add("the third passphrase 2");
       s.send("GET", "/api/v1/me?token=" + reset, null, null);
 

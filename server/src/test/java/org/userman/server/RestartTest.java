@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.userman.server.support.TestServer.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
-import org.junit.jupiter.api.Assumptions;
 
 class RestartTest {
 
@@ -26,9 +26,13 @@ class RestartTest {
       assertThat(s.get("/.well-known/jwks.json", null).raw()).isEqualTo(jwks);
       assertThat(s.get("/api/v1/me", access).text("email")).isEqualTo("ada@example.org");
       assertThat(s.get("/api/v1/me", key).status()).isEqualTo(200);
-      Resp refreshed = s.post("/api/v1/sessions/refresh", obj("refresh_token", login.path("refresh_token").asText()));
+      Resp refreshed =
+          s.post(
+              "/api/v1/sessions/refresh",
+              obj("refresh_token", login.path("refresh_token").asText()));
       assertThat(refreshed.status()).isEqualTo(200);
-      assertThat(s.get("/api/v1/sessions", refreshed.text("access_token")).json().path("items")).hasSize(1);
+      assertThat(s.get("/api/v1/sessions", refreshed.text("access_token")).json().path("items"))
+          .hasSize(1);
     }
   }
 
@@ -36,8 +40,10 @@ class RestartTest {
   void a_second_server_on_the_same_embedded_database_refuses_to_start() {
     Assumptions.assumeTrue(TestDatabases.isSqlite(), "only the embedded database is single-node");
     try (TestServer s = TestServer.start()) {
-      RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
-          RuntimeException.class, () -> org.userman.server.node.UsermanServer.start(s.config()));
+      RuntimeException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              RuntimeException.class,
+              () -> org.userman.server.node.UsermanServer.start(s.config()));
       assertThat(e.getMessage()).contains("another Userman server is already running");
       assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
     }

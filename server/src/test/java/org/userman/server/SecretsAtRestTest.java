@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.userman.server.support.TestServer.PASSWORD;
 import static org.userman.server.support.TestServer.obj;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +46,9 @@ class SecretsAtRestTest {
         assertThat(jwk).doesNotContain("\"d\"").doesNotContain("\"kty\"");
       }
       s.restart();
-      assertThat(s.get("/api/v1/me", token).status()).as("the same keys after a restart").isEqualTo(200);
+      assertThat(s.get("/api/v1/me", token).status())
+          .as("the same keys after a restart")
+          .isEqualTo(200);
       assertThatThrownBy(() -> s.restartWith("USERMAN_KEYS_ENCRYPTION_KEY=" + OTHER_KEY))
           .hasMessageContaining("encryption key");
     }
@@ -49,7 +56,8 @@ class SecretsAtRestTest {
 
   @Test
   void a_server_database_needs_an_encryption_key_and_says_how_to_make_one() {
-    Assumptions.assumeFalse(TestDatabases.isSqlite(), "the embedded database makes its own key file");
+    Assumptions.assumeFalse(
+        TestDatabases.isSqlite(), "the embedded database makes its own key file");
     try (TestServer s = TestServer.start()) {
       assertThatThrownBy(() -> s.restartWith("USERMAN_KEYS_ENCRYPTION_KEY="))
           .hasMessageContaining("keys.encryption_key_file")
@@ -60,8 +68,32 @@ class SecretsAtRestTest {
   }
 
   @Test
+  void rate_limit_buckets_name_no_address_and_no_plain_hash_of_one() {
+    Assumptions.assumeFalse(
+        TestDatabases.isSqlite(), "on the embedded database the buckets live in memory");
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      s.login("ada@example.org");
+      List<String> ids = s.column("SELECT id FROM rate_limit_buckets");
+      assertThat(ids).as("a sign-in fills buckets").isNotEmpty();
+      // whoever reads the table could hash every IPv4 address, or a list of addresses, and compare
+      List<String> guesses =
+          Stream.of("127.0.0.1", "ada@example.org", "login:ada@example.org")
+              .map(org.userman.internal.Secrets::hash)
+              .toList();
+      for (String id : ids) {
+        assertThat(id).doesNotContain("ada").doesNotContain("127.0.0.1");
+        for (String guess : guesses) {
+          assertThat(id).doesNotContain(guess).doesNotContain(guess.substring(0, 32));
+        }
+      }
+    }
+  }
+
+  @Test
   void the_command_line_prints_a_new_key_that_a_node_accepts() throws IOException {
-    CommandLine cl = RootCommand.commandLine(java.util.Map.of(), new ByteArrayInputStream(new byte[0]));
+    CommandLine cl =
+        RootCommand.commandLine(java.util.Map.of(), new ByteArrayInputStream(new byte[0]));
     StringWriter out = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     assertThat(cl.execute("keys", "new-encryption-key")).isZero();
@@ -69,23 +101,64 @@ class SecretsAtRestTest {
     assertThat(key).matches("[A-Za-z0-9_-]{43}");
     Path file = Files.createTempFile("userman-key", ".txt");
     Files.writeString(file, key + "\n");
-    try (TestServer s = TestServer.start("USERMAN_KEYS_ENCRYPTION_KEY=", "USERMAN_KEYS_ENCRYPTION_KEY_FILE=" + file)) {
+    try (TestServer s =
+        TestServer.start(
+            "USERMAN_KEYS_ENCRYPTION_KEY=", "USERMAN_KEYS_ENCRYPTION_KEY_FILE=" + file)) {
       assertThat(s.get("/.well-known/jwks.json", null).status()).isEqualTo(200);
     }
   }
 
   @Test
-  void keys_stored_in_clear_by_an_older_version_are_encrypted_at_the_first_start() throws Exception {
+  void keys_stored_in_clear_by_an_older_version_are_encrypted_at_the_first_start()
+      throws Exception {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
-      ECKey old = new ECKeyGenerator(Curve.P_256).keyID("0190a0a0-0000-7000-8000-0000000000aa").keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.ES256).generate();
-      s.execute("INSERT INTO signing_keys (kid, algorithm, jwk, created_at, activates_at) VALUES (?, 'ES256', ?, ?, ?)",
-          old.getKeyID(), old.toJSONString(), 1L, 1L);
+      ECKey old = clearKey("0190a0a0-0000-7000-8000-0000000000aa");
+      s.execute("DELETE FROM signing_keys"); // the database as the older version left it
+      insertInClear(s, old);
       s.restart();
       String stored = s.column("SELECT jwk FROM signing_keys WHERE kid = ?", old.getKeyID()).get(0);
       assertThat(stored).doesNotContain("\"d\"");
       assertThat(s.get("/.well-known/jwks.json", null).raw()).contains(old.getKeyID());
     }
+  }
+
+  @Test
+  void a_key_written_in_clear_beside_sealed_keys_is_neither_published_nor_trusted()
+      throws Exception {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      String adaId = s.userman().accounts().findByEmail("ada@example.org").orElseThrow().id();
+      ECKey planted = clearKey("0190a0a0-0000-7000-8000-0000000000bb");
+      insertInClear(s, planted); // by whoever can write to the database but lacks the key
+      s.restart();
+      assertThat(s.get("/.well-known/jwks.json", null).raw()).doesNotContain(planted.getKeyID());
+      String token = s.accessToken("ada@example.org");
+      JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+      SignedJWT forged =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(planted.getKeyID()).build(),
+              new JWTClaimsSet.Builder(claims).subject(adaId).build());
+      forged.sign(new ECDSASigner(planted));
+      assertThat(s.get("/api/v1/me", forged.serialize()).status()).isEqualTo(401);
+      assertThat(s.get("/api/v1/me", token).status()).as("the real token").isEqualTo(200);
+    }
+  }
+
+  private static ECKey clearKey(String kid) throws JOSEException {
+    return new ECKeyGenerator(Curve.P_256)
+        .keyID(kid)
+        .keyUse(KeyUse.SIGNATURE)
+        .algorithm(JWSAlgorithm.ES256)
+        .generate();
+  }
+
+  private static void insertInClear(TestServer s, ECKey key) {
+    s.execute(
+        "INSERT INTO signing_keys (kid, algorithm, jwk, created_at, activates_at) VALUES (?, 'ES256', ?, ?, ?)",
+        key.getKeyID(),
+        key.toJSONString(),
+        1L,
+        1L);
   }
 
   @Test
@@ -101,10 +174,13 @@ class SecretsAtRestTest {
       assertThat(mode(dir)).isEqualTo("rwx------");
       try (Stream<Path> files = Files.walk(dir)) {
         List<Path> all = files.filter(p -> !p.equals(dir)).toList();
-        assertThat(all).extracting(p -> p.getFileName().toString())
+        assertThat(all)
+            .extracting(p -> p.getFileName().toString())
             .contains("userman.db", "userman.db-wal", "encryption.key", "backup.db", "outbox");
         for (Path p : all) {
-          assertThat(mode(p)).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+          assertThat(mode(p))
+              .as(p.toString())
+              .isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
         }
       }
     }
@@ -120,7 +196,8 @@ class SecretsAtRestTest {
       String admin = s.adminToken("root@example.org");
       String events = s.get("/api/v1/audit-events?type=login_failed", admin).raw();
       assertThat(events).doesNotContain("my secret passphrase").contains("login_hash");
-      assertThat(s.column("SELECT details FROM audit_events")).noneMatch(d -> d != null && d.contains("secret passphrase"));
+      assertThat(s.column("SELECT details FROM audit_events"))
+          .noneMatch(d -> d != null && d.contains("secret passphrase"));
       assertThat(events).as("a known account's name is kept as typed").contains("ada@example.org");
     }
   }

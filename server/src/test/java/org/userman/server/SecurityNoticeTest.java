@@ -32,9 +32,18 @@ class SecurityNoticeTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
-      s.call("POST", "/api/v1/me/email", obj("email", "ada@new.example", "current_password", PASSWORD), token);
+      s.call(
+          "POST",
+          "/api/v1/me/email",
+          obj("email", "ada@new.example", "current_password", PASSWORD),
+          token);
       int before = s.mailsTo("ada@example.org").size();
-      assertThat(s.post("/api/v1/email-verifications/confirm", obj("token", s.lastToken("ada@new.example"))).status()).isEqualTo(200);
+      assertThat(
+              s.post(
+                      "/api/v1/email-verifications/confirm",
+                      obj("token", s.lastToken("ada@new.example")))
+                  .status())
+          .isEqualTo(200);
       List<String> mails = s.mailsTo("ada@example.org");
       assertThat(mails).hasSize(before + 1);
       String notice = newest(mails);
@@ -48,12 +57,18 @@ class SecurityNoticeTest {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       String token = s.accessToken("ada@example.org");
-      s.call("PUT", "/api/v1/me/password", obj("current_password", PASSWORD, "new_password", "a brand new passphrase"), token);
+      s.call(
+          "PUT",
+          "/api/v1/me/password",
+          obj("current_password", PASSWORD, "new_password", "a brand new passphrase"),
+          token);
       assertNotice(newest(s.mailsTo("ada@example.org")), "Your Userman password was changed");
 
       s.post("/api/v1/password-resets", obj("email", "ada@example.org"));
       String reset = s.lastToken("ada@example.org");
-      s.post("/api/v1/password-resets/confirm", obj("token", reset, "password", "yet another passphrase"));
+      s.post(
+          "/api/v1/password-resets/confirm",
+          obj("token", reset, "password", "yet another passphrase"));
       assertNotice(newest(s.mailsTo("ada@example.org")), "Your Userman password was reset");
 
       String admin = s.adminToken("root@example.org");
@@ -77,7 +92,8 @@ class SecurityNoticeTest {
 
   @Test
   void the_account_hears_once_when_a_sign_in_limit_locks_it() {
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=3/15m")) {
+    try (TestServer s =
+        TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_LOGIN_PER_ACCOUNT=3/15m")) {
       s.register("ada@example.org");
       int before = s.mailsTo("ada@example.org").size();
       for (int i = 0; i < 6; i++) {
@@ -88,7 +104,8 @@ class SecurityNoticeTest {
       assertNotice(newest(mails), "Your Userman account is locked for now");
       // nobody is told of a lock on a name without an account
       for (int i = 0; i < 4; i++) {
-        s.post("/api/v1/sessions", obj("email", "nobody@example.org", "password", "a wrong password"));
+        s.post(
+            "/api/v1/sessions", obj("email", "nobody@example.org", "password", "a wrong password"));
       }
       assertThat(s.mailsTo("nobody@example.org")).isEmpty();
     }
@@ -98,12 +115,17 @@ class SecurityNoticeTest {
   void an_operator_replaces_the_notices_like_any_other_template() throws Exception {
     Path templates = Files.createTempDirectory("templates");
     Files.writeString(templates.resolve("api-key-created.subject"), "Key {{ keyName }} made");
-    Files.writeString(templates.resolve("api-key-created.txt"), "A key called {{ keyName }}. If this was not you, call us.");
-    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_MAIL_TEMPLATES=" + templates)) {
+    Files.writeString(
+        templates.resolve("api-key-created.txt"),
+        "A key called {{ keyName }}. If this was not you, call us.");
+    try (TestServer s =
+        TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_MAIL_TEMPLATES=" + templates)) {
       s.register("ada@example.org");
       s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), s.accessToken("ada@example.org"));
       String notice = newest(s.mailsTo("ada@example.org"));
-      assertThat(notice).contains("Subject: Key ci made").contains("A key called ci. If this was not you, call us.");
+      assertThat(notice)
+          .contains("Subject: Key ci made")
+          .contains("A key called ci. If this was not you, call us.");
     }
   }
 }

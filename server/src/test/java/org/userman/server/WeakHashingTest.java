@@ -20,20 +20,21 @@ class WeakHashingTest {
   /** The warnings logged while {@code start} runs. */
   private static List<String> warnings(Runnable start) {
     List<String> seen = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-          seen.add(r.getMessage());
-        }
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+              seen.add(r.getMessage());
+            }
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger root = Logger.getLogger("");
     root.addHandler(capture);
     try {
@@ -47,19 +48,28 @@ class WeakHashingTest {
   @Test
   void settings_below_owasp_minimum_warn_at_every_start() {
     Assumptions.assumeTrue(TestDatabases.isSqlite(), "settings, the same on every database");
-    List<String> weak = warnings(() -> {
-      try (TestServer s = TestServer.start("USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=12288", "USERMAN_PASSWORDS_ARGON2_ITERATIONS=2")) {
-        assertThat(s.get("/health/live", null).status()).isEqualTo(200);
-      }
-    });
+    List<String> weak =
+        warnings(
+            () -> {
+              try (TestServer s =
+                  TestServer.start(
+                      "USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=12288",
+                      "USERMAN_PASSWORDS_ARGON2_ITERATIONS=2")) {
+                assertThat(s.get("/health/live", null).status()).isEqualTo(200);
+              }
+            });
     assertThat(weak).anyMatch(m -> m.contains("below OWASP") && m.contains("passwords.argon2"));
     for (String[] owasp : new String[][] {{"19456", "2"}, {"12288", "3"}, {"47104", "1"}}) {
-      List<String> fine = warnings(() -> {
-        try (TestServer s = TestServer.start("USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=" + owasp[0],
-            "USERMAN_PASSWORDS_ARGON2_ITERATIONS=" + owasp[1])) {
-          assertThat(s.get("/health/live", null).status()).isEqualTo(200);
-        }
-      });
+      List<String> fine =
+          warnings(
+              () -> {
+                try (TestServer s =
+                    TestServer.start(
+                        "USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=" + owasp[0],
+                        "USERMAN_PASSWORDS_ARGON2_ITERATIONS=" + owasp[1])) {
+                  assertThat(s.get("/health/live", null).status()).isEqualTo(200);
+                }
+              });
       assertThat(fine).as(String.join("/", owasp)).noneMatch(m -> m.contains("below OWASP"));
     }
   }
@@ -67,10 +77,19 @@ class WeakHashingTest {
   @Test
   void under_8_mib_the_server_refuses_to_start_unless_weak_hashing_is_allowed() {
     Assumptions.assumeTrue(TestDatabases.isSqlite(), "settings, the same on every database");
-    assertThatThrownBy(() -> TestServer.start("USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=4096", "USERMAN_PASSWORDS_ARGON2_ITERATIONS=8"))
-        .hasMessageContaining("passwords.argon2.memory_kib").hasMessageContaining("passwords.allow_weak_hashing");
-    try (TestServer s = TestServer.start("USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=8", "USERMAN_PASSWORDS_ARGON2_ITERATIONS=1",
-        "USERMAN_PASSWORDS_ALLOW_WEAK_HASHING=true", "USERMAN_REGISTRATION=open")) {
+    assertThatThrownBy(
+            () ->
+                TestServer.start(
+                    "USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=4096",
+                    "USERMAN_PASSWORDS_ARGON2_ITERATIONS=8"))
+        .hasMessageContaining("passwords.argon2.memory_kib")
+        .hasMessageContaining("passwords.allow_weak_hashing");
+    try (TestServer s =
+        TestServer.start(
+            "USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=8",
+            "USERMAN_PASSWORDS_ARGON2_ITERATIONS=1",
+            "USERMAN_PASSWORDS_ALLOW_WEAK_HASHING=true",
+            "USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
       assertThat(s.login("ada@example.org").path("access_token").asText()).isNotEmpty();
     }

@@ -1,7 +1,5 @@
 package org.userman.account.internal;
 
-import org.userman.common.Identifiers;
-import org.userman.account.Accounts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,40 +9,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.userman.common.ErrorCode;
-import org.userman.common.FieldError;
-import org.userman.internal.Ids;
-import org.userman.common.UsermanException;
-import org.userman.common.ValidationException;
-import org.userman.apikey.internal.ApiKeyRevoker;
-import org.userman.common.Actor;
-import org.userman.audit.internal.AuditLogService;
-import org.userman.audit.AuditType;
-import org.userman.limit.LimitRule;
-import org.userman.limit.internal.RateLimiter;
-import org.userman.password.Password;
-import org.userman.password.internal.PasswordHasher;
-import org.userman.password.internal.PasswordPolicy;
-import org.userman.session.internal.SessionRevoker;
-import org.userman.store.internal.Database;
-import org.userman.store.Dialect;
-import org.userman.store.internal.ReadCache;
-import org.userman.mail.internal.Notices;
 import org.jdbi.v3.core.Handle;
-import org.userman.common.Page;
 import org.userman.account.AccountSettings;
+import org.userman.account.Accounts;
 import org.userman.account.NewUser;
 import org.userman.account.RegistrationPolicy;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
+import org.userman.apikey.internal.ApiKeyRevoker;
+import org.userman.audit.AuditType;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.Identifiers;
+import org.userman.common.Page;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
+import org.userman.internal.Ids;
+import org.userman.limit.LimitRule;
+import org.userman.limit.internal.RateLimiter;
+import org.userman.mail.internal.Notices;
+import org.userman.password.Password;
+import org.userman.password.internal.PasswordHasher;
+import org.userman.password.internal.PasswordPolicy;
+import org.userman.session.internal.SessionControl;
+import org.userman.store.Dialect;
+import org.userman.store.internal.Database;
+import org.userman.store.internal.ReadCache;
 
 /** Creating, reading, changing and deleting accounts, with the rules that guard them. */
 public final class AccountService implements Accounts {
   private final Database db;
   private final AccountStore store;
-  private final SessionRevoker sessions;
+  private final SessionControl sessions;
   private final ApiKeyRevoker apiKeys;
   private final OneTimeTokens tokens;
   private final SignInGuard guard;
@@ -58,13 +58,14 @@ public final class AccountService implements Accounts {
   private final Ids ids;
   private final AuditLogService audit;
   private final RateLimiter limiter;
+
   /** Users by id, read on most requests (the caller's own), while nothing has been written. */
   private final ReadCache<String, User> byId;
 
   public AccountService(
       Database db,
       AccountStore store,
-      SessionRevoker sessions,
+      SessionControl sessions,
       ApiKeyRevoker apiKeys,
       OneTimeTokens tokens,
       SignInGuard guard,
@@ -104,10 +105,12 @@ public final class AccountService implements Accounts {
   @Override
   public User create(NewUser n, boolean byAdmin, Actor actor) {
     if (!byAdmin && n.setsAdminFields()) {
-      throw new UsermanException(ErrorCode.FORBIDDEN, "Only admins may set status, roles or email_verified.");
+      throw new UsermanException(
+          ErrorCode.FORBIDDEN, "Only admins may set status, roles or email_verified.");
     }
     if (!byAdmin && settings.registration() == RegistrationPolicy.CLOSED) {
-      throw new UsermanException(ErrorCode.REGISTRATION_CLOSED, "Registration is closed; an admin creates accounts.");
+      throw new UsermanException(
+          ErrorCode.REGISTRATION_CLOSED, "Registration is closed; an admin creates accounts.");
     }
     if (!byAdmin) {
       limiter.consume(LimitRule.REGISTRATION_PER_IP, actor.client().ip(), actor, null);
@@ -129,7 +132,8 @@ public final class AccountService implements Accounts {
     String username = n.username() == null ? null : Username.normalize(n.username());
     String hash = hasher.hash(n.password());
     Instant now = clock.instant();
-    UserStatus status = n.status() != null ? n.status() : byAdmin ? UserStatus.ACTIVE : initialStatus();
+    UserStatus status =
+        n.status() != null ? n.status() : byAdmin ? UserStatus.ACTIVE : initialStatus();
     boolean verified = Boolean.TRUE.equals(n.emailVerified());
     User user =
         new User(
@@ -148,7 +152,8 @@ public final class AccountService implements Accounts {
       db.tx(
           h -> {
             if (store.emailTaken(h, email.value(), null)) {
-              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+              throw new UsermanException(
+                  ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
             }
             if (username != null && store.usernameTaken(h, username, null)) {
               throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
@@ -158,7 +163,11 @@ public final class AccountService implements Accounts {
               // the verification mail is queued with the account: both commit or neither
               verifications.queueVerification(h, user);
             }
-            audit.record(h, AuditType.REGISTERED, byAdmin ? actor : actor.as(user.id()), user.id(),
+            audit.record(
+                h,
+                AuditType.REGISTERED,
+                byAdmin ? actor : actor.as(user.id()),
+                user.id(),
                 Map.of("status", user.status().wire(), "by", byAdmin ? "admin" : "self"));
             return null;
           });
@@ -172,7 +181,9 @@ public final class AccountService implements Accounts {
   }
 
   private UserStatus initialStatus() {
-    return settings.registration() == RegistrationPolicy.OPEN ? UserStatus.ACTIVE : UserStatus.PENDING;
+    return settings.registration() == RegistrationPolicy.OPEN
+        ? UserStatus.ACTIVE
+        : UserStatus.PENDING;
   }
 
   /** A unique-index race lost to a concurrent write becomes the same 409 as the check before it. */
@@ -245,7 +256,8 @@ public final class AccountService implements Accounts {
     UserFields.checkUsername(errors, p.username());
     UserFields.checkRoles(errors, p.roles());
     if (p.attributes() != null) {
-      UserFields.checkAttributes(errors, store, UserFields.merge(before.attributes(), p.attributes()));
+      UserFields.checkAttributes(
+          errors, store, UserFields.merge(before.attributes(), p.attributes()));
     }
     if (p.password() != null) {
       errors.addAll(
@@ -262,55 +274,67 @@ public final class AccountService implements Accounts {
     String username = p.username() == null ? null : Username.normalize(p.username());
     User updated;
     try {
-      updated = db.tx(
-          h -> {
-            User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
-            Instant now = clock.instant();
-            boolean emailChanged = email != null && !email.equals(cur.email());
-            if (emailChanged && store.emailTaken(h, email, userId)) {
-              throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
-            }
-            if (username != null && store.usernameTaken(h, username, userId)) {
-              throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
-            }
-            List<String> roles = p.roles() == null ? cur.roles() : List.copyOf(new TreeSet<>(p.roles()));
-            User next =
-                new User(
-                    cur.id(),
-                    emailChanged ? email : cur.email(),
-                    p.emailVerified() != null ? p.emailVerified() : !emailChanged && cur.emailVerified(),
-                    p.clearUsername() ? null : username != null ? username : cur.username(),
-                    p.name() != null ? UserFields.cleanName(p.name()) : cur.name(),
-                    p.status() != null ? p.status() : cur.status(),
-                    roles,
-                    p.attributes() != null ? UserFields.merge(cur.attributes(), p.attributes()) : cur.attributes(),
-                    cur.createdAt(),
-                    now,
-                    cur.lastLoginAt());
-            guardLastAdmin(h, cur, next);
-            store.update(h, next);
-            if (p.roles() != null) {
-              store.setRoles(h, userId, roles);
-            }
-            boolean disabled = next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED;
-            if (newHash != null) {
-              store.setPasswordHash(h, userId, newHash, now);
-            }
-            if (newHash != null || disabled) {
-              // Recovery, or an account taken away: nothing set up with the old password lasts.
-              endEverything(h, userId, now);
-            }
-            if (emailChanged) {
-              // What was mailed to the old address proves nothing about the new one.
-              tokens.revokeAll(h, userId);
-              notices.emailChanged(h, cur.email(), next.email());
-            }
-            if (newHash != null) {
-              notices.passwordChanged(h, next.email(), false, true);
-            }
-            recordChanges(h, actor, cur, next, newHash != null);
-            return next;
-          });
+      updated =
+          db.tx(
+              h -> {
+                User cur =
+                    store
+                        .findById(h, userId)
+                        .orElseThrow(
+                            () -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+                Instant now = clock.instant();
+                boolean emailChanged = email != null && !email.equals(cur.email());
+                if (emailChanged && store.emailTaken(h, email, userId)) {
+                  throw new UsermanException(
+                      ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+                }
+                if (username != null && store.usernameTaken(h, username, userId)) {
+                  throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
+                }
+                List<String> roles =
+                    p.roles() == null ? cur.roles() : List.copyOf(new TreeSet<>(p.roles()));
+                User next =
+                    new User(
+                        cur.id(),
+                        emailChanged ? email : cur.email(),
+                        p.emailVerified() != null
+                            ? p.emailVerified()
+                            : !emailChanged && cur.emailVerified(),
+                        p.clearUsername() ? null : username != null ? username : cur.username(),
+                        p.name() != null ? UserFields.cleanName(p.name()) : cur.name(),
+                        p.status() != null ? p.status() : cur.status(),
+                        roles,
+                        p.attributes() != null
+                            ? UserFields.merge(cur.attributes(), p.attributes())
+                            : cur.attributes(),
+                        cur.createdAt(),
+                        now,
+                        cur.lastLoginAt());
+                guardLastAdmin(h, cur, next);
+                store.update(h, next);
+                if (p.roles() != null) {
+                  store.setRoles(h, userId, roles);
+                }
+                boolean disabled =
+                    next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED;
+                if (newHash != null) {
+                  store.setPasswordHash(h, userId, newHash, now);
+                }
+                if (newHash != null || disabled) {
+                  // Recovery, or an account taken away: nothing set up with the old password lasts.
+                  endEverything(h, userId, now);
+                }
+                if (emailChanged) {
+                  // What was mailed to the old address proves nothing about the new one.
+                  tokens.revokeAll(h, userId);
+                  notices.emailChanged(h, cur.email(), next.email());
+                }
+                if (newHash != null) {
+                  notices.passwordChanged(h, next.email(), false, true);
+                }
+                recordChanges(h, actor, cur, next, newHash != null);
+                return next;
+              });
     } catch (RuntimeException e) {
       throw takenOr(e, email, username);
     }
@@ -320,8 +344,16 @@ public final class AccountService implements Accounts {
     return updated;
   }
 
-  /** Ends every session, API key and pending mailed token of the user, in the caller's transaction. */
-  static void endEverything(Handle h, SessionRevoker sessions, ApiKeyRevoker apiKeys, OneTimeTokens tokens, String userId, Instant now) {
+  /**
+   * Ends every session, API key and pending mailed token of the user, in the caller's transaction.
+   */
+  static void endEverything(
+      Handle h,
+      SessionControl sessions,
+      ApiKeyRevoker apiKeys,
+      OneTimeTokens tokens,
+      String userId,
+      Instant now) {
     sessions.revokeAll(h, userId, null, now);
     apiKeys.deleteAll(h, userId);
     tokens.revokeAll(h, userId);
@@ -334,15 +366,32 @@ public final class AccountService implements Accounts {
   /** One audit event for each kind of change, in the transaction of the change. */
   private void recordChanges(Handle h, Actor actor, User cur, User next, boolean passwordSet) {
     if (cur.status() != next.status()) {
-      AuditType type = next.status() == UserStatus.DISABLED ? AuditType.DISABLED
-          : cur.status() == UserStatus.PENDING ? AuditType.APPROVED
-          : cur.status() == UserStatus.DISABLED ? AuditType.ENABLED
-          : AuditType.PROFILE_UPDATED;
-      audit.record(h, type, actor, cur.id(), Map.of("status", next.status().wire(), "previous_status", cur.status().wire()));
+      AuditType type =
+          next.status() == UserStatus.DISABLED
+              ? AuditType.DISABLED
+              : cur.status() == UserStatus.PENDING
+                  ? AuditType.APPROVED
+                  : cur.status() == UserStatus.DISABLED
+                      ? AuditType.ENABLED
+                      : AuditType.PROFILE_UPDATED;
+      audit.record(
+          h,
+          type,
+          actor,
+          cur.id(),
+          Map.of("status", next.status().wire(), "previous_status", cur.status().wire()));
     }
     if (!cur.roles().equals(next.roles())) {
-      audit.record(h, AuditType.ROLES_CHANGED, actor, cur.id(),
-          Map.of("roles", String.join(",", next.roles()), "previous_roles", String.join(",", cur.roles())));
+      audit.record(
+          h,
+          AuditType.ROLES_CHANGED,
+          actor,
+          cur.id(),
+          Map.of(
+              "roles",
+              String.join(",", next.roles()),
+              "previous_roles",
+              String.join(",", cur.roles())));
     }
     if (!cur.email().equals(next.email())) {
       audit.record(h, AuditType.EMAIL_CHANGED, actor, cur.id(), Map.of());
@@ -372,7 +421,8 @@ public final class AccountService implements Accounts {
     if (cur.isActiveAdmin()
         && (next == null || !next.isActiveAdmin())
         && store.countActiveAdminsOtherThan(h, cur.id()) == 0) {
-      throw new UsermanException(ErrorCode.LAST_ADMIN, "This is the last active admin; make another admin first.");
+      throw new UsermanException(
+          ErrorCode.LAST_ADMIN, "This is the last active admin; make another admin first.");
     }
   }
 
@@ -380,7 +430,10 @@ public final class AccountService implements Accounts {
   public void delete(String userId, Actor actor) {
     db.tx(
         h -> {
-          User cur = store.findById(h, userId).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+          User cur =
+              store
+                  .findById(h, userId)
+                  .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
           guardLastAdmin(h, cur, null);
           store.delete(h, userId);
           audit.record(h, AuditType.DELETED, actor, userId, Map.of());
@@ -393,41 +446,53 @@ public final class AccountService implements Accounts {
    * sign-in limit when wrong); the other sessions and a pending email change end, API keys stay.
    */
   @Override
-  public void changePassword(String userId, String keepSessionId, Password current, Password next, Actor actor) {
+  public void changePassword(
+      String userId, String keepSessionId, Password current, Password next, Actor actor) {
     User user = get(userId);
-    guard.checkCurrentPassword(userId, current, AuditType.PASSWORD_CHANGED, actor);
+    String verified =
+        guard.checkCurrentPassword(userId, current, AuditType.PASSWORD_CHANGED, actor);
     ValidationException.throwIfAny(
         policy.check("new_password", next, user.email(), user.username(), user.name()));
     String hash = hasher.hash(next);
     db.tx(
         h -> {
           Instant now = clock.instant();
-          store.setPasswordHash(h, userId, hash, now);
+          sessions.requireLive(h, keepSessionId, now);
+          // Only over the password just checked: a reset that committed meanwhile wins.
+          if (!store.replacePasswordHash(h, userId, verified, hash, now)) {
+            throw new UsermanException(
+                ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
+          }
           sessions.revokeAll(h, userId, keepSessionId, now);
           tokens.revoke(h, userId, java.util.Set.of(OneTimeTokens.Kind.CHANGE_EMAIL));
           notices.passwordChanged(h, user.email(), false, false);
-          audit.record(h, AuditType.PASSWORD_CHANGED, actor, userId, Map.of("how", "current_password"));
+          audit.record(
+              h, AuditType.PASSWORD_CHANGED, actor, userId, Map.of("how", "current_password"));
           return null;
         });
     notices.nudge();
   }
 
-  /** Sets a password without the old one (operators): every session, API key and mailed token of the user ends. */
+  /**
+   * Sets a password without the old one (operators): every session, API key and mailed token of the
+   * user ends.
+   */
   @Override
   public void setPassword(String userId, Password password, Actor actor) {
     update(userId, new UserPatch(null, null, null, false, null, null, null, null, password), actor);
   }
 
   /**
-   * Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed. Limited
-   * per user, and per target address with the verification mails, so nobody mails a stranger often.
+   * Sends a confirmation mail to {@code newEmail}; the address changes when it is confirmed.
+   * Limited per user, and per target address with the verification mails, so nobody mails a
+   * stranger often.
    */
   @Override
   public void requestEmailChange(String userId, String newEmail, Password current, Actor actor) {
     Email email = Email.parse("email", newEmail);
     User user = get(userId);
     limiter.consume(LimitRule.EMAIL_CHANGE_PER_USER, userId, actor, userId);
-    guard.checkCurrentPassword(userId, current, AuditType.EMAIL_CHANGED, actor);
+    String verified = guard.checkCurrentPassword(userId, current, AuditType.EMAIL_CHANGED, actor);
     if (email.normalized().equals(org.userman.common.Text.fold(user.email()))) {
       return;
     }
@@ -435,7 +500,7 @@ public final class AccountService implements Accounts {
       throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
     }
     limiter.consume(LimitRule.VERIFICATION_PER_EMAIL, email.normalized(), actor, userId);
-    verifications.sendChange(user, email.value());
+    verifications.sendChange(user, email.value(), verified, actor);
   }
 
   /** Lifts the user's sign-in lock at once (an operator's call); audited. */

@@ -14,13 +14,13 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import org.userman.common.Text;
-import org.userman.role.Roles;
-import org.userman.store.Dialect;
 import org.userman.account.User;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
 import org.userman.common.Page;
+import org.userman.common.Text;
+import org.userman.role.Roles;
+import org.userman.store.Dialect;
 
 /** SQL for users and their roles. Every method runs on the caller's handle (and transaction). */
 public final class AccountStore {
@@ -93,6 +93,38 @@ public final class AccountStore {
         .execute();
   }
 
+  /**
+   * Whether the user's password hash is still {@code verified} and the user active, with the row
+   * locked until the transaction ends: a change that checked the password before a concurrent
+   * reset, or a disabling, commits only if neither came first.
+   */
+  boolean stillHolds(Handle h, String userId, String verified, boolean mustBeActive) {
+    return h.createQuery(
+            "SELECT password_hash, status FROM users WHERE id = :id" + dialect.forUpdate())
+        .bind("id", userId)
+        .map(
+            (rs, ctx) ->
+                verified.equals(rs.getString(1))
+                    && (!mustBeActive || UserStatus.ACTIVE.wire().equals(rs.getString(2))))
+        .findOne()
+        .orElse(false);
+  }
+
+  /**
+   * Sets the password hash only while it is still {@code expected}; false when it changed
+   * meanwhile.
+   */
+  boolean replacePasswordHash(Handle h, String userId, String expected, String hash, Instant now) {
+    return h.createUpdate(
+                "UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id AND password_hash = :expected")
+            .bind("id", userId)
+            .bind("hash", hash)
+            .bind("expected", expected)
+            .bind("now", now.toEpochMilli())
+            .execute()
+        == 1;
+  }
+
   public void recordLogin(Handle h, String userId, Instant now) {
     h.createUpdate("UPDATE users SET last_login_at = :now WHERE id = :id")
         .bind("id", userId)
@@ -106,9 +138,15 @@ public final class AccountStore {
    */
   public record LoginCandidate(String userId, String passwordHash, Long unlockedAt) {}
 
-  /** The account an email or username names, as sign-in reads it: any case, surrounding spaces, NFKC. */
+  /**
+   * The account an email or username names, as sign-in reads it: any case, surrounding spaces,
+   * NFKC.
+   */
   public Optional<LoginCandidate> loginCandidate(Handle h, String email, String username) {
-    return candidate(h, email != null ? "email_norm" : "username", email != null ? Text.fold(email.strip()) : Username.normalize(username));
+    return candidate(
+        h,
+        email != null ? "email_norm" : "username",
+        email != null ? Text.fold(email.strip()) : Username.normalize(username));
   }
 
   /** The same facts for a signed-in user who must give the current password. */
@@ -117,16 +155,22 @@ public final class AccountStore {
   }
 
   private Optional<LoginCandidate> candidate(Handle h, String column, String value) {
-    return h.createQuery("SELECT id, password_hash, unlocked_at FROM users WHERE " + column + " = :v")
+    return h.createQuery(
+            "SELECT id, password_hash, unlocked_at FROM users WHERE " + column + " = :v")
         .bind("v", value)
-        .map((rs, ctx) -> {
-          long unlocked = rs.getLong(3);
-          return new LoginCandidate(rs.getString(1), rs.getString(2), rs.wasNull() ? null : unlocked);
-        })
+        .map(
+            (rs, ctx) -> {
+              long unlocked = rs.getLong(3);
+              return new LoginCandidate(
+                  rs.getString(1), rs.getString(2), rs.wasNull() ? null : unlocked);
+            })
         .findOne();
   }
 
-  /** Lifts the user's sign-in lock (see {@link LoginCandidate#unlockedAt}); false when there is no such user. */
+  /**
+   * Lifts the user's sign-in lock (see {@link LoginCandidate#unlockedAt}); false when there is no
+   * such user.
+   */
   boolean unlock(Handle h, String userId, Instant now) {
     return h.createUpdate("UPDATE users SET unlocked_at = :now WHERE id = :id")
             .bind("id", userId)
@@ -137,7 +181,11 @@ public final class AccountStore {
 
   /** The address of a user, for the notices about the account (null when the user is gone). */
   public String emailOf(Handle h, String userId) {
-    return h.createQuery("SELECT email FROM users WHERE id = :id").bind("id", userId).mapTo(String.class).findOne().orElse(null);
+    return h.createQuery("SELECT email FROM users WHERE id = :id")
+        .bind("id", userId)
+        .mapTo(String.class)
+        .findOne()
+        .orElse(null);
   }
 
   public Optional<User> findById(Handle h, String id) {
@@ -178,7 +226,8 @@ public final class AccountStore {
     List<String> admins =
         h.createQuery(
                 "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id"
-                    + " WHERE r.role = :admin AND u.status = 'active'" + dialect.forUpdate())
+                    + " WHERE r.role = :admin AND u.status = 'active'"
+                    + dialect.forUpdate())
             .bind("admin", Roles.ADMIN)
             .mapTo(String.class)
             .list();
@@ -201,7 +250,8 @@ public final class AccountStore {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM users u WHERE 1 = 1");
     // With a prefix, walking the primary key in order and testing each row finds a page at once
     // when matches are spread through the table, but reads most of it when they sit together
-    // (users imported or registered in one go): 200-290 ms a page over 1M users, on SQLite after
+    // (users imported or registered in one go): a page then costs a scan of the table, on SQLite
+    // after
     // a cursor and on PostgreSQL whenever its estimate of the prefix is off. The id is hidden from
     // the planners behind an expression, so both read the three prefix indexes and sort what
     // matches: a cost that grows with the matches, not with the table.
@@ -214,7 +264,8 @@ public final class AccountStore {
       sql.append(" AND u.status = :status");
     }
     if (q.role() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = :role)");
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = :role)");
     }
     if (q.prefix() != null) {
       // Three index ranges, never LIKE: each column is stored folded, so any case matches.
@@ -223,7 +274,9 @@ public final class AccountStore {
               + " OR (u.name_norm >= :p AND u.name_norm < :pe))");
     }
     // SQLite reads the indexes once the cursor is hidden; PostgreSQL must not see the order either.
-    sql.append(" ORDER BY ").append(dialect == Dialect.POSTGRESQL ? id : "u.id").append(" LIMIT :limit");
+    sql.append(" ORDER BY ")
+        .append(dialect == Dialect.POSTGRESQL ? id : "u.id")
+        .append(" LIMIT :limit");
     Query query = h.createQuery(sql.toString()).bind("limit", q.limit() + 1);
     if (q.afterId() != null) {
       query.bind("after", q.afterId());
@@ -296,7 +349,18 @@ public final class AccountStore {
       Instant updated,
       Instant lastLogin) {
     User toUser(List<String> roles) {
-      return new User(id, email, verified, username, name, status, roles, attributes, created, updated, lastLogin);
+      return new User(
+          id,
+          email,
+          verified,
+          username,
+          name,
+          status,
+          roles,
+          attributes,
+          created,
+          updated,
+          lastLogin);
     }
   }
 

@@ -8,6 +8,7 @@ import org.userman.common.ValidationException;
 /** An email address as given, with the folded form that makes it unique. */
 public record Email(String value, String normalized) {
   public static final int MAX_LENGTH = 254;
+
   /** The folded form's column holds this many characters. */
   static final int MAX_FOLDED_LENGTH = 320;
 
@@ -41,9 +42,15 @@ public record Email(String value, String normalized) {
             && at < value.length() - 3
             && value.indexOf('.', at) > at + 1
             && !value.endsWith(".")
-            && value.codePoints().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
-            && value.chars().noneMatch(c -> c == '<' || c == '>' || c == '"' || c == ',' || c == ';');
-    return ok ? Optional.empty() : Optional.of(FieldError.invalidFormat(field, "not an email address"));
+            && value
+                .codePoints()
+                .noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+            && value
+                .chars()
+                .noneMatch(c -> c == '<' || c == '>' || c == '"' || c == ',' || c == ';');
+    return ok
+        ? Optional.empty()
+        : Optional.of(FieldError.invalidFormat(field, "not an email address"));
   }
 
   @Override

@@ -78,7 +78,8 @@ public final class OneTimeTokens {
                 + " AND used_at IS NULL AND expires_at > :now")
         .bind("hash", Secrets.hash(token))
         .bind("now", clock.millis())
-        .map((rs, ctx) -> new Grant(rs.getString(1), Kind.valueOf(rs.getString(2)), rs.getString(3)))
+        .map(
+            (rs, ctx) -> new Grant(rs.getString(1), Kind.valueOf(rs.getString(2)), rs.getString(3)))
         .findOne()
         .filter(g -> kinds.contains(g.kind()));
   }

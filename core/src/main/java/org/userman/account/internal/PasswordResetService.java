@@ -1,38 +1,38 @@
 package org.userman.account.internal;
 
-import org.userman.account.PasswordResets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import org.userman.internal.Background;
+import org.userman.account.AccountSettings;
+import org.userman.account.PasswordResets;
+import org.userman.account.User;
+import org.userman.account.UserStatus;
+import org.userman.account.internal.OneTimeTokens.Grant;
+import org.userman.account.internal.OneTimeTokens.Kind;
+import org.userman.apikey.internal.ApiKeyRevoker;
+import org.userman.audit.AuditType;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
 import org.userman.common.Text;
 import org.userman.common.ValidationException;
-import org.userman.apikey.internal.ApiKeyRevoker;
-import org.userman.mail.internal.Notices;
-import org.userman.common.Actor;
-import org.userman.audit.internal.AuditLogService;
-import org.userman.audit.AuditType;
+import org.userman.internal.Background;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.mail.internal.MailQueueService;
 import org.userman.mail.internal.MailTemplates;
-import org.userman.account.internal.OneTimeTokens.Grant;
-import org.userman.account.internal.OneTimeTokens.Kind;
+import org.userman.mail.internal.Notices;
 import org.userman.password.Password;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
-import org.userman.session.internal.SessionRevoker;
+import org.userman.session.internal.SessionControl;
 import org.userman.store.internal.Database;
-import org.userman.account.AccountSettings;
-import org.userman.account.User;
-import org.userman.account.UserStatus;
 
 /** Forgotten passwords: a mailed, single-use token sets a new one and ends every session. */
 public final class PasswordResetService implements PasswordResets {
   private final Database db;
   private final AccountStore store;
-  private final SessionRevoker sessions;
+  private final SessionControl sessions;
   private final ApiKeyRevoker apiKeys;
   private final OneTimeTokens tokens;
   private final Notices notices;
@@ -50,7 +50,7 @@ public final class PasswordResetService implements PasswordResets {
   public PasswordResetService(
       Database db,
       AccountStore store,
-      SessionRevoker sessions,
+      SessionControl sessions,
       ApiKeyRevoker apiKeys,
       OneTimeTokens tokens,
       Notices notices,
@@ -95,15 +95,19 @@ public final class PasswordResetService implements PasswordResets {
   }
 
   private void issue(Email parsed) {
-    verifications.findByEmail(parsed.value())
+    verifications
+        .findByEmail(parsed.value())
         .filter(u -> u.status() != UserStatus.DISABLED)
         .ifPresent(
             user -> {
-              db.tx(h -> {
-                String token = tokens.issue(h, user.id(), Kind.RESET_PASSWORD, user.email(), settings.resetTtl());
-                queue.enqueue(h, mails.resetPassword(user.email(), token, settings.resetTtl()));
-                return null;
-              });
+              db.tx(
+                  h -> {
+                    String token =
+                        tokens.issue(
+                            h, user.id(), Kind.RESET_PASSWORD, user.email(), settings.resetTtl());
+                    queue.enqueue(h, mails.resetPassword(user.email(), token, settings.resetTtl()));
+                    return null;
+                  });
               queue.nudge();
             });
   }
@@ -117,17 +121,24 @@ public final class PasswordResetService implements PasswordResets {
   public void confirm(String token, Password password, Actor actor) {
     limiter.consume(LimitRule.TOKEN_CONFIRM_PER_IP, actor.client().ip(), actor, null);
     Set<Kind> reset = Set.of(Kind.RESET_PASSWORD);
-    Grant grant = db.read(h -> tokens.peek(h, reset, token)).orElseThrow(EmailVerificationService::invalid);
-    User user = db.read(h -> store.findById(h, grant.userId())).orElseThrow(EmailVerificationService::invalid);
+    Grant grant =
+        db.read(h -> tokens.peek(h, reset, token)).orElseThrow(EmailVerificationService::invalid);
+    User user =
+        db.read(h -> store.findById(h, grant.userId()))
+            .orElseThrow(EmailVerificationService::invalid);
     if (!sameAddress(user.email(), grant.email())) {
       throw EmailVerificationService.invalid();
     }
-    ValidationException.throwIfAny(policy.check("password", password, user.email(), user.username(), user.name()));
+    ValidationException.throwIfAny(
+        policy.check("password", password, user.email(), user.username(), user.name()));
     String hash = hasher.hash(password);
     db.tx(
         h -> {
-          tokens.consume(h, reset, token).orElseThrow(EmailVerificationService::invalid);
-          User cur = store.findById(h, grant.userId()).orElseThrow(EmailVerificationService::invalid);
+          if (tokens.consume(h, reset, token).isEmpty()) {
+            throw EmailVerificationService.invalid();
+          }
+          User cur =
+              store.findById(h, grant.userId()).orElseThrow(EmailVerificationService::invalid);
           if (!sameAddress(cur.email(), grant.email())) {
             throw EmailVerificationService.invalid();
           }

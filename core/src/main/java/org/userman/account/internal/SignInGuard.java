@@ -1,27 +1,27 @@
 package org.userman.account.internal;
 
 import java.time.Clock;
-import java.time.Instant;
-import org.jdbi.v3.core.Handle;
-import org.userman.account.User;
-import org.userman.session.internal.SignInAccounts;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.userman.internal.Background;
+import org.jdbi.v3.core.Handle;
+import org.userman.account.User;
+import org.userman.audit.AuditType;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
 import org.userman.common.ErrorCode;
 import org.userman.common.Text;
 import org.userman.common.UsermanException;
-import org.userman.common.Actor;
-import org.userman.audit.internal.AuditLogService;
-import org.userman.audit.AuditType;
 import org.userman.crypto.internal.SecretBox;
+import org.userman.internal.Background;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.mail.internal.Notices;
 import org.userman.password.Password;
 import org.userman.password.internal.PasswordHasher;
+import org.userman.session.internal.SignInAccounts;
 import org.userman.store.internal.Database;
 
 /**
@@ -29,8 +29,8 @@ import org.userman.store.internal.Database;
  * sign-in, by email or username in any spelling that reaches the account, and wherever a signed-in
  * user must give the current password. One attempt is taken from the budget before the hash, so
  * concurrent guesses cannot all pass a check made before any of them is counted, and given back
- * when the password was right. A name without an account has a budget of its own, keyed by the
- * name as normalized, and costs the same: one query, one take, one hash, one audit row.
+ * when the password was right. A name without an account has a budget of its own, keyed by the name
+ * as normalized, and costs the same: one query, one take, one hash, one audit row.
  *
  * <p>The budget's bucket is named after the user and the time an operator last lifted the lock, so
  * lifting it ({@link #unlock}) starts a full bucket on every node, whichever store holds them.
@@ -78,23 +78,36 @@ public final class SignInGuard implements SignInAccounts {
   @Override
   public Verified signIn(String email, String username, Password password, Actor actor) {
     String login = email != null ? email : username;
-    Optional<AccountStore.LoginCandidate> found = db.read(h -> store.loginCandidate(h, email, username));
+    Optional<AccountStore.LoginCandidate> found =
+        db.read(h -> store.loginCandidate(h, email, username));
     if (found.isEmpty()) {
       String normalized = email != null ? Text.fold(email.strip()) : Username.normalize(username);
       limiter.consume(LimitRule.LOGIN_PER_ACCOUNT, "login:" + normalized, actor, null);
       hasher.verifyDummy(password);
       // What was typed may be a password typed into the wrong box: the audit log keeps a keyed
       // hash of it, which tells repeated names apart and nothing else without the key.
-      audit.recordFailure(AuditType.LOGIN_FAILED, actor, null,
+      audit.recordFailure(
+          AuditType.LOGIN_FAILED,
+          actor,
+          null,
           Map.of("reason", "unknown_account", "login_hash", loginHashes.keyedHash(normalized)));
       throw invalidCredentials();
     }
     AccountStore.LoginCandidate c = found.get();
     if (!check(c, password, actor)) {
-      audit.recordFailure(AuditType.LOGIN_FAILED, actor, c.userId(), Map.of("reason", "wrong_password", "login", login));
+      audit.recordFailure(
+          AuditType.LOGIN_FAILED,
+          actor,
+          c.userId(),
+          Map.of("reason", "wrong_password", "login", login));
       throw invalidCredentials();
     }
     return new Verified(c.userId(), c.passwordHash());
+  }
+
+  @Override
+  public boolean stillHolds(Handle h, Verified verified) {
+    return store.stillHolds(h, verified.userId(), verified.passwordHash(), true);
   }
 
   @Override
@@ -111,33 +124,43 @@ public final class SignInGuard implements SignInAccounts {
   }
 
   /**
-   * Checks the current password of a signed-in user against the same budget as sign-in; a wrong
-   * one is audited as a refused {@code attempt} and fails with {@code invalid_credentials} (400).
+   * Checks the current password of a signed-in user against the same budget as sign-in; a wrong one
+   * is audited as a refused {@code attempt} and fails with {@code invalid_credentials} (400).
+   * Returns the hash it matched, which the change then writes only while it is still the user's.
    */
-  public void checkCurrentPassword(String userId, Password current, AuditType attempt, Actor actor) {
-    AccountStore.LoginCandidate c = db.read(h -> store.passwordCheck(h, userId))
-        .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+  public String checkCurrentPassword(
+      String userId, Password current, AuditType attempt, Actor actor) {
+    AccountStore.LoginCandidate c =
+        db.read(h -> store.passwordCheck(h, userId))
+            .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
     if (!check(c, current, actor)) {
       audit.recordFailure(attempt, actor, userId, Map.of("reason", "wrong_current_password"));
-      throw new UsermanException(ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
+      throw new UsermanException(
+          ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
     }
+    return c.passwordHash();
   }
 
   /** Lifts the user's sign-in lock at once, on every node; audited. */
   public void unlock(String userId, Actor actor) {
-    boolean done = db.tx(h -> {
-      if (!store.unlock(h, userId, clock.instant())) {
-        return false;
-      }
-      audit.record(h, AuditType.UNLOCKED, actor, userId, Map.of());
-      return true;
-    });
+    boolean done =
+        db.tx(
+            h -> {
+              if (!store.unlock(h, userId, clock.instant())) {
+                return false;
+              }
+              audit.record(h, AuditType.UNLOCKED, actor, userId, Map.of());
+              return true;
+            });
     if (!done) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such user.");
     }
   }
 
-  /** Takes one attempt from the account's budget, hashes, and gives it back if the password was right. */
+  /**
+   * Takes one attempt from the account's budget, hashes, and gives it back if the password was
+   * right.
+   */
   private boolean check(AccountStore.LoginCandidate c, Password password, Actor actor) {
     String key = "user:" + c.userId() + ":" + (c.unlockedAt() == null ? 0 : c.unlockedAt());
     long left = limiter.consume(LimitRule.LOGIN_PER_ACCOUNT, key, actor, c.userId());
@@ -155,20 +178,22 @@ public final class SignInGuard implements SignInAccounts {
     if (!limiter.firstIn("lock_notice", key, lockPeriod)) {
       return;
     }
-    db.tx(h -> {
-      String to = store.emailOf(h, userId);
-      if (to != null) {
-        notices.accountLocked(h, to, lockPeriod);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("rule", LimitRule.LOGIN_PER_ACCOUNT.code());
-        audit.record(h, AuditType.LOCKED, actor, userId, details);
-      }
-      return null;
-    });
+    db.tx(
+        h -> {
+          String to = store.emailOf(h, userId);
+          if (to != null) {
+            notices.accountLocked(h, to, lockPeriod);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("rule", LimitRule.LOGIN_PER_ACCOUNT.code());
+            audit.record(h, AuditType.LOCKED, actor, userId, details);
+          }
+          return null;
+        });
     notices.nudge();
   }
 
   static UsermanException invalidCredentials() {
-    return new UsermanException(ErrorCode.INVALID_CREDENTIALS, "The login or the password is wrong.");
+    return new UsermanException(
+        ErrorCode.INVALID_CREDENTIALS, "The login or the password is wrong.");
   }
 }

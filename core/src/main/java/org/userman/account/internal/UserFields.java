@@ -27,7 +27,9 @@ final class UserFields {
     if (Text.length(clean) > MAX_NAME || Text.length(Text.fold(clean)) > MAX_NAME) {
       errors.add(FieldError.tooLong("name", MAX_NAME));
     } else if (!Text.isPrintable(clean)) {
-      errors.add(FieldError.invalidFormat("name", "control characters and lone surrogates are not allowed"));
+      errors.add(
+          FieldError.invalidFormat(
+              "name", "control characters and lone surrogates are not allowed"));
     }
   }
 
@@ -43,8 +45,10 @@ final class UserFields {
     }
     if (hasLoneSurrogate(attributes)) {
       errors.add(FieldError.invalidFormat("attributes", "a key or string holds a lone surrogate"));
-    } else if (store.write(attributes).getBytes(StandardCharsets.UTF_8).length > MAX_ATTRIBUTES_BYTES) {
-      errors.add(new FieldError("attributes", "too_long", "attributes may hold at most 16 KiB of JSON"));
+    } else if (store.write(attributes).getBytes(StandardCharsets.UTF_8).length
+        > MAX_ATTRIBUTES_BYTES) {
+      errors.add(
+          new FieldError("attributes", "too_long", "attributes may hold at most 16 KiB of JSON"));
     }
   }
 
@@ -84,13 +88,16 @@ final class UserFields {
   /** {@code base} with {@code patch} merged in: a key set to null is removed. */
   static ObjectNode merge(ObjectNode base, ObjectNode patch) {
     ObjectNode out = base.deepCopy();
-    patch.properties().forEach(e -> {
-      if (e.getValue().isNull()) {
-        out.remove(e.getKey());
-      } else {
-        out.set(e.getKey(), e.getValue().deepCopy());
-      }
-    });
+    patch
+        .properties()
+        .forEach(
+            e -> {
+              if (e.getValue().isNull()) {
+                out.remove(e.getKey());
+              } else {
+                out.set(e.getKey(), e.getValue().deepCopy());
+              }
+            });
     return out;
   }
 

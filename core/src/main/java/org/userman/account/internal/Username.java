@@ -5,7 +5,10 @@ import java.util.regex.Pattern;
 import org.userman.common.FieldError;
 import org.userman.common.Text;
 
-/** Usernames are {@code [a-z0-9._-]{1,64}}; input is folded to lower case first, so case never makes two. */
+/**
+ * Usernames are {@code [a-z0-9._-]{1,64}}; input is folded to lower case first, so case never makes
+ * two.
+ */
 public final class Username {
   private static final Pattern PATTERN = Pattern.compile("[a-z0-9._-]{1,64}");
 
@@ -21,7 +24,8 @@ public final class Username {
       return Optional.of(FieldError.tooLong(field, 64));
     }
     if (!PATTERN.matcher(value).matches()) {
-      return Optional.of(FieldError.invalidFormat(field, "use 1 to 64 of a-z, 0-9, '.', '_' and '-'"));
+      return Optional.of(
+          FieldError.invalidFormat(field, "use 1 to 64 of a-z, 0-9, '.', '_' and '-'"));
     }
     return Optional.empty();
   }

@@ -1,6 +1,5 @@
 package org.userman.apikey.internal;
 
-import org.userman.apikey.ApiKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,33 +7,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.userman.account.UserStatus;
+import org.userman.apikey.ApiKey;
+import org.userman.apikey.ApiKeys;
+import org.userman.apikey.CreatedApiKey;
+import org.userman.audit.AuditType;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
 import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
-import org.userman.internal.Ids;
-import org.userman.internal.Secrets;
 import org.userman.common.Text;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
-import org.userman.account.UserStatus;
+import org.userman.internal.Ids;
+import org.userman.internal.Secrets;
 import org.userman.mail.internal.Notices;
-import org.userman.common.Actor;
-import org.userman.audit.internal.AuditLogService;
-import org.userman.audit.AuditType;
+import org.userman.session.internal.SessionControl;
 import org.userman.store.internal.Database;
 import org.userman.store.internal.ReadCache;
-import org.userman.apikey.ApiKey;
-import org.userman.apikey.CreatedApiKey;
 
 /**
  * Personal API keys: {@code um_} followed by 43 random URL-safe characters, so secret scanners can
- * recognize a leaked one. Only the SHA-256 of a key is stored; the first characters are kept as
- * its visible prefix.
+ * recognize a leaked one. Only the SHA-256 of a key is stored; the first characters are kept as its
+ * visible prefix.
  */
 public final class ApiKeyService implements ApiKeys {
   public static final int MAX_KEYS_PER_USER = 100;
   private static final int MAX_NAME = 100;
   private static final int SHOWN_PREFIX = KEY_PREFIX.length() + 8;
-  /** Writing last_used_at on every call would turn each read into a write; once a minute is enough. */
+
+  /**
+   * Writing last_used_at on every call would turn each read into a write; once a minute is enough.
+   */
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
   private final Database db;
@@ -44,6 +48,8 @@ public final class ApiKeyService implements ApiKeys {
   private final Clock clock;
   private final AuditLogService audit;
   private final Notices notices;
+  private final SessionControl sessions;
+
   /** Keys by their hash, while nothing has been written (see {@link ReadCache}). */
   private final ReadCache<String, ApiKeyStore.KeyCheck> checks;
 
@@ -51,9 +57,17 @@ public final class ApiKeyService implements ApiKeys {
   public record KeyOwner(String keyId, String userId) {}
 
   public ApiKeyService(
-      Database db, ApiKeyStore store, Notices notices, Secrets secrets, Ids ids, Clock clock, AuditLogService audit) {
+      Database db,
+      ApiKeyStore store,
+      SessionControl sessions,
+      Notices notices,
+      Secrets secrets,
+      Ids ids,
+      Clock clock,
+      AuditLogService audit) {
     this.audit = audit;
     this.notices = notices;
+    this.sessions = sessions;
     this.db = db;
     this.store = store;
     this.secrets = secrets;
@@ -66,7 +80,10 @@ public final class ApiKeyService implements ApiKeys {
     return credential.startsWith(KEY_PREFIX);
   }
 
-  /** Makes a key for the user, who hears of it by mail (a key is a credential as strong as the password). */
+  /**
+   * Makes a key for the user, who hears of it by mail (a key is a credential as strong as the
+   * password).
+   */
   @Override
   public CreatedApiKey create(String userId, String name, Instant expiresAt, Actor actor) {
     Instant now = clock.instant();
@@ -77,7 +94,9 @@ public final class ApiKeyService implements ApiKeys {
     } else if (Text.length(clean) > MAX_NAME) {
       errors.add(FieldError.tooLong("name", MAX_NAME));
     } else if (!Text.isPrintable(clean)) {
-      errors.add(FieldError.invalidFormat("name", "control characters and lone surrogates are not allowed"));
+      errors.add(
+          FieldError.invalidFormat(
+              "name", "control characters and lone surrogates are not allowed"));
     }
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       errors.add(FieldError.invalidFormat("expires_at", "must be in the future"));
@@ -88,12 +107,20 @@ public final class ApiKeyService implements ApiKeys {
         new ApiKey(ids.next(), userId, clean, key.substring(0, SHOWN_PREFIX), now, null, expiresAt);
     db.tx(
         h -> {
+          // Through a session, only while it lives: a recovery that ends it now also ends this.
+          sessions.requireLive(h, actor.sessionId(), now);
           if (store.count(h, userId) >= MAX_KEYS_PER_USER) {
             throw new ValidationException(
-                new FieldError("name", "too_many", "at most " + MAX_KEYS_PER_USER + " API keys per user"));
+                new FieldError(
+                    "name", "too_many", "at most " + MAX_KEYS_PER_USER + " API keys per user"));
           }
           store.insert(h, apiKey, Secrets.hash(key));
-          audit.record(h, AuditType.API_KEY_CREATED, actor, userId, Map.of("key_id", apiKey.id(), "prefix", apiKey.prefix()));
+          audit.record(
+              h,
+              AuditType.API_KEY_CREATED,
+              actor,
+              userId,
+              Map.of("key_id", apiKey.id(), "prefix", apiKey.prefix()));
           notices.apiKeyCreated(h, userId, apiKey.name(), apiKey.prefix(), expiresAt);
           return null;
         });
@@ -108,13 +135,15 @@ public final class ApiKeyService implements ApiKeys {
 
   @Override
   public void delete(String userId, String keyId, Actor actor) {
-    boolean deleted = db.tx(h -> {
-      boolean done = store.delete(h, userId, keyId);
-      if (done) {
-        audit.record(h, AuditType.API_KEY_REVOKED, actor, userId, Map.of("key_id", keyId));
-      }
-      return done;
-    });
+    boolean deleted =
+        db.tx(
+            h -> {
+              boolean done = store.delete(h, userId, keyId);
+              if (done) {
+                audit.record(h, AuditType.API_KEY_REVOKED, actor, userId, Map.of("key_id", keyId));
+              }
+              return done;
+            });
     if (!deleted) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such API key.");
     }
@@ -123,14 +152,20 @@ public final class ApiKeyService implements ApiKeys {
   /** Revokes every key of the user at once ("revoke all keys"); audited when there were any. */
   @Override
   public void deleteAll(String userId, Actor actor) {
-    db.tx(h -> {
-      int n = store.count(h, userId);
-      store.deleteAll(h, userId);
-      if (n > 0) {
-        audit.record(h, AuditType.API_KEY_REVOKED, actor, userId, Map.of("keys", "all", "count", Integer.toString(n)));
-      }
-      return null;
-    });
+    db.tx(
+        h -> {
+          int n = store.count(h, userId);
+          store.deleteAll(h, userId);
+          if (n > 0) {
+            audit.record(
+                h,
+                AuditType.API_KEY_REVOKED,
+                actor,
+                userId,
+                Map.of("keys", "all", "count", Integer.toString(n)));
+          }
+          return null;
+        });
   }
 
   /** The owner of a live key of an active user; empty for anything else. */
@@ -139,12 +174,14 @@ public final class ApiKeyService implements ApiKeys {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    Optional<ApiKeyStore.KeyCheck> found = checks.get(Secrets.hash(key), hash -> db.read(h -> store.check(h, hash)));
+    Optional<ApiKeyStore.KeyCheck> found =
+        checks.get(Secrets.hash(key), hash -> db.read(h -> store.check(h, hash)));
     if (found.isEmpty()) {
       return Optional.empty();
     }
     ApiKeyStore.KeyCheck k = found.get();
-    if ((k.expiresAt() != null && !k.expiresAt().isAfter(now)) || !UserStatus.ACTIVE.wire().equals(k.userStatus())) {
+    if ((k.expiresAt() != null && !k.expiresAt().isAfter(now))
+        || !UserStatus.ACTIVE.wire().equals(k.userStatus())) {
       return Optional.empty();
     }
     if (k.lastUsedAt() == null || k.lastUsedAt().plus(TOUCH_INTERVAL).isBefore(now)) {

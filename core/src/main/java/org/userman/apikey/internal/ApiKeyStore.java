@@ -75,7 +75,8 @@ public final class ApiKeyStore {
         .findOne();
   }
 
-  record KeyCheck(String id, String userId, Instant expiresAt, Instant lastUsedAt, String userStatus) {}
+  record KeyCheck(
+      String id, String userId, Instant expiresAt, Instant lastUsedAt, String userStatus) {}
 
   void touch(Handle h, String keyId, Instant now) {
     h.createUpdate("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
@@ -84,7 +85,8 @@ public final class ApiKeyStore {
         .execute();
   }
 
-  private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+  private static Instant instant(java.sql.ResultSet rs, String column)
+      throws java.sql.SQLException {
     long v = rs.getLong(column);
     return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }

@@ -1,6 +1,5 @@
 package org.userman.audit.internal;
 
-import org.userman.audit.AuditLog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,18 +9,19 @@ import java.time.Instant;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import org.userman.internal.Ids;
-import org.userman.common.Page;
-import org.userman.store.internal.Database;
-import org.userman.common.Actor;
 import org.userman.audit.AuditEvent;
+import org.userman.audit.AuditLog;
 import org.userman.audit.AuditQuery;
 import org.userman.audit.AuditType;
+import org.userman.common.Actor;
+import org.userman.common.Page;
+import org.userman.internal.Ids;
+import org.userman.store.internal.Database;
 
 /**
- * The record of what happened to every account. An event is written in the same transaction as
- * the change it describes, so an acknowledged change never lacks its event; failed attempts (a
- * wrong password, say) are written on their own. Events older than the retention are pruned.
+ * The record of what happened to every account. An event is written in the same transaction as the
+ * change it describes, so an acknowledged change never lacks its event; failed attempts (a wrong
+ * password, say) are written on their own. Events older than the retention are pruned.
  */
 public final class AuditLogService implements AuditLog {
   private static final int MAX_DETAIL = 320;
@@ -41,24 +41,34 @@ public final class AuditLogService implements AuditLog {
   }
 
   /** Records a successful change inside the caller's transaction. */
-  public void record(Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details) {
+  public void record(
+      Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details) {
     insert(h, type, actor, subjectId, true, details);
   }
 
   /** Records a refused attempt inside the caller's transaction (a write came of it). */
-  public void recordRefused(Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details) {
+  public void recordRefused(
+      Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details) {
     insert(h, type, actor, subjectId, false, details);
   }
 
   /** Records a refused attempt in a transaction of its own. */
-  public void recordFailure(AuditType type, Actor actor, String subjectId, Map<String, String> details) {
-    db.tx(h -> {
-      insert(h, type, actor, subjectId, false, details);
-      return null;
-    });
+  public void recordFailure(
+      AuditType type, Actor actor, String subjectId, Map<String, String> details) {
+    db.tx(
+        h -> {
+          insert(h, type, actor, subjectId, false, details);
+          return null;
+        });
   }
 
-  private void insert(Handle h, AuditType type, Actor actor, String subjectId, boolean success, Map<String, String> details) {
+  private void insert(
+      Handle h,
+      AuditType type,
+      Actor actor,
+      String subjectId,
+      boolean success,
+      Map<String, String> details) {
     h.createUpdate(
             "INSERT INTO audit_events (id, type, at, actor_id, subject_id, ip, user_agent, success, details)"
                 + " VALUES (:id, :type, :at, :actor, :subject, :ip, :ua, :success, :details)")
@@ -77,59 +87,70 @@ public final class AuditLogService implements AuditLog {
   /** Newest first. */
   @Override
   public Page<AuditEvent> list(AuditQuery q) {
-    return db.read(h -> {
-      StringBuilder sql = new StringBuilder("SELECT * FROM audit_events WHERE 1 = 1");
-      if (q.beforeId() != null) {
-        sql.append(" AND id < :before");
-      }
-      if (q.userId() != null) {
-        sql.append(" AND subject_id = :user");
-      }
-      if (q.type() != null) {
-        sql.append(" AND type = :type");
-      }
-      if (q.since() != null) {
-        sql.append(" AND at >= :since");
-      }
-      if (q.until() != null) {
-        sql.append(" AND at < :until");
-      }
-      sql.append(" ORDER BY id DESC LIMIT :limit");
-      Query query = h.createQuery(sql.toString()).bind("limit", q.limit() + 1);
-      if (q.beforeId() != null) {
-        query.bind("before", q.beforeId());
-      }
-      if (q.userId() != null) {
-        query.bind("user", q.userId());
-      }
-      if (q.type() != null) {
-        query.bind("type", q.type().code());
-      }
-      if (q.since() != null) {
-        query.bind("since", q.since().toEpochMilli());
-      }
-      if (q.until() != null) {
-        query.bind("until", q.until().toEpochMilli());
-      }
-      return Page.of(query.map((rs, ctx) -> new AuditEvent(
-              rs.getString("id"),
-              AuditType.fromCode(rs.getString("type")).orElseThrow(),
-              Instant.ofEpochMilli(rs.getLong("at")),
-              rs.getString("actor_id"),
-              rs.getString("subject_id"),
-              rs.getString("ip"),
-              rs.getString("user_agent"),
-              rs.getInt("success") == 1,
-              read(rs.getString("details"))))
-          .list(), q.limit(), AuditEvent::id);
-    });
+    return db.read(
+        h -> {
+          StringBuilder sql = new StringBuilder("SELECT * FROM audit_events WHERE 1 = 1");
+          if (q.beforeId() != null) {
+            sql.append(" AND id < :before");
+          }
+          if (q.userId() != null) {
+            sql.append(" AND subject_id = :user");
+          }
+          if (q.type() != null) {
+            sql.append(" AND type = :type");
+          }
+          if (q.since() != null) {
+            sql.append(" AND at >= :since");
+          }
+          if (q.until() != null) {
+            sql.append(" AND at < :until");
+          }
+          sql.append(" ORDER BY id DESC LIMIT :limit");
+          Query query = h.createQuery(sql.toString()).bind("limit", q.limit() + 1);
+          if (q.beforeId() != null) {
+            query.bind("before", q.beforeId());
+          }
+          if (q.userId() != null) {
+            query.bind("user", q.userId());
+          }
+          if (q.type() != null) {
+            query.bind("type", q.type().code());
+          }
+          if (q.since() != null) {
+            query.bind("since", q.since().toEpochMilli());
+          }
+          if (q.until() != null) {
+            query.bind("until", q.until().toEpochMilli());
+          }
+          return Page.of(
+              query
+                  .map(
+                      (rs, ctx) ->
+                          new AuditEvent(
+                              rs.getString("id"),
+                              AuditType.fromCode(rs.getString("type")).orElseThrow(),
+                              Instant.ofEpochMilli(rs.getLong("at")),
+                              rs.getString("actor_id"),
+                              rs.getString("subject_id"),
+                              rs.getString("ip"),
+                              rs.getString("user_agent"),
+                              rs.getInt("success") == 1,
+                              read(rs.getString("details"))))
+                  .list(),
+              q.limit(),
+              AuditEvent::id);
+        });
   }
 
   /** Deletes the events older than the retention; returns how many. */
   @Override
   public int prune() {
     long cutoff = clock.instant().minus(retention).toEpochMilli();
-    return db.tx(h -> h.createUpdate("DELETE FROM audit_events WHERE at < :cutoff").bind("cutoff", cutoff).execute());
+    return db.tx(
+        h ->
+            h.createUpdate("DELETE FROM audit_events WHERE at < :cutoff")
+                .bind("cutoff", cutoff)
+                .execute());
   }
 
   public Duration retention() {
@@ -141,7 +162,8 @@ public final class AuditLogService implements AuditLog {
       return null;
     }
     Map<String, String> bounded = new java.util.TreeMap<>();
-    details.forEach((k, v) -> bounded.put(k, v.length() > MAX_DETAIL ? v.substring(0, MAX_DETAIL) : v));
+    details.forEach(
+        (k, v) -> bounded.put(k, v.length() > MAX_DETAIL ? v.substring(0, MAX_DETAIL) : v));
     try {
       return json.writeValueAsString(bounded);
     } catch (JsonProcessingException e) {

@@ -1,23 +1,22 @@
 package org.userman.auth.internal;
 
-import org.userman.auth.Authenticator;
 import java.util.Optional;
+import org.userman.apikey.internal.ApiKeyService;
+import org.userman.auth.Authenticator;
+import org.userman.auth.Principal;
+import org.userman.common.Actor;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
-import org.userman.apikey.internal.ApiKeyService;
-import org.userman.common.Actor;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.session.internal.AccessTokens;
 import org.userman.session.internal.SessionCheck;
-import org.userman.auth.Principal;
 
 /**
- * Turns a bearer credential into a {@link Principal}. An access token must also name a live
- * session of an active user, checked on every request against the database or against this
- * node's copy of the row, which any write ends (see {@link org.userman.store.internal.Changes} for how
- * other nodes hear of it), so sign-out, password changes and disabling take effect at the next
- * request.
+ * Turns a bearer credential into a {@link Principal}. An access token must also name a live session
+ * of an active user, checked on every request against the database or against this node's copy of
+ * the row, which any write ends (see {@link org.userman.store.internal.Changes} for how other nodes
+ * hear of it), so sign-out, password changes and disabling take effect at the next request.
  */
 public final class AuthenticatorService implements Authenticator {
   private final AccessTokens accessTokens;
@@ -25,7 +24,11 @@ public final class AuthenticatorService implements Authenticator {
   private final ApiKeyService apiKeys;
   private final RateLimiter limiter;
 
-  public AuthenticatorService(AccessTokens accessTokens, SessionCheck sessionCheck, ApiKeyService apiKeys, RateLimiter limiter) {
+  public AuthenticatorService(
+      AccessTokens accessTokens,
+      SessionCheck sessionCheck,
+      ApiKeyService apiKeys,
+      RateLimiter limiter) {
     this.limiter = limiter;
     this.accessTokens = accessTokens;
     this.sessionCheck = sessionCheck;
@@ -34,8 +37,12 @@ public final class AuthenticatorService implements Authenticator {
 
   @Override
   public Principal authenticate(String credential, Actor client) {
-    return tryAuthenticate(credential, client).orElseThrow(
-        () -> new UsermanException(ErrorCode.UNAUTHENTICATED, "The credential is missing, invalid, expired or revoked."));
+    return tryAuthenticate(credential, client)
+        .orElseThrow(
+            () ->
+                new UsermanException(
+                    ErrorCode.UNAUTHENTICATED,
+                    "The credential is missing, invalid, expired or revoked."));
   }
 
   /**
@@ -49,11 +56,15 @@ public final class AuthenticatorService implements Authenticator {
     return principal;
   }
 
-  /** The principal of a web page's session cookie, counted against the session's allowance alike. */
+  /**
+   * The principal of a web page's session cookie, counted against the session's allowance alike.
+   */
   @Override
   public Optional<Principal> tryCookie(String cookie, Actor client) {
     Optional<Principal> principal =
-        sessionCheck.byCookie(cookie, client.client()).map(s -> new Principal(s.userId(), s.sessionId(), null));
+        sessionCheck
+            .byCookie(cookie, client.client())
+            .map(s -> new Principal(s.userId(), s.sessionId(), null));
     principal.ifPresent(p -> charge(p, client));
     return principal;
   }

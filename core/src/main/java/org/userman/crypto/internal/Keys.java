@@ -14,7 +14,10 @@ import org.userman.crypto.KeySettings;
 public final class Keys {
   private Keys() {}
 
-  /** The key: given, read from its file (made private, with a new key, when missing), or a failure with the advice. */
+  /**
+   * The key: given, read from its file (made private, with a new key, when missing), or a failure
+   * with the advice.
+   */
   public static EncryptionKey resolve(KeySettings settings, SecureRandom random) {
     if (settings.key() != null) {
       return settings.key();
@@ -26,9 +29,11 @@ public final class Keys {
     if (!Files.exists(file)) {
       PrivateFiles.folder(file.toAbsolutePath().getParent());
       try {
-        PrivateFiles.writeNew(file, (EncryptionKey.generate(random).encoded() + "\n").getBytes(StandardCharsets.US_ASCII));
+        PrivateFiles.writeNew(
+            file,
+            (EncryptionKey.generate(random).encoded() + "\n").getBytes(StandardCharsets.US_ASCII));
       } catch (UncheckedIOException e) {
-        if (!Files.exists(file)) {  // another process made it at the same moment: read theirs
+        if (!Files.exists(file)) { // another process made it at the same moment: read theirs
           throw e;
         }
       }

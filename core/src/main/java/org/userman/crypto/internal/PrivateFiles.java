@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * Folders and files only the service's own user may read: folders 0700, files 0600, set when they
- * are made whatever the process's umask, and set again on files a process may have made before.
- * On file systems without POSIX permissions (Windows) this does nothing more than make them.
+ * are made whatever the process's umask, and set again on files a process may have made before. On
+ * file systems without POSIX permissions (Windows) this does nothing more than make them.
  */
 public final class PrivateFiles {
-  private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FOLDER =
+      PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
   private PrivateFiles() {}
@@ -35,7 +36,7 @@ public final class PrivateFiles {
     try {
       if (posix(parent)) {
         Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(FOLDER));
-        Files.setPosixFilePermissions(abs, FOLDER);  // the umask may have taken bits off at creation
+        Files.setPosixFilePermissions(abs, FOLDER); // the umask may have taken bits off at creation
       } else {
         Files.createDirectory(abs);
       }
@@ -57,7 +58,11 @@ public final class PrivateFiles {
   /** Creates {@code file} empty and private unless it exists; makes an existing one private too. */
   public static void touch(Path file) {
     try {
-      Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileAttributes(file)).close();
+      Files.newByteChannel(
+              file,
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              fileAttributes(file))
+          .close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + file, e);
     }
@@ -75,14 +80,40 @@ public final class PrivateFiles {
     }
   }
 
-  /** Writes {@code bytes} to a new private file, failing if it exists. */
+  /**
+   * Writes {@code bytes} to a new private file, failing with {@link FileAlreadyExistsException} (in
+   * the {@link UncheckedIOException}) if it exists. Readers never see it part-written: the bytes go
+   * to a temporary file in the same folder first, which is then linked (or, where links are not
+   * supported, moved) to its name, an operation that does not replace a file another process made.
+   */
   public static void writeNew(Path file, byte[] bytes) {
+    Path abs = file.toAbsolutePath();
+    Path temp = null;
     try {
-      Files.write(Files.createFile(file, fileAttributes(file)), bytes);
+      temp =
+          Files.createTempFile(
+              abs.getParent(), "." + abs.getFileName(), ".tmp", fileAttributes(abs));
+      Files.write(temp, bytes);
+      try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      restrict(temp);
+      try {
+        Files.createLink(abs, temp);
+      } catch (UnsupportedOperationException e) {
+        Files.move(temp, abs); // without REPLACE_EXISTING: fails if the file is there
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          // a leftover temporary file holds nothing the named file does not
+        }
+      }
     }
-    restrict(file);
   }
 
   private static boolean posix(Path path) {
@@ -90,6 +121,8 @@ public final class PrivateFiles {
     while (p != null && !Files.exists(p)) {
       p = p.getParent();
     }
-    return p != null && Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class) != null;
+    return p != null
+        && Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class)
+            != null;
   }
 }

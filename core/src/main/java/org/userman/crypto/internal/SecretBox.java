@@ -27,7 +27,9 @@ public final class SecretBox {
   private final SecretKeySpec hashing;
   private final SecureRandom random;
 
-  /** A box for one purpose ({@code "signing-keys"}, say): another purpose cannot open its values. */
+  /**
+   * A box for one purpose ({@code "signing-keys"}, say): another purpose cannot open its values.
+   */
   public SecretBox(EncryptionKey key, String purpose, SecureRandom random) {
     this.sealing = new SecretKeySpec(derive(key, "seal:" + purpose), "AES");
     this.hashing = new SecretKeySpec(derive(key, "hash:" + purpose), "HmacSHA256");
@@ -64,14 +66,20 @@ public final class SecretBox {
       c.init(Cipher.ENCRYPT_MODE, sealing, new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-      return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-          .put(nonce).put(sealed).array());
+      return PREFIX
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed to seal", e);
     }
   }
 
-  /** The plaintext of a value sealed for {@code context}; {@link WrongKeyException} when this key did not seal it. */
+  /**
+   * The plaintext of a value sealed for {@code context}; {@link WrongKeyException} when this key
+   * did not seal it.
+   */
   public String open(String sealed, String context) {
     if (!isSealed(sealed)) {
       throw new IllegalArgumentException("not a sealed value");
@@ -89,7 +97,8 @@ public final class SecretBox {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.DECRYPT_MODE, sealing, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
       c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-      return new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      return new String(
+          c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (javax.crypto.AEADBadTagException e) {
       throw new WrongKeyException();
     } catch (GeneralSecurityException e) {
@@ -97,7 +106,10 @@ public final class SecretBox {
     }
   }
 
-  /** A keyed hash of {@code text}: 32 hex digits that tell equal inputs apart, and nothing else without the key. */
+  /**
+   * A keyed hash of {@code text}: 32 hex digits that tell equal inputs apart, and nothing else
+   * without the key.
+   */
   public String keyedHash(String text) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -5,14 +5,17 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
-import org.userman.store.internal.Database;
 import org.userman.limit.Limit;
+import org.userman.store.internal.Database;
 
 /** Where the token buckets live: in this process, or in the database or Redis every node shares. */
 interface BucketSource extends AutoCloseable {
   Bucket bucket(String key, Limit limit);
 
-  /** A bucket that sees many requests a second; stores shared by nodes may trade exactness for speed. */
+  /**
+   * A bucket that sees many requests a second; stores shared by nodes may trade exactness for
+   * speed.
+   */
   default Bucket hotBucket(String key, Limit limit) {
     return bucket(key, limit);
   }
@@ -25,13 +28,18 @@ interface BucketSource extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** Drops buckets idle for longer than any limit's period; returns how many (where it can tell). */
+  /**
+   * Drops buckets idle for longer than any limit's period; returns how many (where it can tell).
+   */
   default int prune() {
     return 0;
   }
 
   static Bandwidth bandwidth(Limit limit) {
-    return Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build();
+    return Bandwidth.builder()
+        .capacity(limit.capacity())
+        .refillGreedy(limit.capacity(), limit.period())
+        .build();
   }
 
   static BucketConfiguration configuration(Limit limit) {

@@ -9,8 +9,8 @@ import java.time.Duration;
 import org.userman.limit.Limit;
 
 /**
- * Buckets in this process: right for the embedded database, which one node owns. An idle bucket
- * is full again after its period, so dropping it loses nothing; the bound on their number keeps a
+ * Buckets in this process: right for the embedded database, which one node owns. An idle bucket is
+ * full again after its period, so dropping it loses nothing; the bound on their number keeps a
  * flood of distinct keys from growing the heap.
  */
 final class LocalBuckets implements BucketSource {
@@ -20,11 +20,18 @@ final class LocalBuckets implements BucketSource {
 
   LocalBuckets(Clock clock, Duration longestPeriod) {
     this.time = BucketSource.timeOf(clock);
-    this.buckets = Caffeine.newBuilder().maximumSize(MAX_BUCKETS).expireAfterAccess(longestPeriod).build();
+    this.buckets =
+        Caffeine.newBuilder().maximumSize(MAX_BUCKETS).expireAfterAccess(longestPeriod).build();
   }
 
   @Override
   public Bucket bucket(String key, Limit limit) {
-    return buckets.get(key, k -> Bucket.builder().addLimit(BucketSource.bandwidth(limit)).withCustomTimePrecision(time).build());
+    return buckets.get(
+        key,
+        k ->
+            Bucket.builder()
+                .addLimit(BucketSource.bandwidth(limit))
+                .withCustomTimePrecision(time)
+                .build());
   }
 }

@@ -9,20 +9,21 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.userman.internal.Secrets;
-import org.userman.common.Actor;
-import org.userman.audit.internal.AuditLogService;
 import org.userman.audit.AuditType;
-import org.userman.store.internal.Database;
-import org.userman.store.Dialect;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
+import org.userman.crypto.internal.SecretBox;
 import org.userman.limit.Limit;
 import org.userman.limit.LimitRule;
 import org.userman.limit.LimitSettings;
 import org.userman.limit.RateLimitedException;
+import org.userman.store.Dialect;
+import org.userman.store.internal.Database;
 
 /**
- * Applies the {@link LimitRule}s. Keys (an address, an email, a session) are hashed before they
- * become bucket ids, so the bucket table holds none of them in clear. A refusal is audited once per
+ * Applies the {@link LimitRule}s. Keys (an address, an email, a session) become bucket ids through
+ * a hash keyed with the encryption key, so the bucket table (or Redis) holds none of them, and
+ * whoever reads it cannot test a guessed address against it either. A refusal is audited once per
  * key and period on each node, so a flood does not become a flood of audit writes.
  */
 public final class RateLimiter implements AutoCloseable {
@@ -30,25 +31,36 @@ public final class RateLimiter implements AutoCloseable {
   private final BucketSource buckets;
   private final AuditLogService audit;
   private final Cache<String, Boolean> audited;
+  private final SecretBox bucketIds;
 
-  RateLimiter(LimitSettings settings, BucketSource buckets, AuditLogService audit) {
+  RateLimiter(
+      LimitSettings settings, BucketSource buckets, AuditLogService audit, SecretBox bucketIds) {
     this.settings = settings;
     this.buckets = buckets;
     this.audit = audit;
-    this.audited = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(longestPeriod(settings)).build();
+    this.bucketIds = bucketIds;
+    this.audited =
+        Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(longestPeriod(settings)).build();
   }
 
   /**
-   * Buckets in Redis when one is configured, else in memory on the embedded database (one node
-   * owns it), else in the shared database.
+   * Buckets in Redis when one is configured, else in memory on the embedded database (one node owns
+   * it), else in the shared database.
    */
-  public static RateLimiter open(LimitSettings settings, Database db, Clock clock, AuditLogService audit, Duration timeout) {
-    BucketSource source = settings.redisUrl() != null
-        ? new RedisBuckets(settings.redisUrl(), settings.redisPrefix(), clock, timeout)
-        : db.dialect() == Dialect.SQLITE
-            ? new LocalBuckets(clock, longestPeriod(settings))
-            : new SqlBuckets(db, clock);
-    return new RateLimiter(settings, source, audit);
+  public static RateLimiter open(
+      LimitSettings settings,
+      Database db,
+      Clock clock,
+      AuditLogService audit,
+      Duration timeout,
+      SecretBox bucketIds) {
+    BucketSource source =
+        settings.redisUrl() != null
+            ? new RedisBuckets(settings.redisUrl(), settings.redisPrefix(), clock, timeout)
+            : db.dialect() == Dialect.SQLITE
+                ? new LocalBuckets(clock, longestPeriod(settings))
+                : new SqlBuckets(db, clock);
+    return new RateLimiter(settings, source, audit, bucketIds);
   }
 
   /**
@@ -72,10 +84,11 @@ public final class RateLimiter implements AutoCloseable {
    */
   public void refund(LimitRule rule, String key) {
     if (settings.enabled() && key != null) {
-      call(() -> {
-        bucket(rule, key).addTokens(1);
-        return null;
-      });
+      call(
+          () -> {
+            bucket(rule, key).addTokens(1);
+            return null;
+          });
     }
   }
 
@@ -85,7 +98,11 @@ public final class RateLimiter implements AutoCloseable {
    * Limits switched off do not switch this off.
    */
   public boolean firstIn(String what, String key, Duration period) {
-    return call(() -> buckets.bucket("once:" + what + ":" + Secrets.hash(key), new Limit(1, period)).tryConsume(1));
+    return call(
+        () ->
+            buckets
+                .bucket("once:" + what + ":" + bucketIds.keyedHash(key), new Limit(1, period))
+                .tryConsume(1));
   }
 
   /** Removes buckets idle long enough to be full again. */
@@ -99,11 +116,14 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   private Bucket bucket(LimitRule rule, String key) {
-    String id = rule.code() + ":" + Secrets.hash(key);
-    return rule == LimitRule.API_PER_CREDENTIAL ? buckets.hotBucket(id, settings.of(rule)) : buckets.bucket(id, settings.of(rule));
+    String id = rule.code() + ":" + bucketIds.keyedHash(rule.code() + ":" + key);
+    return rule == LimitRule.API_PER_CREDENTIAL
+        ? buckets.hotBucket(id, settings.of(rule))
+        : buckets.bucket(id, settings.of(rule));
   }
 
-  private RateLimitedException refuse(LimitRule rule, String key, Actor actor, String subjectId, long nanosToWait) {
+  private RateLimitedException refuse(
+      LimitRule rule, String key, Actor actor, String subjectId, long nanosToWait) {
     if (audited.asMap().putIfAbsent(rule.code() + ":" + key, Boolean.TRUE) == null) {
       audit.recordFailure(AuditType.RATE_LIMITED, actor, subjectId, Map.of("rule", rule.code()));
     }
@@ -120,6 +140,9 @@ public final class RateLimiter implements AutoCloseable {
   }
 
   private static Duration longestPeriod(LimitSettings settings) {
-    return settings.limits().values().stream().map(Limit::period).max(Comparator.naturalOrder()).orElseThrow();
+    return settings.limits().values().stream()
+        .map(Limit::period)
+        .max(Comparator.naturalOrder())
+        .orElseThrow();
   }
 }

@@ -25,6 +25,7 @@ import org.userman.limit.Limit;
 final class RedisBuckets implements BucketSource {
   /** How long a full bucket stays, so a burst right after refilling still finds it. */
   private static final Duration KEEP_FULL = Duration.ofMinutes(1);
+
   private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> connection;
   private final LettuceBasedProxyManager<String> buckets;
@@ -40,12 +41,15 @@ final class RedisBuckets implements BucketSource {
       this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     } catch (RedisException e) {
       client.shutdown();
-      throw new UsermanException(ErrorCode.UNAVAILABLE, "cannot reach Redis for the rate limits: " + e.getMessage());
+      throw new UsermanException(
+          ErrorCode.UNAVAILABLE, "cannot reach Redis for the rate limits: " + e.getMessage());
     }
-    this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
-        .clientClock(BucketSource.timeOf(clock))
-        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL))
-        .build();
+    this.buckets =
+        Bucket4jLettuce.casBasedBuilder(connection)
+            .clientClock(BucketSource.timeOf(clock))
+            .expirationAfterWrite(
+                ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL))
+            .build();
   }
 
   @Override

@@ -15,9 +15,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.userman.store.internal.Database;
-import org.userman.store.Dialect;
 import org.userman.limit.Limit;
+import org.userman.store.Dialect;
+import org.userman.store.internal.Database;
 
 /**
  * Buckets in the database, shared by every node, so a limit holds however a load balancer spreads
@@ -25,9 +25,11 @@ import org.userman.limit.Limit;
  * this class only gives it the SQL of the table {@code rate_limit_buckets} (Bucket4j's own MySQL
  * module is not available to this build, and one adapter serves PostgreSQL and MariaDB alike).
  */
-final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> implements BucketSource {
+final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String>
+    implements BucketSource {
   /** A bucket untouched this long is full again under every limit, so its row can go. */
   private static final Duration IDLE = Duration.ofDays(1);
+
   private final Database db;
   private final Clock clock;
   private final String insert;
@@ -37,9 +39,10 @@ final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> 
     super(ClientSideConfig.getDefault().withClientClock(BucketSource.timeOf(clock)));
     this.db = db;
     this.clock = clock;
-    this.insert = db.dialect() == Dialect.POSTGRESQL
-        ? "INSERT INTO rate_limit_buckets (id, state, updated_at) VALUES (?, NULL, ?) ON CONFLICT (id) DO NOTHING"
-        : "INSERT IGNORE INTO rate_limit_buckets (id, state, updated_at) VALUES (?, NULL, ?)";
+    this.insert =
+        db.dialect() == Dialect.POSTGRESQL
+            ? "INSERT INTO rate_limit_buckets (id, state, updated_at) VALUES (?, NULL, ?) ON CONFLICT (id) DO NOTHING"
+            : "INSERT IGNORE INTO rate_limit_buckets (id, state, updated_at) VALUES (?, NULL, ?)";
   }
 
   @Override
@@ -55,16 +58,25 @@ final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> 
   @Override
   public int prune() {
     long cutoff = clock.instant().minus(IDLE).toEpochMilli();
-    return db.tx(h -> h.createUpdate("DELETE FROM rate_limit_buckets WHERE updated_at < :cutoff").bind("cutoff", cutoff).execute());
+    return db.tx(
+        h ->
+            h.createUpdate("DELETE FROM rate_limit_buckets WHERE updated_at < :cutoff")
+                .bind("cutoff", cutoff)
+                .execute());
   }
 
   @Override
   public void removeProxy(String key) {
-    db.tx(h -> h.createUpdate("DELETE FROM rate_limit_buckets WHERE id = :id").bind("id", key).execute());
+    db.tx(
+        h ->
+            h.createUpdate("DELETE FROM rate_limit_buckets WHERE id = :id")
+                .bind("id", key)
+                .execute());
   }
 
   @Override
-  protected SelectForUpdateBasedTransaction allocateTransaction(String key, Optional<Long> timeoutNanos) {
+  protected SelectForUpdateBasedTransaction allocateTransaction(
+      String key, Optional<Long> timeoutNanos) {
     Connection connection;
     try {
       connection = db.connection();
@@ -79,11 +91,15 @@ final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> 
 
       @Override
       public LockAndGetResult tryLockAndGet(Optional<Long> timeout) {
-        try (PreparedStatement st = connection.prepareStatement("SELECT state FROM rate_limit_buckets WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement st =
+            connection.prepareStatement(
+                "SELECT state FROM rate_limit_buckets WHERE id = ? FOR UPDATE")) {
           applyTimeout(st, timeout);
           st.setString(1, key);
           try (ResultSet rs = st.executeQuery()) {
-            return rs.next() ? LockAndGetResult.locked(rs.getBytes(1)) : LockAndGetResult.notLocked();
+            return rs.next()
+                ? LockAndGetResult.locked(rs.getBytes(1))
+                : LockAndGetResult.notLocked();
           }
         } catch (SQLException e) {
           throw new BucketExceptions.BucketExecutionException(e);
@@ -106,7 +122,9 @@ final class SqlBuckets extends AbstractSelectForUpdateBasedProxyManager<String> 
 
       @Override
       public void update(byte[] data, RemoteBucketState state, Optional<Long> timeout) {
-        try (PreparedStatement st = connection.prepareStatement("UPDATE rate_limit_buckets SET state = ?, updated_at = ? WHERE id = ?")) {
+        try (PreparedStatement st =
+            connection.prepareStatement(
+                "UPDATE rate_limit_buckets SET state = ?, updated_at = ? WHERE id = ?")) {
           applyTimeout(st, timeout);
           st.setBytes(1, data);
           st.setLong(2, clock.millis());

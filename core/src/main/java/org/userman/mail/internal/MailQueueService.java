@@ -1,6 +1,5 @@
 package org.userman.mail.internal;
 
-import org.userman.mail.MailQueue;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,10 +11,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import org.userman.internal.Ids;
 import org.userman.common.Page;
-import org.userman.store.internal.Database;
+import org.userman.internal.Ids;
+import org.userman.mail.MailQueue;
 import org.userman.mail.QueuedMail;
+import org.userman.store.internal.Database;
 
 /**
  * The durable outgoing mail queue. A mail is written in the transaction that issues its token, so
@@ -28,8 +28,10 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   private static final System.Logger LOG = System.getLogger(MailQueueService.class.getName());
   private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
   private static final Duration MAX_RETRY = Duration.ofHours(1);
+
   /** How long a claimed mail is left to the node sending it before another may try. */
   private static final Duration LEASE = Duration.ofMinutes(2);
+
   private static final Duration POLL = Duration.ofSeconds(5);
   private static final int BATCH = 20;
   private final Database db;
@@ -63,12 +65,17 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   /** Starts sending in the background: every few seconds, and at once after {@link #nudge}. */
   public synchronized void start() {
     if (worker == null) {
-      worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "userman-mail");
-        t.setDaemon(true);
-        return t;
-      });
-      worker.scheduleWithFixedDelay(this::sendDueQuietly, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+      worker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "userman-mail");
+                t.setDaemon(true);
+                return t;
+              });
+      // sendDueQuietly catches what it throws, so the schedule runs until close() ends it
+      var unused =
+          worker.scheduleWithFixedDelay(
+              this::sendDueQuietly, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -89,8 +96,8 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   }
 
   /**
-   * Sends every mail that is due now; returns how many were sent. One round at a time on a node:
-   * a caller that gets here has seen every earlier round finish.
+   * Sends every mail that is due now; returns how many were sent. One round at a time on a node: a
+   * caller that gets here has seen every earlier round finish.
    */
   @Override
   public synchronized int sendDue() {
@@ -98,12 +105,16 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
     List<Due> due;
     do {
       long now = clock.millis();
-      due = db.read(h -> h.createQuery(
-              "SELECT id, recipient, subject, text_body, html_body, attempts, next_attempt_at FROM mail_queue"
-                  + " WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT " + BATCH)
-          .bind("now", now)
-          .map((rs, ctx) -> due(rs))
-          .list());
+      due =
+          db.read(
+              h ->
+                  h.createQuery(
+                          "SELECT id, recipient, subject, text_body, html_body, attempts, next_attempt_at FROM mail_queue"
+                              + " WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT "
+                              + BATCH)
+                      .bind("now", now)
+                      .map((rs, ctx) -> due(rs))
+                      .list());
       for (Due d : due) {
         if (claim(d, now) && deliver(d)) {
           sent++;
@@ -115,36 +126,47 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
 
   /** Takes a mail for this node: only one node wins the update of its due time. */
   private boolean claim(Due d, long now) {
-    return db.tx(h -> h.createUpdate("UPDATE mail_queue SET next_attempt_at = :lease WHERE id = :id AND status = 'pending' AND next_attempt_at = :seen")
-        .bind("lease", now + LEASE.toMillis())
-        .bind("id", d.id())
-        .bind("seen", d.nextAttemptAt())
-        .execute() == 1);
+    return db.tx(
+        h ->
+            h.createUpdate(
+                        "UPDATE mail_queue SET next_attempt_at = :lease WHERE id = :id AND status = 'pending' AND next_attempt_at = :seen")
+                    .bind("lease", now + LEASE.toMillis())
+                    .bind("id", d.id())
+                    .bind("seen", d.nextAttemptAt())
+                    .execute()
+                == 1);
   }
 
   private boolean deliver(Due d) {
     try {
       mailer.send(d.mail());
-      db.tx(h -> h.createUpdate(
-              "UPDATE mail_queue SET status = 'sent', attempts = attempts + 1, sent_at = :now, text_body = NULL, html_body = NULL,"
-                  + " last_error = NULL WHERE id = :id")
-          .bind("now", clock.millis())
-          .bind("id", d.id())
-          .execute());
+      db.tx(
+          h ->
+              h.createUpdate(
+                      "UPDATE mail_queue SET status = 'sent', attempts = attempts + 1, sent_at = :now, text_body = NULL, html_body = NULL,"
+                          + " last_error = NULL WHERE id = :id")
+                  .bind("now", clock.millis())
+                  .bind("id", d.id())
+                  .execute());
       return true;
     } catch (Mailer.MailException e) {
       int attempts = d.attempts() + 1;
       boolean giveUp = e.permanent() || attempts >= MAX_ATTEMPTS;
       String error = e.getMessage() == null ? e.toString() : e.getMessage();
-      LOG.log(System.Logger.Level.WARNING, (giveUp ? "gave up on " : "will retry ") + d.mail() + ": " + error);
-      db.tx(h -> h.createUpdate(giveUp
-                  ? "UPDATE mail_queue SET status = 'failed', attempts = :attempts, last_error = :error, text_body = NULL, html_body = NULL WHERE id = :id"
-                  : "UPDATE mail_queue SET attempts = :attempts, last_error = :error, next_attempt_at = :next WHERE id = :id")
-          .bind("attempts", attempts)
-          .bind("error", error.length() > 500 ? error.substring(0, 500) : error)
-          .bind("next", clock.millis() + backoff(attempts).toMillis())
-          .bind("id", d.id())
-          .execute());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          (giveUp ? "gave up on " : "will retry ") + d.mail() + ": " + error);
+      db.tx(
+          h ->
+              h.createUpdate(
+                      giveUp
+                          ? "UPDATE mail_queue SET status = 'failed', attempts = :attempts, last_error = :error, text_body = NULL, html_body = NULL WHERE id = :id"
+                          : "UPDATE mail_queue SET attempts = :attempts, last_error = :error, next_attempt_at = :next WHERE id = :id")
+                  .bind("attempts", attempts)
+                  .bind("error", error.length() > 500 ? error.substring(0, 500) : error)
+                  .bind("next", clock.millis() + backoff(attempts).toMillis())
+                  .bind("id", d.id())
+                  .execute());
       return false;
     }
   }
@@ -158,25 +180,27 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   /** The queue for admins, newest first; {@code status} may be null (all). */
   @Override
   public Page<QueuedMail> list(QueuedMail.Status status, int limit, String beforeId) {
-    return db.read(h -> {
-      StringBuilder sql = new StringBuilder(
-          "SELECT id, recipient, subject, status, attempts, created_at, next_attempt_at, sent_at, last_error FROM mail_queue WHERE 1 = 1");
-      if (status != null) {
-        sql.append(" AND status = :status");
-      }
-      if (beforeId != null) {
-        sql.append(" AND id < :before");
-      }
-      sql.append(" ORDER BY id DESC LIMIT :limit");
-      Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
-      if (status != null) {
-        q.bind("status", status.wire());
-      }
-      if (beforeId != null) {
-        q.bind("before", beforeId);
-      }
-      return Page.of(q.map((rs, ctx) -> queued(rs)).list(), limit, QueuedMail::id);
-    });
+    return db.read(
+        h -> {
+          StringBuilder sql =
+              new StringBuilder(
+                  "SELECT id, recipient, subject, status, attempts, created_at, next_attempt_at, sent_at, last_error FROM mail_queue WHERE 1 = 1");
+          if (status != null) {
+            sql.append(" AND status = :status");
+          }
+          if (beforeId != null) {
+            sql.append(" AND id < :before");
+          }
+          sql.append(" ORDER BY id DESC LIMIT :limit");
+          Query q = h.createQuery(sql.toString()).bind("limit", limit + 1);
+          if (status != null) {
+            q.bind("status", status.wire());
+          }
+          if (beforeId != null) {
+            q.bind("before", beforeId);
+          }
+          return Page.of(q.map((rs, ctx) -> queued(rs)).list(), limit, QueuedMail::id);
+        });
   }
 
   @Override
@@ -190,18 +214,31 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   private record Due(String id, Mail mail, int attempts, long nextAttemptAt) {}
 
   private static Due due(ResultSet rs) throws SQLException {
-    return new Due(rs.getString("id"),
-        new Mail(rs.getString("recipient"), rs.getString("subject"), rs.getString("text_body"), rs.getString("html_body")),
-        rs.getInt("attempts"), rs.getLong("next_attempt_at"));
+    return new Due(
+        rs.getString("id"),
+        new Mail(
+            rs.getString("recipient"),
+            rs.getString("subject"),
+            rs.getString("text_body"),
+            rs.getString("html_body")),
+        rs.getInt("attempts"),
+        rs.getLong("next_attempt_at"));
   }
 
   private static QueuedMail queued(ResultSet rs) throws SQLException {
     long sent = rs.getLong("sent_at");
     boolean notSent = rs.wasNull();
     String status = rs.getString("status");
-    return new QueuedMail(rs.getString("id"), rs.getString("recipient"), rs.getString("subject"),
-        QueuedMail.Status.parse(status).orElseThrow(() -> new IllegalStateException("unknown mail status " + status)),
-        rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("next_attempt_at")), notSent ? null : Instant.ofEpochMilli(sent), rs.getString("last_error"));
+    return new QueuedMail(
+        rs.getString("id"),
+        rs.getString("recipient"),
+        rs.getString("subject"),
+        QueuedMail.Status.parse(status)
+            .orElseThrow(() -> new IllegalStateException("unknown mail status " + status)),
+        rs.getInt("attempts"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+        notSent ? null : Instant.ofEpochMilli(sent),
+        rs.getString("last_error"));
   }
 }

@@ -25,11 +25,12 @@ import java.util.Map;
  * {@code .txt} and an {@code .html} part. An operator overrides any of them by putting a file of
  * the same name in the templates folder ({@code mail.templates}); the rest come from the program.
  * Links point at the pages under the public URL. The engines are built for the first mail, not at
- * start-up, where Pebble would cost every server and every command some 50 ms.
+ * start-up, where building Pebble would slow every server and every command.
  */
 public final class MailTemplates {
   private static final DateTimeFormatter WHEN =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", java.util.Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
   private final Path overrides;
   private final String publicUrl;
   private final String product;
@@ -40,15 +41,25 @@ public final class MailTemplates {
 
   public MailTemplates(Path overrides, String publicUrl, String product) {
     this.overrides = overrides;
-    this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    this.publicUrl =
+        publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     this.product = product;
   }
 
   private synchronized Engines engines() {
     if (engines == null) {
-      engines = new Engines(
-          new PebbleEngine.Builder().loader(loader(overrides)).autoEscaping(false).strictVariables(true).build(),
-          new PebbleEngine.Builder().loader(loader(overrides)).autoEscaping(true).strictVariables(true).build());
+      engines =
+          new Engines(
+              new PebbleEngine.Builder()
+                  .loader(loader(overrides))
+                  .autoEscaping(false)
+                  .strictVariables(true)
+                  .build(),
+              new PebbleEngine.Builder()
+                  .loader(loader(overrides))
+                  .autoEscaping(true)
+                  .strictVariables(true)
+                  .build());
     }
     return engines;
   }
@@ -74,19 +85,37 @@ public final class MailTemplates {
     return withToken("reset-password", to, link("/reset-password", token), token, ttl);
   }
 
-  /** To the address the account had, once it has another: no link, nothing to act on but a warning. */
+  /**
+   * To the address the account had, once it has another: no link, nothing to act on but a warning.
+   */
   public Mail emailChanged(String oldAddress, String newAddress) {
     return render("email-changed", oldAddress, Map.of("newEmail", newAddress));
   }
 
-  /** The password was changed by its owner ({@code reset} false) or through a reset; or set by an operator. */
+  /**
+   * The password was changed by its owner ({@code reset} false) or through a reset; or set by an
+   * operator.
+   */
   public Mail passwordChanged(String to, boolean reset, boolean byOperator) {
-    return render("password-changed", to, Map.of("how", reset ? "reset" : "changed", "byOperator", byOperator));
+    return render(
+        "password-changed",
+        to,
+        Map.of("how", reset ? "reset" : "changed", "byOperator", byOperator));
   }
 
   public Mail apiKeyCreated(String to, String keyName, String keyPrefix, Instant expiresAt) {
-    return render("api-key-created", to, Map.of("keyName", keyName, "keyPrefix", keyPrefix, "hasExpiry", expiresAt != null,
-        "expires", expiresAt == null ? "" : WHEN.format(expiresAt)));
+    return render(
+        "api-key-created",
+        to,
+        Map.of(
+            "keyName",
+            keyName,
+            "keyPrefix",
+            keyPrefix,
+            "hasExpiry",
+            expiresAt != null,
+            "expires",
+            expiresAt == null ? "" : WHEN.format(expiresAt)));
   }
 
   /** The sign-in limit refuses the account for about {@code period}. */
@@ -104,7 +133,10 @@ public final class MailTemplates {
     vars.put("publicUrl", publicUrl);
     vars.put("to", to);
     Engines e = engines();
-    return new Mail(to, evaluate(e.text(), name + ".subject", vars).strip(), evaluate(e.text(), name + ".txt", vars),
+    return new Mail(
+        to,
+        evaluate(e.text(), name + ".subject", vars).strip(),
+        evaluate(e.text(), name + ".txt", vars),
         evaluate(e.html(), name + ".html", vars));
   }
 

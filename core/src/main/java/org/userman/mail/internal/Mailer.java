@@ -1,8 +1,8 @@
 package org.userman.mail.internal;
 
 /**
- * Hands one message to its delivery: an SMTP server, or the outbox folder when none is
- * configured. A failure throws; the queue retries it later.
+ * Hands one message to its delivery: an SMTP server, or the outbox folder when none is configured.
+ * A failure throws; the queue retries it later.
  */
 public interface Mailer {
   void send(Mail mail) throws MailException;

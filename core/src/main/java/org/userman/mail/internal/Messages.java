@@ -12,7 +12,8 @@ import java.util.Date;
 final class Messages {
   private Messages() {}
 
-  static MimeMessage mime(jakarta.mail.Session session, String from, Mail mail, Instant sent) throws MessagingException {
+  static MimeMessage mime(jakarta.mail.Session session, String from, Mail mail, Instant sent)
+      throws MessagingException {
     MimeMessage message = new MimeMessage(session);
     message.setFrom(new InternetAddress(from));
     message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(mail.to()));

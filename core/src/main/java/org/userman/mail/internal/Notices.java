@@ -27,9 +27,15 @@ public final class Notices {
     queue.enqueue(h, mails.passwordChanged(to, reset, byOperator));
   }
 
-  /** To the user, whose address is read in the caller's transaction (nothing when the user is gone). */
-  public void apiKeyCreated(Handle h, String userId, String keyName, String keyPrefix, Instant expiresAt) {
-    h.createQuery("SELECT email FROM users WHERE id = :id").bind("id", userId).mapTo(String.class).findOne()
+  /**
+   * To the user, whose address is read in the caller's transaction (nothing when the user is gone).
+   */
+  public void apiKeyCreated(
+      Handle h, String userId, String keyName, String keyPrefix, Instant expiresAt) {
+    h.createQuery("SELECT email FROM users WHERE id = :id")
+        .bind("id", userId)
+        .mapTo(String.class)
+        .findOne()
         .ifPresent(to -> queue.enqueue(h, mails.apiKeyCreated(to, keyName, keyPrefix, expiresAt)));
   }
 

@@ -39,23 +39,29 @@ public final class OutboxMailer implements Mailer {
     try {
       if (!prepared) {
         PrivateFiles.folder(outbox);
-        PrivateFiles.restrict(outbox);  // one an older version made
+        PrivateFiles.restrict(outbox); // one an older version made
         prepared = true;
       }
       MimeMessage message = Messages.mime(session, from, mail, clock.instant());
       String name = ids.next() + ".eml";
       Path tmp = outbox.resolve("." + name + ".tmp");
       // Private from the first byte: a mail may carry a token.
-      try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(tmp,
-          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(tmp)))) {
+      try (OutputStream out =
+          Channels.newOutputStream(
+              Files.newByteChannel(
+                  tmp,
+                  Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                  PrivateFiles.fileAttributes(tmp)))) {
         message.writeTo(out);
       }
       PrivateFiles.restrict(tmp);
       Files.move(tmp, outbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | java.io.UncheckedIOException e) {
-      throw new MailException("cannot write to the outbox " + outbox + ": " + e.getMessage(), false, e);
+      throw new MailException(
+          "cannot write to the outbox " + outbox + ": " + e.getMessage(), false, e);
     } catch (MessagingException e) {
-      throw new MailException("cannot build a mail to " + mail.to() + ": " + e.getMessage(), true, e);
+      throw new MailException(
+          "cannot build a mail to " + mail.to() + ": " + e.getMessage(), true, e);
     }
   }
 }

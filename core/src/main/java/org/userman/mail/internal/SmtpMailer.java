@@ -47,7 +47,8 @@ public final class SmtpMailer implements Mailer {
     try {
       message = Messages.mime(session, from, mail, clock.instant());
     } catch (MessagingException e) {
-      throw new MailException("cannot build a mail to " + mail.to() + ": " + e.getMessage(), true, e);
+      throw new MailException(
+          "cannot build a mail to " + mail.to() + ": " + e.getMessage(), true, e);
     }
     try (Transport transport = session.getTransport()) {
       transport.connect(smtp.host(), smtp.port(), smtp.user(), smtp.password());
@@ -55,11 +56,15 @@ public final class SmtpMailer implements Mailer {
     } catch (SendFailedException e) {
       // an address the server calls invalid stays invalid: sending again will not help
       boolean invalid = e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0;
-      throw new MailException("the SMTP server refused " + mail.to() + ": " + e.getMessage(), invalid, e);
+      throw new MailException(
+          "the SMTP server refused " + mail.to() + ": " + e.getMessage(), invalid, e);
     } catch (AuthenticationFailedException e) {
       throw new MailException("the SMTP server refused the login: " + e.getMessage(), false, e);
     } catch (MessagingException e) {
-      throw new MailException("cannot send through " + smtp.host() + ":" + smtp.port() + ": " + e.getMessage(), false, e);
+      throw new MailException(
+          "cannot send through " + smtp.host() + ":" + smtp.port() + ": " + e.getMessage(),
+          false,
+          e);
     }
   }
 }

@@ -10,21 +10,24 @@ import java.util.regex.Pattern;
 
 /**
  * The blocklist of NIST SP 800-63B: the 30,000 most common passwords of the breach corpora that
- * zxcvbn ships, a common one with digits or symbols appended, and one character repeated or a
- * run such as 1234567890 or abcdefghij. Compared in lower case. The list is read at the first
- * check, not at start-up, where it would cost every server and every command some 20 ms.
+ * zxcvbn ships, a common one with digits or symbols appended, and one character repeated or a run
+ * such as 1234567890 or abcdefghij. Compared in lower case. The list is read at the first check,
+ * not at start-up, where it would slow every server and every command.
  */
 final class CommonPasswords {
   private static final Pattern TRAILING = Pattern.compile("[0-9\\p{Punct}]+$");
   private static final int MIN_STEM = 4;
 
-  /** The list, loaded once per JVM when first asked for (the class holder idiom); it never changes. */
+  /**
+   * The list, loaded once per JVM when first asked for (the class holder idiom); it never changes.
+   */
   private static final class Loaded {
     static final Set<String> COMMON = load();
 
     private static Set<String> load() {
       try {
-        return Set.copyOf(new HashSet<>(StandardDictionaries.PASSWORDS_LOADER.load().getFrequencies()));
+        return Set.copyOf(
+            new HashSet<>(StandardDictionaries.PASSWORDS_LOADER.load().getFrequencies()));
       } catch (IOException e) {
         throw new UncheckedIOException("zxcvbn's password list is missing from the class path", e);
       }

@@ -23,42 +23,49 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.userman.internal.Secrets;
 import org.userman.common.Text;
+import org.userman.internal.Secrets;
 import org.userman.password.HashParameters;
 import org.userman.password.Password;
 
 /**
  * Argon2id in PHC string form ({@code $argon2id$v=19$m=...,t=...,p=...$salt$hash}), computed by
- * libsodium (bundled for the common platforms by lazysodium, called through JNA). Its Argon2 runs the
- * SIMD code the CPU has (SSSE3, AVX2, AVX-512): in bench/argon2 it hashes at Userman's parameters
- * about 1.8 times as fast as libargon2's portable C (argon2-jvm, which Userman used before) and 3
- * times as fast as Bouncy Castle, with the same bytes, and each verifies the other's strings.
- * libsodium computes one lane only, so with a parallelism above 1 configured, libargon2 hashes and
- * verifies instead. Hashes made with other parameters still verify, and {@link #needsRehash} tells
- * the caller to upgrade them after a successful login.
+ * libsodium (bundled for the common platforms by lazysodium, called through JNA). Its Argon2 runs
+ * the SIMD code the CPU has (SSSE3, AVX2, AVX-512): bench/argon2 measures it faster at Userman's
+ * parameters than libargon2's portable C (argon2-jvm, which Userman used before) and Bouncy Castle,
+ * with the same bytes, and each verifies the other's strings. libsodium computes one lane only, so
+ * with a parallelism above 1 configured, libargon2 hashes and verifies instead. Hashes made with
+ * other parameters still verify, and {@link #needsRehash} tells the caller to upgrade them after a
+ * successful login.
  *
  * <p>Every hash runs on one of {@link #HASHERS} platform threads, one per core, taken in the order
  * asked; the caller waits. A native call pins the virtual thread that makes it to its carrier, and
  * there are only as many carriers as cores: hashing on them left the other requests, and the
- * database writer, waiting for a free carrier for a hash's whole 10-40 ms. The pool also caps the
- * memory hashing takes at one hash's memory per core, however many sign-ins arrive at once.
+ * database writer, waiting for a free carrier for a hash's whole run. The pool also caps the memory
+ * hashing takes at one hash's memory per core, however many sign-ins arrive at once.
  */
 public final class PasswordHasher implements AutoCloseable {
   /** Threads that hash, one per core: more could not hash faster, only hold more memory. */
   static final int HASHERS = Runtime.getRuntime().availableProcessors();
-  private final ExecutorService pool = Executors.newFixedThreadPool(HASHERS,
-      Thread.ofPlatform().daemon().name("userman-hash-", 1).factory());
+
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          HASHERS, Thread.ofPlatform().daemon().name("userman-hash-", 1).factory());
+
   /** The fields of a string this hasher can verify; anything else costs a dummy hash and fails. */
   private static final Pattern PHC =
-      Pattern.compile("\\$argon2id\\$v=19\\$m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,3})\\$[A-Za-z0-9+/]{11,}\\$[A-Za-z0-9+/]{11,}");
+      Pattern.compile(
+          "\\$argon2id\\$v=19\\$m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,3})\\$[A-Za-z0-9+/]{11,}\\$[A-Za-z0-9+/]{11,}");
+
   private final HashParameters params;
+
   /** libsodium, or libargon2 when the parameters ask for more lanes than libsodium computes. */
   private final Argon2id library;
 
   public PasswordHasher(HashParameters params, Secrets secrets) {
     this.params = params;
-    this.library = params.parallelism() > 1 ? new Libargon2(params, secrets) : new Libsodium(params);
+    this.library =
+        params.parallelism() > 1 ? new Libargon2(params, secrets) : new Libsodium(params);
   }
 
   public String hash(Password password) {
@@ -89,8 +96,10 @@ public final class PasswordHasher implements AutoCloseable {
 
   private boolean verifyHere(Password password, String encoded) {
     // A lone surrogate would be written as '?' and could match another password: it matches none.
-    if (encoded == null || !PHC.matcher(encoded).matches() || Text.hasLoneSurrogate(password.reveal())) {
-      hashHere(password);  // the dummy verification: as long as a real one
+    if (encoded == null
+        || !PHC.matcher(encoded).matches()
+        || Text.hasLoneSurrogate(password.reveal())) {
+      hashHere(password); // the dummy verification: as long as a real one
       return false;
     }
     byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
@@ -118,11 +127,16 @@ public final class PasswordHasher implements AutoCloseable {
     @Override
     public String hash(byte[] password) {
       byte[] out = new byte[STRING_BYTES];
-      if (Loaded.SODIUM.crypto_pwhash_str(out, password, password.length, params.iterations(),
-          new NativeLong(params.memoryKib() * 1024L)) != 0) {
+      if (Loaded.SODIUM.crypto_pwhash_str(
+              out,
+              password,
+              password.length,
+              params.iterations(),
+              new NativeLong(params.memoryKib() * 1024L))
+          != 0) {
         throw new IllegalStateException("libsodium could not hash (out of memory?)");
       }
-      String encoded = Native.toString(out, StandardCharsets.US_ASCII);  // up to the terminating 0
+      String encoded = Native.toString(out, StandardCharsets.US_ASCII); // up to the terminating 0
       if (encoded.length() == out.length) {
         throw new IllegalStateException("libsodium returned an unterminated string");
       }
@@ -132,15 +146,16 @@ public final class PasswordHasher implements AutoCloseable {
     @Override
     public boolean verify(String encoded, byte[] password) {
       // a C string: the copy's last byte is the terminating 0
-      byte[] cString = Arrays.copyOf(encoded.getBytes(StandardCharsets.US_ASCII), encoded.length() + 1);
+      byte[] cString =
+          Arrays.copyOf(encoded.getBytes(StandardCharsets.US_ASCII), encoded.length() + 1);
       return Loaded.SODIUM.crypto_pwhash_str_verify(cString, password, password.length) == 0;
     }
 
     /**
      * Loaded at the first hash, not at start-up. The library for this platform is copied out of
      * lazysodium's jar into a temporary file, loaded from there, and the file deleted at once (the
-     * loaded copy stays mapped): lazysodium's own loader unpacks its whole jar, 3.6 MB, into a new
-     * folder at every start and leaves it behind.
+     * loaded copy stays mapped): lazysodium's own loader unpacks its whole jar into a new folder at
+     * every start and leaves it behind.
      */
     private static final class Loaded {
       static final Sodium SODIUM = load();
@@ -149,15 +164,18 @@ public final class PasswordHasher implements AutoCloseable {
         String resource = LibraryLoader.getSodiumPathInResources();
         try (InputStream in = SodiumJava.class.getClassLoader().getResourceAsStream(resource)) {
           if (in == null) {
-            throw new IllegalStateException("no libsodium for this platform in lazysodium's jar: " + resource);
+            throw new IllegalStateException(
+                "no libsodium for this platform in lazysodium's jar: " + resource);
           }
-          Path file = Files.createTempFile("userman-libsodium-", resource.substring(resource.lastIndexOf('.')));
+          Path file =
+              Files.createTempFile(
+                  "userman-libsodium-", resource.substring(resource.lastIndexOf('.')));
           try {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             return new SodiumJava(file.toAbsolutePath().toString());
           } finally {
             if (!file.toFile().delete()) {
-              file.toFile().deleteOnExit();  // Windows keeps a loaded library's file
+              file.toFile().deleteOnExit(); // Windows keeps a loaded library's file
             }
           }
         } catch (IOException e) {
@@ -167,24 +185,36 @@ public final class PasswordHasher implements AutoCloseable {
     }
   }
 
-  /** libargon2 (argon2-jvm), for more than one lane: a 16-byte salt from {@code secrets}, a 32-byte hash. */
+  /**
+   * libargon2 (argon2-jvm), for more than one lane: a 16-byte salt from {@code secrets}, a 32-byte
+   * hash.
+   */
   private record Libargon2(HashParameters params, Secrets secrets) implements Argon2id {
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
 
     @Override
     public String hash(byte[] password) {
-      return Loaded.ARGON2.hashAdvanced(params.iterations(), params.memoryKib(), params.parallelism(), password,
-          secrets.randomBytes(SALT_BYTES), HASH_BYTES, Argon2Version.V13).getEncoded();
+      return Library.ARGON2
+          .hashAdvanced(
+              params.iterations(),
+              params.memoryKib(),
+              params.parallelism(),
+              password,
+              secrets.randomBytes(SALT_BYTES),
+              HASH_BYTES,
+              Argon2Version.V13)
+          .getEncoded();
     }
 
     @Override
     public boolean verify(String encoded, byte[] password) {
-      return Loaded.ARGON2.verify(encoded, password);
+      return Library.ARGON2.verify(encoded, password);
     }
 
-    private static final class Loaded {
-      static final Argon2Advanced ARGON2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
+    private static final class Library {
+      static final Argon2Advanced ARGON2 =
+          Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
     }
   }
 

@@ -27,25 +27,34 @@ public final class PasswordPolicy {
    * The rules {@code password}, in field {@code field}, breaks for a user with these identifiers
    * (any may be null).
    */
-  public List<FieldError> check(String field, Password password, String email, String username, String name) {
+  public List<FieldError> check(
+      String field, Password password, String email, String username, String name) {
     List<FieldError> errors = new ArrayList<>();
     int length = password.length();
     if (Text.hasLoneSurrogate(password.reveal())) {
-      errors.add(FieldError.invalidFormat(field, "The password holds a lone surrogate, which no text encoding can write."));
+      errors.add(
+          FieldError.invalidFormat(
+              field, "The password holds a lone surrogate, which no text encoding can write."));
     } else if (length < minLength) {
       errors.add(new FieldError(field, "too_short", "Use at least " + minLength + " characters."));
     } else if (length > MAX_LENGTH) {
       errors.add(new FieldError(field, "too_long", "Use at most " + MAX_LENGTH + " characters."));
     } else if (common.contains(password.reveal())) {
-      errors.add(new FieldError(field, "too_common", "This password is among the most common ones; choose another."));
+      errors.add(
+          new FieldError(
+              field, "too_common", "This password is among the most common ones; choose another."));
     } else if (containsUserInfo(password.reveal(), email, username, name)) {
       errors.add(
-          new FieldError(field, "contains_user_info", "The password must not contain your email, username or name."));
+          new FieldError(
+              field,
+              "contains_user_info",
+              "The password must not contain your email, username or name."));
     }
     return errors;
   }
 
-  private static boolean containsUserInfo(String password, String email, String username, String name) {
+  private static boolean containsUserInfo(
+      String password, String email, String username, String name) {
     String folded = password.toLowerCase(Locale.ROOT);
     List<String> parts = new ArrayList<>();
     if (email != null) {

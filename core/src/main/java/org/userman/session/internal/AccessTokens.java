@@ -24,8 +24,10 @@ import org.userman.account.User;
  */
 public final class AccessTokens {
   private static final int MAX_TOKEN_LENGTH = 8192;
+
   /** Allowance for clocks that differ between the nodes. */
   static final Duration SKEW = Duration.ofMinutes(1);
+
   private final SigningKeyService keys;
   private final String issuer;
   private final String audience;
@@ -47,7 +49,8 @@ public final class AccessTokens {
   private record Verified(Claims claims, String kid, Instant expiresAt) {}
 
   /** {@code audience} may be null: then tokens carry none, and one that does is refused. */
-  public AccessTokens(SigningKeyService keys, String issuer, String audience, Duration ttl, Clock clock) {
+  public AccessTokens(
+      SigningKeyService keys, String issuer, String audience, Duration ttl, Clock clock) {
     this.keys = keys;
     this.issuer = issuer;
     this.audience = audience;
@@ -76,7 +79,9 @@ public final class AccessTokens {
             .build();
     String kid = keys.currentKid();
     SignedJWT jwt =
-        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JWT).build(),
+            claims);
     try {
       jwt.sign(keys.signer(kid));
     } catch (JOSEException e) {
@@ -124,14 +129,19 @@ public final class AccessTokens {
       Date exp = claims.getExpirationTime();
       Date iat = claims.getIssueTime();
       Object sid = claims.getClaim("sid");
-      if (exp == null || iat == null || !issuer.equals(claims.getIssuer()) || claims.getSubject() == null
-          || !(sid instanceof String sessionId) || !audienceMatches(claims.getAudience())) {
+      if (exp == null
+          || iat == null
+          || !issuer.equals(claims.getIssuer())
+          || claims.getSubject() == null
+          || !(sid instanceof String sessionId)
+          || !audienceMatches(claims.getAudience())) {
         return null;
       }
       // A token made with a longer lifetime than this node's (by a node configured otherwise, or
       // from a leaked key), or issued in the future, is not one this service issues now.
       Instant issued = iat.toInstant();
-      if (Duration.between(issued, exp.toInstant()).compareTo(ttl) > 0 || issued.isAfter(clock.instant().plus(SKEW))) {
+      if (Duration.between(issued, exp.toInstant()).compareTo(ttl) > 0
+          || issued.isAfter(clock.instant().plus(SKEW))) {
         return null;
       }
       return new Verified(new Claims(claims.getSubject(), sessionId), kid, exp.toInstant());

@@ -3,15 +3,15 @@ package org.userman.session.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.userman.internal.Secrets;
 import org.userman.account.UserStatus;
+import org.userman.common.ClientInfo;
+import org.userman.internal.Secrets;
 import org.userman.store.internal.Database;
 import org.userman.store.internal.ReadCache;
-import org.userman.common.ClientInfo;
 
 /**
- * The per-request revocation check: one indexed lookup of the session joined with its user, kept
- * in memory until the next write this node makes or sees (see {@link ReadCache}).
+ * The per-request revocation check: one indexed lookup of the session joined with its user, kept in
+ * memory until the next write this node makes or sees (see {@link ReadCache}).
  */
 public final class SessionCheck {
   private static final int MAX_COOKIE = 200;
@@ -34,7 +34,8 @@ public final class SessionCheck {
   }
 
   public boolean isLive(String sessionId, String userId) {
-    return sessions.get(sessionId, id -> db.read(h -> store.liveCheck(h, id)))
+    return sessions
+        .get(sessionId, id -> db.read(h -> store.liveCheck(h, id)))
         .filter(c -> c.userId().equals(userId))
         .filter(this::live)
         .isPresent();
@@ -48,12 +49,17 @@ public final class SessionCheck {
     if (secret == null || secret.isEmpty() || secret.length() > MAX_COOKIE) {
       return Optional.empty();
     }
-    Optional<SessionStore.LiveCheck> found = db.read(h -> store.cookieCheck(h, Secrets.hash(secret))).filter(this::live);
-    found.filter(c -> clock.millis() - c.lastUsedMillis() > TOUCH_EVERY.toMillis())
-        .ifPresent(c -> db.tx(h -> {
-          store.touch(h, c.sessionId(), client, clock.instant());
-          return null;
-        }));
+    Optional<SessionStore.LiveCheck> found =
+        db.read(h -> store.cookieCheck(h, Secrets.hash(secret))).filter(this::live);
+    found
+        .filter(c -> clock.millis() - c.lastUsedMillis() > TOUCH_EVERY.toMillis())
+        .ifPresent(
+            c ->
+                db.tx(
+                    h -> {
+                      store.touch(h, c.sessionId(), client, clock.instant());
+                      return null;
+                    }));
     return found.map(c -> new CookieSession(c.sessionId(), c.userId()));
   }
 

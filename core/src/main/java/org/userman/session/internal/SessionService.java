@@ -1,6 +1,5 @@
 package org.userman.session.internal;
 
-import org.userman.session.Sessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,26 +7,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.userman.account.User;
+import org.userman.account.UserStatus;
+import org.userman.audit.AuditType;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
+import org.userman.common.ClientInfo;
 import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
-import org.userman.internal.Ids;
-import org.userman.internal.Secrets;
 import org.userman.common.Text;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
-import org.userman.account.User;
-import org.userman.account.UserStatus;
-import org.userman.common.Actor;
-import org.userman.audit.internal.AuditLogService;
-import org.userman.audit.AuditType;
+import org.userman.internal.Ids;
+import org.userman.internal.Secrets;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.password.Password;
 import org.userman.password.internal.PasswordHasher;
-import org.userman.store.internal.Database;
-import org.userman.common.ClientInfo;
 import org.userman.session.LoginResult;
 import org.userman.session.Session;
+import org.userman.session.Sessions;
+import org.userman.store.internal.Database;
 
 /**
  * Sign-in, one session per device, refresh-token rotation with reuse detection, and sign-out.
@@ -80,7 +80,8 @@ public final class SessionService implements Sessions {
    * one hash each; an inactive account is told so only after its correct password.
    */
   @Override
-  public LoginResult login(String email, String username, Password password, String device, ClientInfo client) {
+  public LoginResult login(
+      String email, String username, Password password, String device, ClientInfo client) {
     SignedIn s = signIn(email, username, password, device, client, false);
     return result(s.session(), s.user(), s.secret());
   }
@@ -91,14 +92,21 @@ public final class SessionService implements Sessions {
    * listed and signed out like any other session.
    */
   @Override
-  public CookieLogin loginWithCookie(String email, String username, Password password, ClientInfo client) {
+  public CookieLogin loginWithCookie(
+      String email, String username, Password password, ClientInfo client) {
     SignedIn s = signIn(email, username, password, null, client, true);
     return new CookieLogin(s.secret(), s.session(), s.user());
   }
 
   private record SignedIn(Session session, User user, String secret) {}
 
-  private SignedIn signIn(String email, String username, Password password, String device, ClientInfo client, boolean cookie) {
+  private SignedIn signIn(
+      String email,
+      String username,
+      Password password,
+      String device,
+      ClientInfo client,
+      boolean cookie) {
     List<FieldError> errors = new ArrayList<>();
     if (email == null && username == null) {
       errors.add(FieldError.required("email"));
@@ -107,8 +115,10 @@ public final class SessionService implements Sessions {
       errors.add(FieldError.required("password"));
     }
     String cleanDevice = device == null ? null : Text.nfkc(device.strip());
-    if (cleanDevice != null && (Text.length(cleanDevice) > MAX_DEVICE || !Text.isPrintable(cleanDevice))) {
-      errors.add(FieldError.invalidFormat("device", "at most " + MAX_DEVICE + " printable characters"));
+    if (cleanDevice != null
+        && (Text.length(cleanDevice) > MAX_DEVICE || !Text.isPrintable(cleanDevice))) {
+      errors.add(
+          FieldError.invalidFormat("device", "at most " + MAX_DEVICE + " printable characters"));
     }
     ValidationException.throwIfAny(errors);
     Actor actor = Actor.anonymous(client);
@@ -116,11 +126,19 @@ public final class SessionService implements Sessions {
     String login = email != null ? email : username;
     SignInAccounts.Verified verified = accounts.signIn(email, username, password, actor);
     String hash = verified.passwordHash();
-    // A concurrent deletion between the two reads looks like a wrong password, which is what it now is.
-    User user = db.read(h -> accounts.find(h, verified.userId())).orElseThrow(SessionService::invalidCredentials);
+    // A concurrent deletion between the two reads looks like a wrong password, which is what it now
+    // is.
+    User user =
+        db.read(h -> accounts.find(h, verified.userId()))
+            .orElseThrow(SessionService::invalidCredentials);
     if (user.status() != UserStatus.ACTIVE) {
-      audit.recordFailure(AuditType.LOGIN_FAILED, actor, user.id(), Map.of("reason", "account_" + user.status().wire(), "login", login));
-      throw new UsermanException(ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
+      audit.recordFailure(
+          AuditType.LOGIN_FAILED,
+          actor,
+          user.id(),
+          Map.of("reason", "account_" + user.status().wire(), "login", login));
+      throw new UsermanException(
+          ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
     String upgraded = hasher.needsRehash(hash) ? hasher.hash(password) : null;
     Instant now = clock.instant();
@@ -137,9 +155,21 @@ public final class SessionService implements Sessions {
     String secret = secrets.newToken();
     db.tx(
         h -> {
-          store.insert(h, session, cookie ? null : Secrets.hash(secret), cookie ? Secrets.hash(secret) : null);
+          if (!accounts.stillHolds(h, verified)) {
+            throw invalidCredentials();
+          }
+          store.insert(
+              h,
+              session,
+              cookie ? null : Secrets.hash(secret),
+              cookie ? Secrets.hash(secret) : null);
           accounts.signedIn(h, user.id(), upgraded, now);
-          audit.record(h, AuditType.LOGIN_SUCCEEDED, actor.as(user.id()), user.id(), Map.of("session_id", session.id()));
+          audit.record(
+              h,
+              AuditType.LOGIN_SUCCEEDED,
+              actor.as(user.id()),
+              user.id(),
+              Map.of("session_id", session.id()));
           return null;
         });
     User signedIn =
@@ -159,7 +189,8 @@ public final class SessionService implements Sessions {
   }
 
   private static UsermanException invalidCredentials() {
-    return new UsermanException(ErrorCode.INVALID_CREDENTIALS, "The login or the password is wrong.");
+    return new UsermanException(
+        ErrorCode.INVALID_CREDENTIALS, "The login or the password is wrong.");
   }
 
   private sealed interface Outcome permits Refreshed, Refused {}
@@ -179,8 +210,10 @@ public final class SessionService implements Sessions {
       throw invalidRefresh();
     }
     String hash = Secrets.hash(refreshToken);
-    Optional<String> sessionId = db.read(h -> store.refreshState(h, hash)).map(SessionStore.RefreshState::sessionId);
-    limiter.consume(LimitRule.REFRESH_PER_SESSION, sessionId.orElse(null), Actor.anonymous(client), null);
+    Optional<String> sessionId =
+        db.read(h -> store.refreshState(h, hash)).map(SessionStore.RefreshState::sessionId);
+    limiter.consume(
+        LimitRule.REFRESH_PER_SESSION, sessionId.orElse(null), Actor.anonymous(client), null);
     Outcome outcome =
         db.tx(
             h -> {
@@ -192,7 +225,11 @@ public final class SessionService implements Sessions {
               SessionStore.RefreshState state = found.get();
               if (state.spent() || !store.spend(h, hash, now)) {
                 store.revokeById(h, state.sessionId(), now);
-                audit.recordRefused(h, AuditType.REFRESH_REUSE_DETECTED, Actor.anonymous(client), state.userId(),
+                audit.recordRefused(
+                    h,
+                    AuditType.REFRESH_REUSE_DETECTED,
+                    Actor.anonymous(client),
+                    state.userId(),
                     Map.of("session_id", state.sessionId()));
                 return new Refused();
               }
@@ -216,12 +253,17 @@ public final class SessionService implements Sessions {
   }
 
   private static UsermanException invalidRefresh() {
-    return new UsermanException(ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is unknown, spent or expired.");
+    return new UsermanException(
+        ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is unknown, spent or expired.");
   }
 
   private LoginResult result(Session session, User user, String refresh) {
     return new LoginResult(
-        accessTokens.issue(user, session.id()), accessTokens.ttl().toSeconds(), refresh, session, user);
+        accessTokens.issue(user, session.id()),
+        accessTokens.ttl().toSeconds(),
+        refresh,
+        session,
+        user);
   }
 
   @Override
@@ -233,13 +275,15 @@ public final class SessionService implements Sessions {
   /** Ends one of the user's sessions; {@code not_found} for one that is not theirs or not live. */
   @Override
   public void revoke(String userId, String sessionId, Actor actor) {
-    boolean done = db.tx(h -> {
-      boolean revoked = store.revoke(h, userId, sessionId, clock.instant());
-      if (revoked) {
-        audit.record(h, AuditType.LOGOUT, actor, userId, Map.of("session_id", sessionId));
-      }
-      return revoked;
-    });
+    boolean done =
+        db.tx(
+            h -> {
+              boolean revoked = store.revoke(h, userId, sessionId, clock.instant());
+              if (revoked) {
+                audit.record(h, AuditType.LOGOUT, actor, userId, Map.of("session_id", sessionId));
+              }
+              return revoked;
+            });
     if (!done) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such session.");
     }

@@ -10,7 +10,9 @@ import org.userman.session.Session;
 /** SQL for sessions and their refresh tokens. */
 public final class SessionStore {
 
-  /** Inserts a session held either by a refresh token or by a browser cookie (the other is null). */
+  /**
+   * Inserts a session held either by a refresh token or by a browser cookie (the other is null).
+   */
   void insert(Handle h, Session s, String refreshHash, String cookieHash) {
     h.createUpdate(
             "INSERT INTO sessions (id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at, cookie_hash)"
@@ -65,7 +67,13 @@ public final class SessionStore {
   }
 
   record RefreshState(
-      String sessionId, String userId, boolean spent, boolean revoked, Instant expiresAt, Instant lastUsedAt, String userStatus) {}
+      String sessionId,
+      String userId,
+      boolean spent,
+      boolean revoked,
+      Instant expiresAt,
+      Instant lastUsedAt,
+      String userStatus) {}
 
   /** Marks the token spent; false when another request spent it first. */
   boolean spend(Handle h, String hash, Instant now) {
@@ -78,7 +86,8 @@ public final class SessionStore {
   }
 
   void touch(Handle h, String sessionId, ClientInfo client, Instant now) {
-    h.createUpdate("UPDATE sessions SET last_used_at = :now, ip = :ip, user_agent = :ua WHERE id = :id")
+    h.createUpdate(
+            "UPDATE sessions SET last_used_at = :now, ip = :ip, user_agent = :ua WHERE id = :id")
         .bind("id", sessionId)
         .bind("now", now.toEpochMilli())
         .bind("ip", client.ip())
@@ -95,7 +104,10 @@ public final class SessionStore {
         .findOne();
   }
 
-  /** The user's sessions that have neither ended, nor expired, nor lain unused since {@code idleSince}. */
+  /**
+   * The user's sessions that have neither ended, nor expired, nor lain unused since {@code
+   * idleSince}.
+   */
   List<Session> listLive(Handle h, String userId, Instant now, Instant idleSince) {
     return h.createQuery(
             "SELECT * FROM sessions WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now"
@@ -149,20 +161,31 @@ public final class SessionStore {
   private Optional<LiveCheck> check(Handle h, String where, String key) {
     return h.createQuery(
             "SELECT s.id, s.user_id, s.revoked_at, s.expires_at, s.last_used_at, u.status FROM sessions s"
-                + " JOIN users u ON u.id = s.user_id WHERE " + where)
+                + " JOIN users u ON u.id = s.user_id WHERE "
+                + where)
         .bind("key", key)
         .map(
             (rs, ctx) -> {
               rs.getLong("revoked_at");
               boolean revoked = !rs.wasNull();
-              return new LiveCheck(rs.getString("id"), rs.getString("user_id"), revoked, rs.getLong("expires_at"),
-                  rs.getLong("last_used_at"), rs.getString("status"));
+              return new LiveCheck(
+                  rs.getString("id"),
+                  rs.getString("user_id"),
+                  revoked,
+                  rs.getLong("expires_at"),
+                  rs.getLong("last_used_at"),
+                  rs.getString("status"));
             })
         .findOne();
   }
 
   record LiveCheck(
-      String sessionId, String userId, boolean revoked, long expiresAtMillis, long lastUsedMillis, String userStatus) {}
+      String sessionId,
+      String userId,
+      boolean revoked,
+      long expiresAtMillis,
+      long lastUsedMillis,
+      String userStatus) {}
 
   private static Session map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Session(

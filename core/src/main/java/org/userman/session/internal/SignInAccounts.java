@@ -18,14 +18,24 @@ public interface SignInAccounts {
 
   /**
    * The account {@code email} or {@code username} names, if {@code password} is its password;
-   * {@code invalid_credentials} for an unknown name or a wrong password alike, {@code
-   * rate_limited} once the account's budget is spent.
+   * {@code invalid_credentials} for an unknown name or a wrong password alike, {@code rate_limited}
+   * once the account's budget is spent.
    */
   Verified signIn(String email, String username, Password password, Actor actor);
+
+  /**
+   * In the transaction that records the sign-in: whether the verified password is still the user's
+   * and the user active, with the user's row locked, so that a reset or a disabling that committed
+   * meanwhile (or commits now) is not undone by a session made after it.
+   */
+  boolean stillHolds(Handle h, Verified verified);
 
   /** The user, read in the caller's transaction. */
   Optional<User> find(Handle h, String userId);
 
-  /** Records a sign-in in the caller's transaction, and the password's new hash when it was rehashed. */
+  /**
+   * Records a sign-in in the caller's transaction, and the password's new hash when it was
+   * rehashed.
+   */
   void signedIn(Handle h, String userId, String rehashed, Instant now);
 }

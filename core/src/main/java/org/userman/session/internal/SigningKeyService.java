@@ -1,6 +1,5 @@
 package org.userman.session.internal;
 
-import org.userman.session.SigningKeys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
@@ -23,22 +22,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.userman.common.ErrorCode;
-import org.userman.internal.Ids;
 import org.userman.common.UsermanException;
 import org.userman.crypto.EncryptionKey;
 import org.userman.crypto.internal.SecretBox;
-import org.userman.store.internal.Database;
+import org.userman.internal.Ids;
+import org.userman.session.SigningKeys;
 import org.userman.store.Dialect;
+import org.userman.store.internal.Database;
 
 /**
  * The ES256 keys that sign access tokens. They live in the database, so every node that shares it
  * signs and verifies with the same set, and tokens outlive restarts.
  *
- * <p>Rotation publishes a new key before it signs: it is in the JWK set from the moment it is
- * made and signs from its activation time on, so the services that cache the set have it before
- * they meet a token it signed. A key that a newer one has replaced stays published and verifies
- * until every token it signed has expired (one access-token lifetime after the replacement
- * activated), then it is dropped from the set.
+ * <p>Rotation publishes a new key before it signs: it is in the JWK set from the moment it is made
+ * and signs from its activation time on, so the services that cache the set have it before they
+ * meet a token it signed. A key that a newer one has replaced stays published and verifies until
+ * every token it signed has expired (one access-token lifetime after the replacement activated),
+ * then it is dropped from the set.
  *
  * <p>The private keys are stored sealed (AES-256-GCM, {@link SecretBox}) under the encryption key,
  * which is not in the database: a copy of the database signs nothing. A key an older version stored
@@ -47,8 +47,17 @@ import org.userman.store.Dialect;
 public final class SigningKeyService implements SigningKeys {
   /** How often a node rereads the set, to see keys that another node's rotation added. */
   private static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
+
   /** Allowance for clocks that differ between nodes and token consumers. */
   private static final Duration SKEW = Duration.ofMinutes(1);
+
+  /**
+   * The least time between rereads for a key id this node does not know: a token with a made-up kid
+   * must not make every request read and open every key.
+   */
+  private static final Duration UNKNOWN_KID_REREAD = Duration.ofSeconds(1);
+
+  private static final System.Logger LOG = System.getLogger(SigningKeyService.class.getName());
 
   private final Database db;
   private final Clock clock;
@@ -57,6 +66,13 @@ public final class SigningKeyService implements SigningKeys {
   private final Duration accessTokenTtl;
   private final SecretBox box;
   private final String keyFingerprint;
+  private volatile Instant lastUnknownKidReread = Instant.MIN;
+
+  /**
+   * Keys this node found in clear (an older version's) and sealed, since it last rotated for them.
+   */
+  private int sealedHere;
+
   private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.MIN);
 
   /** One stored key, ready to sign and verify. */
@@ -64,7 +80,13 @@ public final class SigningKeyService implements SigningKeys {
 
   private record Snapshot(List<Entry> keys, Instant loadedAt) {}
 
-  public SigningKeyService(Database db, Clock clock, Ids ids, SecureRandom random, Duration accessTokenTtl, EncryptionKey key) {
+  public SigningKeyService(
+      Database db,
+      Clock clock,
+      Ids ids,
+      SecureRandom random,
+      Duration accessTokenTtl,
+      EncryptionKey key) {
     this.box = new SecretBox(key, "signing-keys", random);
     this.keyFingerprint = key.fingerprint();
     this.db = db;
@@ -77,6 +99,21 @@ public final class SigningKeyService implements SigningKeys {
   /** Loads the keys, making the first one when the database has none. */
   public void load() {
     reload();
+    boolean sealedClearKeys;
+    synchronized (this) {
+      sealedClearKeys = sealedHere > 0;
+      sealedHere = 0;
+    }
+    if (sealedClearKeys) {
+      // A key that was stored in clear may sit in a backup, a dump or free pages of the database
+      // file: it signs no more from now on, and stops verifying once its tokens have expired.
+      KeyInfo k = rotate(Duration.ZERO);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "sealed the signing keys an older version stored in clear; key "
+              + k.kid()
+              + " signs from now on");
+    }
     if (snapshot.keys().isEmpty()) {
       try {
         insert(generate(), clock.instant());
@@ -131,51 +168,88 @@ public final class SigningKeyService implements SigningKeys {
 
   private record Row(String kid, String jwk, long createdAt, Long activatesAt) {}
 
-  /** The associated data a key is sealed with: its own id, so a sealed key moved to another row does not open. */
+  /**
+   * The associated data a key is sealed with: its own id, so a sealed key moved to another row does
+   * not open.
+   */
   private static String context(String kid) {
     return "signing-key:" + kid;
   }
 
   private synchronized void reload() {
     List<Row> rows =
-        db.read(h -> h.createQuery(
-                "SELECT kid, jwk, created_at, activates_at FROM signing_keys WHERE retired_at IS NULL")
-            .map((rs, ctx) -> {
-              long activates = rs.getLong("activates_at");
-              return new Row(rs.getString("kid"), rs.getString("jwk"), rs.getLong("created_at"), rs.wasNull() ? null : activates);
-            })
-            .list());
+        db.read(
+            h ->
+                h.createQuery(
+                        "SELECT kid, jwk, created_at, activates_at FROM signing_keys WHERE retired_at IS NULL")
+                    .map(
+                        (rs, ctx) -> {
+                          long activates = rs.getLong("activates_at");
+                          return new Row(
+                              rs.getString("kid"),
+                              rs.getString("jwk"),
+                              rs.getLong("created_at"),
+                              rs.wasNull() ? null : activates);
+                        })
+                    .list());
+    // Keys in clear are an older version's, sealed here on the way (the upgrade). Once any key is
+    // sealed, a key in clear is not one Userman wrote: someone who can write to the database but
+    // lacks the encryption key must not plant a key that signs.
+    boolean upgrade = rows.stream().noneMatch(r -> SecretBox.isSealed(r.jwk()));
     List<Entry> keys = new ArrayList<>();
     for (Row row : rows) {
+      if (!SecretBox.isSealed(row.jwk()) && !upgrade) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "ignoring signing key " + row.kid() + ", stored in clear beside sealed keys");
+        continue;
+      }
       try {
         ECKey key = ECKey.parse(open(row));
-        Instant activates = Instant.ofEpochMilli(row.activatesAt() != null ? row.activatesAt() : row.createdAt());
-        keys.add(new Entry(key, activates, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK())));
+        Instant activates =
+            Instant.ofEpochMilli(row.activatesAt() != null ? row.activatesAt() : row.createdAt());
+        keys.add(
+            new Entry(key, activates, new ECDSASigner(key), new ECDSAVerifier(key.toPublicJWK())));
       } catch (ParseException | JOSEException e) {
         throw new IllegalStateException("a stored signing key is unreadable: " + e.getMessage(), e);
       }
     }
     // Oldest activation first; ids are time-ordered, so they break ties the same way on every node.
-    keys.sort((a, b) -> a.activatesAt().equals(b.activatesAt())
-        ? a.key().getKeyID().compareTo(b.key().getKeyID())
-        : a.activatesAt().compareTo(b.activatesAt()));
+    keys.sort(
+        (a, b) ->
+            a.activatesAt().equals(b.activatesAt())
+                ? a.key().getKeyID().compareTo(b.key().getKeyID())
+                : a.activatesAt().compareTo(b.activatesAt()));
     snapshot = new Snapshot(List.copyOf(keys), clock.instant());
   }
 
-  /** The JWK of a row: opened, or, stored in clear by an older version, read and sealed in place. */
+  /**
+   * The JWK of a row: opened, or, stored in clear by an older version, read and sealed in place.
+   */
   private String open(Row row) {
     if (!SecretBox.isSealed(row.jwk())) {
       String sealed = box.seal(row.jwk(), context(row.kid()));
       // Only while it is still the same clear text: another node may be sealing it at this moment.
-      db.tx(h -> h.createUpdate("UPDATE signing_keys SET jwk = :sealed WHERE kid = :kid AND jwk = :clear")
-          .bind("sealed", sealed).bind("kid", row.kid()).bind("clear", row.jwk()).execute());
+      int done =
+          db.tx(
+              h ->
+                  h.createUpdate(
+                          "UPDATE signing_keys SET jwk = :sealed WHERE kid = :kid AND jwk = :clear")
+                      .bind("sealed", sealed)
+                      .bind("kid", row.kid())
+                      .bind("clear", row.jwk())
+                      .execute());
+      sealedHere += done;
       return row.jwk();
     }
     try {
       return box.open(row.jwk(), context(row.kid()));
     } catch (SecretBox.WrongKeyException e) {
-      throw new UsermanException(ErrorCode.UNAVAILABLE,
-          "the encryption key (fingerprint " + keyFingerprint + ") does not open the signing keys in the database:"
+      throw new UsermanException(
+          ErrorCode.UNAVAILABLE,
+          "the encryption key (fingerprint "
+              + keyFingerprint
+              + ") does not open the signing keys in the database:"
               + " every node and command needs the encryption key they were sealed with");
     }
   }
@@ -213,7 +287,11 @@ public final class SigningKeyService implements SigningKeys {
   }
 
   JWSSigner signer(String kid) {
-    return fresh().keys().stream().filter(e -> e.key().getKeyID().equals(kid)).findFirst().orElseThrow().signer();
+    return fresh().keys().stream()
+        .filter(e -> e.key().getKeyID().equals(kid))
+        .findFirst()
+        .orElseThrow()
+        .signer();
   }
 
   /**
@@ -225,7 +303,9 @@ public final class SigningKeyService implements SigningKeys {
       return Optional.empty();
     }
     Optional<Entry> e = find(fresh(), kid);
-    if (e.isEmpty()) {
+    Instant now0 = clock.instant();
+    if (e.isEmpty() && lastUnknownKidReread.plus(UNKNOWN_KID_REREAD).isBefore(now0)) {
+      lastUnknownKidReread = now0;
       reload();
       e = find(snapshot, kid);
     }
@@ -251,7 +331,9 @@ public final class SigningKeyService implements SigningKeys {
     return new JWKSet(keys).toJSONObject(true);
   }
 
-  /** Every stored key with its state: signing, published (waiting to sign), verifying or expired. */
+  /**
+   * Every stored key with its state: signing, published (waiting to sign), verifying or expired.
+   */
   @Override
   public List<KeyInfo> list() {
     reload();
@@ -260,9 +342,12 @@ public final class SigningKeyService implements SigningKeys {
     Entry current = signing(s, now);
     List<KeyInfo> out = new ArrayList<>();
     for (Entry e : s.keys()) {
-      String state = e == current ? "signing"
-          : e.activatesAt().isAfter(now) ? "published"
-          : expired(s, e, now) ? "expired" : "verifying";
+      String state =
+          e.key().getKeyID().equals(current.key().getKeyID())
+              ? "signing"
+              : e.activatesAt().isAfter(now)
+                  ? "published"
+                  : expired(s, e, now) ? "expired" : "verifying";
       out.add(new KeyInfo(e.key().getKeyID(), e.activatesAt(), state));
     }
     return out;

@@ -26,9 +26,9 @@ import org.userman.store.Storage;
 
 /**
  * What this node knows of writes to the database, so it can keep what every request reads (the
- * session check, API keys, users by id) in memory and still answer the next request after a
- * change with the changed data. The node's {@link #generation()} moves on after each of its own
- * write transactions commits, and when a watcher sees another writer commit:
+ * session check, API keys, users by id) in memory and still answer the next request after a change
+ * with the changed data. The node's {@link #generation()} moves on after each of its own write
+ * transactions commits, and when a watcher sees another writer commit:
  *
  * <ul>
  *   <li>SQLite: one node owns the file, and the command line is the other writer. A cached read
@@ -44,11 +44,11 @@ import org.userman.store.Storage;
  *       way share the next one, so under load one round trip serves many. (The row is a point of
  *       contention: write transactions commit one after another, each holding it briefly.)
  *   <li>While requests keep coming, a node holds a lease instead, and its cached reads make no
- *       round trip at all: see {@link #LEASE_MILLIS}. On PostgreSQL such a node also listens on
- *       a second connection of its own for writers that wait for its report, and reads the count
- *       when it hears one, instead of every millisecond.
- *   <li>With the setting off, on PostgreSQL or MariaDB, the generation is always {@link
- *       #UNWATCHED} and nothing is cached.
+ *       round trip at all: see {@link #LEASE_MILLIS}. On PostgreSQL such a node also listens on a
+ *       second connection of its own for writers that wait for its report, and reads the count when
+ *       it hears one, instead of every millisecond.
+ *   <li>With the setting off, on PostgreSQL or MariaDB, the generation is always {@link #UNWATCHED}
+ *       and nothing is cached.
  * </ul>
  *
  * While a watcher is not running (starting, or its connection lost and noticed) the generation is
@@ -60,9 +60,12 @@ public final class Changes implements AutoCloseable {
 
   private static final long SQLITE_IDLE_CHECK_MILLIS = 1_000;
   private static final long SQLITE_FRESH_NANOS = 200_000;
+
   /** A round trip at least this often while no request asks: a silent connection is noticed. */
   private static final long IDLE_ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private static final long RETRY_MILLIS = 1_000;
+
   /**
    * Leases, on a server database. A busy node (cached reads in at least {@link #BUSY_NOTES} of the
    * 10 ms slots of the last {@link #BUSY_WINDOW_NANOS}, and one within {@link #QUIET_NANOS}) reads
@@ -74,95 +77,135 @@ public final class Changes implements AutoCloseable {
    * node had taken in by then; the count read that follows (a fresh snapshot, begun after the
    * renewal committed) empties the node's memory if the count moved, and from then on the node
    * trusts its memory without a round trip until {@link #LEASE_TRUST_NANOS} after it sent the
-   * renewal. A writer, after its commit, waits until every other node with a lease that may be
-   * live reports its count or more ({@link #awaitOtherNodes}), and never longer than {@link
+   * renewal. A writer, after its commit, waits until every other node with a lease that may be live
+   * reports its count or more ({@link #awaitOtherNodes}), and never longer than {@link
    * #WRITER_WAIT_NANOS}: a lease trusted past that was renewed after the commit, so the count read
    * that followed it saw the write. How often a node reads the count sets how long writers wait,
    * never what they see.
    */
   private static final long LEASE_MILLIS = 100;
+
   private static final long LEASE_TRUST_NANOS = TimeUnit.MILLISECONDS.toNanos(75);
   private static final long WRITER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(110);
   private static final long CYCLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   /** A busy node renews when the count it has taken in moved, and at least this often. */
   private static final long RENEW_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+
   /**
    * Below that a node makes a round trip for each request, or a few: a trickle of requests is not
    * worth a thousand statements a second.
    */
   private static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   private static final int BUSY_NOTES = 12;
   private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /** Readers note that they asked at most this often (a shared write is not free). */
   private static final long DEMAND_NOTE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private static final long WRITER_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
   /**
    * PostgreSQL: the channel a writer notifies once it has committed and found nodes that have not
    * reported its count yet, and how long the listener waits for a notification at a time (it looks
    * whether it should stop between waits; {@link #close} also aborts its connection).
    */
   private static final String CHANNEL = "userman_changes";
+
   private static final int LISTEN_WAIT_MILLIS = 1_000;
   private static final System.Logger LOG = System.getLogger(Changes.class.getName());
 
   private final Dialect dialect;
-  /** Whether this database is watched: SQLite always, the server databases unless the operator says no. */
+
+  /**
+   * Whether this database is watched: SQLite always, the server databases unless the operator says
+   * no.
+   */
   private final boolean listens;
+
   private final String url;
   private final Properties connectionProperties;
   private final AtomicLong generation = new AtomicLong();
   private volatile boolean watching;
+
   /** SQLite: the watch connection's statement (null while there is none) and the last answer. */
   private final ReentrantLock sqliteLock = new ReentrantLock();
+
   private PreparedStatement sqliteVersion;
   private long sqliteSeen;
+
   /** When the last ask began ({@link System#nanoTime()}). */
   private volatile long sqliteAsked = System.nanoTime() - SQLITE_FRESH_NANOS;
+
   /**
    * Server databases: the outcome of the next round trip to begin (whether the count is known). The
    * watcher swaps in a new one as it begins a round trip, so a reader that took this one is
    * answered by a round trip begun after it asked.
    */
-  private final AtomicReference<CompletableFuture<Boolean>> nextRound = new AtomicReference<>(new CompletableFuture<>());
+  private final AtomicReference<CompletableFuture<Boolean>> nextRound =
+      new AtomicReference<>(new CompletableFuture<>());
+
   private final AtomicBoolean roundWanted = new AtomicBoolean();
+
   /** When the latest round trip that succeeded began ({@link System#nanoTime()}). */
   private volatile long lastRoundBegan = System.nanoTime();
+
   /** When the request this thread serves began, while it serves one ({@link #request()}). */
   private final ThreadLocal<Long> requestBegan = new ThreadLocal<>();
-  /** This node's row of {@code node_lease}, and until when it trusts its memory ({@link System#nanoTime()}). */
+
+  /**
+   * This node's row of {@code node_lease}, and until when it trusts its memory ({@link
+   * System#nanoTime()}).
+   */
   private final String nodeId = UUID.randomUUID().toString();
+
   private volatile long trustedUntil = System.nanoTime();
+
   /**
    * When a cached read last asked ({@link System#nanoTime()}, to within {@link
    * #DEMAND_NOTE_NANOS}), and how many times that was noted since the watcher last looked.
    */
   private volatile long lastDemand = System.nanoTime() - QUIET_NANOS;
+
   private final AtomicInteger demandNotes = new AtomicInteger();
+
   /** Writers: the count of other nodes that may trust memory from before a given count. */
   private final String laggingSql;
+
   private volatile long lastCheckFailureLogged = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
   private volatile boolean closed;
   private volatile Thread watcher;
+
   /**
    * PostgreSQL: the listener thread and its connection, whether it listens now, whether this node
    * has a row in {@code node_lease} (then what it hears wakes the watcher), and how many
    * notifications it has heard.
    */
   private volatile Thread listener;
+
   private volatile Connection listenConnection;
   private volatile boolean listening;
   private volatile boolean leaseRow;
   private final AtomicLong heard = new AtomicLong();
 
-  Changes(Dialect dialect, String url, Properties connectionProperties, boolean listenOnServerDatabase) {
+  Changes(
+      Dialect dialect,
+      String url,
+      Properties connectionProperties,
+      boolean listenOnServerDatabase) {
     this.dialect = dialect;
     this.listens = dialect == Dialect.SQLITE || listenOnServerDatabase;
     this.url = url;
     this.connectionProperties = connectionProperties;
-    this.laggingSql = "SELECT COUNT(*) FROM node_lease WHERE id <> ? AND seen < ? AND lease_until > " + databaseTimePlus(-1_000);
+    this.laggingSql =
+        "SELECT COUNT(*) FROM node_lease WHERE id <> ? AND seen < ? AND lease_until > "
+            + databaseTimePlus(-1_000);
   }
 
-  /** The database's time plus {@code millis} in SQL: with time zone on PostgreSQL, UTC on MariaDB. */
+  /**
+   * The database's time plus {@code millis} in SQL: with time zone on PostgreSQL, UTC on MariaDB.
+   */
   private String databaseTimePlus(long millis) {
     return dialect == Dialect.POSTGRESQL
         ? "now() + interval '" + millis + " milliseconds'"
@@ -172,8 +215,8 @@ public final class Changes implements AutoCloseable {
   /**
    * The current generation, or {@link #UNWATCHED}. On SQLite this may ask SQLite; on a server
    * database it waits for a round trip to it (shared with the requests that ask meanwhile, and with
-   * the rest of this thread's request): whatever another writer had committed when the call, or
-   * the request, began is seen.
+   * the rest of this thread's request): whatever another writer had committed when the call, or the
+   * request, began is seen.
    */
   public long generation() {
     if (!watching) {
@@ -236,7 +279,9 @@ public final class Changes implements AutoCloseable {
       return -1;
     }
     if (dialect == Dialect.POSTGRESQL) {
-      return h.createQuery("UPDATE change_count SET n = n + 1 WHERE id = 1 RETURNING n").mapTo(Long.class).one();
+      return h.createQuery("UPDATE change_count SET n = n + 1 WHERE id = 1 RETURNING n")
+          .mapTo(Long.class)
+          .one();
     }
     h.execute("UPDATE change_count SET n = n + 1 WHERE id = 1");
     return h.createQuery("SELECT n FROM change_count WHERE id = 1").mapTo(Long.class).one();
@@ -244,13 +289,13 @@ public final class Changes implements AutoCloseable {
 
   /**
    * After a write transaction that set the count to {@code count} committed, before it is answered:
-   * waits until no other node may still trust memory from before it. That is every node whose
-   * lease may be live and that has not yet reported {@code count} or more, and at most {@link
+   * waits until no other node may still trust memory from before it. That is every node whose lease
+   * may be live and that has not yet reported {@code count} or more, and at most {@link
    * #WRITER_WAIT_NANOS} from the commit (then no lease from before it is trusted). With no other
    * node busy this is one round trip. Otherwise, on PostgreSQL, the first check that finds a node
-   * behind also notifies the listening nodes, which then read the count and report it at once;
-   * the checks go on every {@link #WRITER_CHECK_NANOS}. {@code committed} is when the commit
-   * returned ({@link System#nanoTime()}); {@code jdbi} gives a connection for the checks.
+   * behind also notifies the listening nodes, which then read the count and report it at once; the
+   * checks go on every {@link #WRITER_CHECK_NANOS}. {@code committed} is when the commit returned
+   * ({@link System#nanoTime()}); {@code jdbi} gives a connection for the checks.
    */
   void awaitOtherNodes(long count, long committed, Jdbi jdbi) {
     if (count < 0) {
@@ -264,16 +309,19 @@ public final class Changes implements AutoCloseable {
       }
       try {
         boolean tell = !told;
-        if (jdbi.withHandle(h -> {
-          if (h.createQuery(laggingSql).bind(0, nodeId).bind(1, count).mapTo(Long.class).one() == 0) {
-            return true;
-          }
-          if (tell) {
-            // Wakes the lagging nodes' listeners, so that they read the count and report it now.
-            h.execute("NOTIFY " + CHANNEL);
-          }
-          return false;
-        })) {
+        if (jdbi.withHandle(
+            h -> {
+              if (h.createQuery(laggingSql).bind(0, nodeId).bind(1, count).mapTo(Long.class).one()
+                  == 0) {
+                return true;
+              }
+              if (tell) {
+                // Wakes the lagging nodes' listeners, so that they read the count and report it
+                // now.
+                h.execute("NOTIFY " + CHANNEL);
+              }
+              return false;
+            })) {
           return;
         }
         told = true;
@@ -281,7 +329,10 @@ public final class Changes implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastCheckFailureLogged > TimeUnit.MINUTES.toNanos(1)) {
           lastCheckFailureLogged = now;
-          LOG.log(System.Logger.Level.WARNING, "reading the other nodes' leases failed, so writes wait for any lease to lapse: " + e.getMessage());
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "reading the other nodes' leases failed, so writes wait for any lease to lapse: "
+                  + e.getMessage());
         }
         LockSupport.parkNanos(left);
         return;
@@ -290,7 +341,9 @@ public final class Changes implements AutoCloseable {
     }
   }
 
-  /** After a write transaction, committed or not: this node's readers see the change from now on. */
+  /**
+   * After a write transaction, committed or not: this node's readers see the change from now on.
+   */
   void written() {
     generation.incrementAndGet();
   }
@@ -315,7 +368,10 @@ public final class Changes implements AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         if (!closed) {
-          LOG.log(System.Logger.Level.WARNING, "watching the database for changes failed, caches are off until it works again: " + e.getMessage());
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "watching the database for changes failed, caches are off until it works again: "
+                  + e.getMessage());
         }
       } finally {
         lost();
@@ -324,7 +380,10 @@ public final class Changes implements AutoCloseable {
     }
   }
 
-  /** Holds the watch connection's statement open for {@link #sqliteCurrent()}, until it fails or closes. */
+  /**
+   * Holds the watch connection's statement open for {@link #sqliteCurrent()}, until it fails or
+   * closes.
+   */
   private void pollSqlite(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("PRAGMA data_version")) {
       sqliteLock.lock();
@@ -375,7 +434,10 @@ public final class Changes implements AutoCloseable {
       }
       return true;
     } catch (SQLException e) {
-      LOG.log(System.Logger.Level.WARNING, "reading SQLite's data_version failed, caches are off until it works again: " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "reading SQLite's data_version failed, caches are off until it works again: "
+              + e.getMessage());
       lost();
       return false;
     } finally {
@@ -462,7 +524,10 @@ public final class Changes implements AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         if (!closed) {
-          LOG.log(System.Logger.Level.WARNING, "listening for changes failed, a busy node reads the change count every millisecond until it works again: " + e.getMessage());
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "listening for changes failed, a busy node reads the change count every millisecond until it works again: "
+                  + e.getMessage());
         }
       } finally {
         listening = false;
@@ -473,20 +538,29 @@ public final class Changes implements AutoCloseable {
   }
 
   /**
-   * Reads the count in round trips while readers ask for them (and every 0.5 s when none does),
-   * and while the node is busy every millisecond or so (while the listener listens: when a
-   * writer's notice comes, and at each renewal), after renewing its lease when due; until the
-   * connection fails or the watcher closes.
+   * Reads the count in round trips while readers ask for them (and every 0.5 s when none does), and
+   * while the node is busy every millisecond or so (while the listener listens: when a writer's
+   * notice comes, and at each renewal), after renewing its lease when due; until the connection
+   * fails or the watcher closes.
    */
   private void watchCount(Connection c) throws SQLException {
     c.setAutoCommit(true);
     try (PreparedStatement count = c.prepareStatement("SELECT n FROM change_count WHERE id = 1");
-        PreparedStatement renew = c.prepareStatement("UPDATE node_lease SET seen = ?, lease_until = " + databaseTimePlus(LEASE_MILLIS) + " WHERE id = ?");
-        PreparedStatement enrol = c.prepareStatement("INSERT INTO node_lease (seen, lease_until, id) VALUES (?, " + databaseTimePlus(LEASE_MILLIS) + ", ?)");
+        PreparedStatement renew =
+            c.prepareStatement(
+                "UPDATE node_lease SET seen = ?, lease_until = "
+                    + databaseTimePlus(LEASE_MILLIS)
+                    + " WHERE id = ?");
+        PreparedStatement enrol =
+            c.prepareStatement(
+                "INSERT INTO node_lease (seen, lease_until, id) VALUES (?, "
+                    + databaseTimePlus(LEASE_MILLIS)
+                    + ", ?)");
         PreparedStatement release = c.prepareStatement("DELETE FROM node_lease WHERE id = ?")) {
       try (Statement st = c.createStatement()) {
         // Rows of nodes that ended without releasing theirs.
-        st.executeUpdate("DELETE FROM node_lease WHERE lease_until < " + databaseTimePlus(-3_600_000));
+        st.executeUpdate(
+            "DELETE FROM node_lease WHERE lease_until < " + databaseTimePlus(-3_600_000));
       }
       long seen = count(count);
       // Whatever was cached before the first count may have missed a change.
@@ -508,15 +582,19 @@ public final class Changes implements AutoCloseable {
           if (!roundWanted.getAndSet(false)) {
             // Busy and listening: wake when the renewal is due, or when a writer's notice comes.
             // Idle with a lease still trusted: wake when it lapses, to release it.
-            long pause = busy
-                ? (listening && enrolled ? Math.max(0, renewed + RENEW_NANOS - now) : CYCLE_PAUSE_NANOS)
-                : enrolled ? Math.max(0, trustedUntil - now) + 1 : IDLE_ROUND_NANOS;
+            long pause =
+                busy
+                    ? (listening && enrolled
+                        ? Math.max(0, renewed + RENEW_NANOS - now)
+                        : CYCLE_PAUSE_NANOS)
+                    : enrolled ? Math.max(0, trustedUntil - now) + 1 : IDLE_ROUND_NANOS;
             LockSupport.parkNanos(pause);
             roundWanted.set(false);
           }
           now = System.nanoTime();
           busy = busyWindow && now - lastDemand < QUIET_NANOS;
-          boolean renewing = busy && (!enrolled || seen != reported || now - renewed >= RENEW_NANOS);
+          boolean renewing =
+              busy && (!enrolled || seen != reported || now - renewed >= RENEW_NANOS);
           if (renewing) {
             // The count this node has taken in (its memory emptied if it moved), then its lease;
             // the count read below follows it. Writers wait for the report, so it goes at once.

@@ -8,9 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -18,6 +17,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -33,8 +33,8 @@ import org.userman.store.Dialect;
 import org.userman.store.Storage;
 
 /**
- * The one connection pool and the schema. Every write runs in a transaction that commits before
- * the caller sees its result, so an answered request is a durable one.
+ * The one connection pool and the schema. Every write runs in a transaction that commits before the
+ * caller sees its result, so an answered request is a durable one.
  */
 public final class Database implements Storage, AutoCloseable {
   private final HikariDataSource dataSource;
@@ -50,14 +50,21 @@ public final class Database implements Storage, AutoCloseable {
    * databases, whose lock waits happen over the network and do not hold a carrier.
    */
   private final ReentrantLock sqliteWriter;
+
   private final Duration busyTimeout;
   private final Changes changes;
 
   /** The embedded database's file (null for a server database), and its serving lock once taken. */
   private final Path sqliteFile;
+
   private FileLock servingLock;
 
-  private Database(HikariDataSource dataSource, Dialect dialect, Duration busyTimeout, Changes changes, Path sqliteFile) {
+  private Database(
+      HikariDataSource dataSource,
+      Dialect dialect,
+      Duration busyTimeout,
+      Changes changes,
+      Path sqliteFile) {
     this.sqliteFile = sqliteFile;
     this.dataSource = dataSource;
     this.dialect = dialect;
@@ -68,14 +75,16 @@ public final class Database implements Storage, AutoCloseable {
   }
 
   /**
-   * Opens the pool and brings the schema up to date (or, when the settings leave migrations to
-   * the operator, checks that it is).
+   * Opens the pool and brings the schema up to date (or, when the settings leave migrations to the
+   * operator, checks that it is).
    */
   public static Database open(DatabaseSettings settings) {
     return open(settings, true);
   }
 
-  /** Opens the pool and leaves the schema as it is: for the operator's migrate, status and backup. */
+  /**
+   * Opens the pool and leaves the schema as it is: for the operator's migrate, status and backup.
+   */
   public static Database openForMaintenance(DatabaseSettings settings) {
     return open(settings, false);
   }
@@ -100,7 +109,8 @@ public final class Database implements Storage, AutoCloseable {
     Properties driver = driverProperties(settings, dialect);
     hikari.setDataSourceProperties(driver);
     hikari.setMaximumPoolSize(settings.poolSize());
-    // Every transaction runs at READ COMMITTED (PostgreSQL's default; MariaDB's is REPEATABLE READ),
+    // Every transaction runs at READ COMMITTED (PostgreSQL's default; MariaDB's is REPEATABLE
+    // READ),
     // set once on each new connection. Asking for the level in each transaction instead cost
     // PostgreSQL three extra round trips per write (Jdbi reads the level twice and restores it).
     hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -112,8 +122,15 @@ public final class Database implements Storage, AutoCloseable {
       throw new UsermanException(
           ErrorCode.UNAVAILABLE, "cannot connect to the database: " + rootMessage(e));
     }
-    Changes changes = new Changes(dialect, settings.url(), watcherProperties(settings, driver), settings.listenForChanges());
-    Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes, sqliteFile(settings.url()));
+    Changes changes =
+        new Changes(
+            dialect,
+            settings.url(),
+            watcherProperties(settings, driver),
+            settings.listenForChanges());
+    Database db =
+        new Database(
+            dataSource, dialect, settings.busyTimeout(), changes, sqliteFile(settings.url()));
     try {
       if (prepareSchema) {
         db.prepareSchema(settings.migrate());
@@ -206,7 +223,8 @@ public final class Database implements Storage, AutoCloseable {
     refuseNewerSchema(flyway);
     if (flyway.info().pending().length > 0) {
       throw new UsermanException(
-          ErrorCode.UNAVAILABLE, "the database schema is behind this Userman; run `userman db migrate` first");
+          ErrorCode.UNAVAILABLE,
+          "the database schema is behind this Userman; run `userman db migrate` first");
     }
   }
 
@@ -235,7 +253,10 @@ public final class Database implements Storage, AutoCloseable {
         }
         throw new UsermanException(
             ErrorCode.UNAVAILABLE,
-            "the database schema is at version " + info.current().getVersion() + ", newer than this Userman knows (" + ours
+            "the database schema is at version "
+                + info.current().getVersion()
+                + ", newer than this Userman knows ("
+                + ours
                 + "); run the newer Userman, or restore a backup made for this one");
       }
     }
@@ -252,8 +273,10 @@ public final class Database implements Storage, AutoCloseable {
         java.util.Arrays.stream(info.pending()).map(m -> m.getVersion().getVersion()).toList());
   }
 
-
-  /** The file of a {@code jdbc:sqlite:} URL, or null for an in-memory one, a {@code file:} URI or a server database. */
+  /**
+   * The file of a {@code jdbc:sqlite:} URL, or null for an in-memory one, a {@code file:} URI or a
+   * server database.
+   */
   static Path sqliteFile(String url) {
     if (!url.startsWith("jdbc:sqlite:")) {
       return null;
@@ -280,8 +303,11 @@ public final class Database implements Storage, AutoCloseable {
     }
     Path lockFile = sqliteFile.resolveSibling(sqliteFile.getFileName() + ".server-lock");
     try {
-      FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-          PrivateFiles.fileAttributes(lockFile));
+      FileChannel channel =
+          FileChannel.open(
+              lockFile,
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              PrivateFiles.fileAttributes(lockFile));
       PrivateFiles.restrict(lockFile);
       FileLock lock;
       try {
@@ -291,8 +317,11 @@ public final class Database implements Storage, AutoCloseable {
       }
       if (lock == null) {
         channel.close();
-        throw new UsermanException(ErrorCode.UNAVAILABLE,
-            "another Userman server is already running on " + sqliteFile + "; stop it, or give this one another data_dir");
+        throw new UsermanException(
+            ErrorCode.UNAVAILABLE,
+            "another Userman server is already running on "
+                + sqliteFile
+                + "; stop it, or give this one another data_dir");
       }
       servingLock = lock;
     } catch (IOException e) {
@@ -316,7 +345,9 @@ public final class Database implements Storage, AutoCloseable {
         PrivateFiles.restrict(db.resolveSibling(db.getFileName() + suffix));
       }
     } catch (java.io.UncheckedIOException e) {
-      throw new UsermanException(ErrorCode.UNAVAILABLE, "cannot prepare the database file " + db + ": " + e.getCause().getMessage());
+      throw new UsermanException(
+          ErrorCode.UNAVAILABLE,
+          "cannot prepare the database file " + db + ": " + e.getCause().getMessage());
     }
   }
 
@@ -336,7 +367,8 @@ public final class Database implements Storage, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UsermanException(ErrorCode.UNAVAILABLE, "Interrupted while waiting for the database.");
+      throw new UsermanException(
+          ErrorCode.UNAVAILABLE, "Interrupted while waiting for the database.");
     }
     try {
       return inTransaction(callback);
@@ -349,11 +381,13 @@ public final class Database implements Storage, AutoCloseable {
     long[] count = {-1};
     R result;
     try {
-      result = jdbi.inTransaction(h -> {
-        R r = callback.withHandle(h);
-        count[0] = changes.announce(h);
-        return r;
-      });
+      result =
+          jdbi.inTransaction(
+              h -> {
+                R r = callback.withHandle(h);
+                count[0] = changes.announce(h);
+                return r;
+              });
     } catch (RuntimeException e) {
       throw translate(e);
     } finally {
@@ -394,8 +428,8 @@ public final class Database implements Storage, AutoCloseable {
   }
 
   /**
-   * A consistent copy of the embedded database, taken while it serves. Server databases have
-   * their own tools for this (pg_dump, mariadb-dump).
+   * A consistent copy of the embedded database, taken while it serves. Server databases have their
+   * own tools for this (pg_dump, mariadb-dump).
    */
   @Override
   public void backupTo(Path file) {
@@ -410,7 +444,9 @@ public final class Database implements Storage, AutoCloseable {
     read(h -> h.execute("VACUUM INTO ?", file.toAbsolutePath().toString()));
   }
 
-  /** A pooled connection for code that drives its own transactions (the shared rate-limit buckets). */
+  /**
+   * A pooled connection for code that drives its own transactions (the shared rate-limit buckets).
+   */
   public java.sql.Connection connection() throws java.sql.SQLException {
     return dataSource.getConnection();
   }
@@ -425,10 +461,14 @@ public final class Database implements Storage, AutoCloseable {
     if (e instanceof UsermanException) {
       return e;
     }
-    return isOutage(e) ? new UsermanException(ErrorCode.UNAVAILABLE, "The database is unavailable.") : e;
+    return isOutage(e)
+        ? new UsermanException(ErrorCode.UNAVAILABLE, "The database is unavailable.")
+        : e;
   }
 
-  /** Whether {@code e} says the database could not be reached (rather than that a statement failed). */
+  /**
+   * Whether {@code e} says the database could not be reached (rather than that a statement failed).
+   */
   static boolean isOutage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException
@@ -436,7 +476,9 @@ public final class Database implements Storage, AutoCloseable {
           || t instanceof SQLRecoverableException
           || t instanceof java.net.SocketException
           || t instanceof java.net.SocketTimeoutException
-          || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+          || (t instanceof SQLException sql
+              && sql.getSQLState() != null
+              && sql.getSQLState().startsWith("08"))) {
         return true;
       }
     }

@@ -8,10 +8,10 @@ import java.util.function.Function;
 
 /**
  * Rows that requests read on every call (a session's state, an API key's, the caller's user), kept
- * in memory while nothing has been written since they were read: an entry serves only in the
- * {@link Changes#generation()} it was read in, so any write this node makes or sees ends it. An
- * entry also lives at most {@link #MAX_AGE}, a bound on staleness should a watcher miss a change
- * without noticing. Absent rows are not kept.
+ * in memory while nothing has been written since they were read: an entry serves only in the {@link
+ * Changes#generation()} it was read in, so any write this node makes or sees ends it. An entry also
+ * lives at most {@link #MAX_AGE}, a bound on staleness should a watcher miss a change without
+ * noticing. Absent rows are not kept.
  */
 public final class ReadCache<K, V> {
   static final Duration MAX_AGE = Duration.ofSeconds(2);

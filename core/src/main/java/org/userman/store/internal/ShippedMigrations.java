@@ -23,14 +23,16 @@ import org.userman.store.Dialect;
  * The migrations this Userman ships for one database, listed in {@code db/index/<dialect>.txt}, and
  * whether a schema's history says all of them ran. Setting Flyway up (its plugins, the scan of the
  * migration folder, the validation) takes about a quarter of a node's start-up; a node whose schema
- * is current needs none of it, and one query tells. Anything else (no history yet, a pending, failed,
- * newer or edited migration, a history Flyway wrote differently) is left to Flyway, which migrates or
- * says what is wrong.
+ * is current needs none of it, and one query tells. Anything else (no history yet, a pending,
+ * failed, newer or edited migration, a history Flyway wrote differently) is left to Flyway, which
+ * migrates or says what is wrong.
  */
 record ShippedMigrations(List<Migration> migrations) {
   private static final Pattern NAME = Pattern.compile("V([0-9]+(?:[._][0-9]+)*)__.+\\.sql");
 
-  /** A versioned migration: its version as Flyway writes it, its file name and Flyway's checksum. */
+  /**
+   * A versioned migration: its version as Flyway writes it, its file name and Flyway's checksum.
+   */
   record Migration(String version, String script, int checksum) {}
 
   static ShippedMigrations of(Dialect dialect) {
@@ -44,9 +46,12 @@ record ShippedMigrations(List<Migration> migrations) {
         }
         Matcher m = NAME.matcher(line);
         if (!m.matches()) {
-          throw new IllegalStateException("not a versioned migration in db/index/" + name + ".txt: " + line);
+          throw new IllegalStateException(
+              "not a versioned migration in db/index/" + name + ".txt: " + line);
         }
-        list.add(new Migration(m.group(1).replace('_', '.'), line, checksum("db/migration/" + name + "/" + line)));
+        list.add(
+            new Migration(
+                m.group(1).replace('_', '.'), line, checksum("db/migration/" + name + "/" + line)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -61,7 +66,9 @@ record ShippedMigrations(List<Migration> migrations) {
   boolean allApplied(DataSource dataSource) {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version, script, checksum, success FROM flyway_schema_history ORDER BY installed_rank")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version, script, checksum, success FROM flyway_schema_history ORDER BY installed_rank")) {
       int i = 0;
       while (rs.next()) {
         if (i == migrations.size()) {
@@ -72,7 +79,11 @@ record ShippedMigrations(List<Migration> migrations) {
         String script = rs.getString(2);
         int checksum = rs.getInt(3);
         boolean noChecksum = rs.wasNull();
-        if (!m.version().equals(version) || !m.script().equals(script) || noChecksum || checksum != m.checksum() || !rs.getBoolean(4)) {
+        if (!m.version().equals(version)
+            || !m.script().equals(script)
+            || noChecksum
+            || checksum != m.checksum()
+            || !rs.getBoolean(4)) {
           return false;
         }
       }

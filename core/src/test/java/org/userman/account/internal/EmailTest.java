@@ -17,13 +17,26 @@ class EmailTest {
   void look_alike_compositions_fold_to_one_address() {
     assertThat(Email.parse("email", "JOS\u00c9@example.org").normalized())
         .isEqualTo(Email.parse("email", "jose\u0301@example.org").normalized());
-    assertThat(Email.parse("email", "\uff41da@example.org").normalized()).isEqualTo("ada@example.org");
+    assertThat(Email.parse("email", "\uff41da@example.org").normalized())
+        .isEqualTo("ada@example.org");
   }
 
   @Test
   void rejects_what_is_not_an_address() {
-    for (String bad : new String[] {"", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org",
-        "ada@example.org.", "<ada@example.org>", "ada@exa\nmple.org", "x".repeat(65) + "@example.org"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "ada",
+          "ada@",
+          "@example.org",
+          "ada@example",
+          "a b@example.org",
+          "ada@@example.org",
+          "ada@example.org.",
+          "<ada@example.org>",
+          "ada@exa\nmple.org",
+          "x".repeat(65) + "@example.org"
+        }) {
       assertThat(Email.check("email", bad)).as(bad).isPresent();
     }
     assertThat(Email.check("email", null).orElseThrow().code()).isEqualTo("required");

@@ -2,8 +2,8 @@ package org.userman.server.cli;
 
 import java.nio.file.Path;
 import org.userman.Userman;
-import org.userman.store.Storage;
 import org.userman.store.Dialect;
+import org.userman.store.Storage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -30,7 +30,10 @@ final class DbCommand implements Runnable {
     return Userman.openForMaintenance(root.loadConfig().core().database());
   }
 
-  @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Bring the schema up to date.")
+  @Command(
+      name = "migrate",
+      mixinStandardHelpOptions = true,
+      description = "Bring the schema up to date.")
   static final class Migrate implements Runnable {
     @ParentCommand DbCommand db;
     @Spec CommandSpec spec;
@@ -39,12 +42,21 @@ final class DbCommand implements Runnable {
     public void run() {
       try (Userman.MaintenanceStorage database = db.open()) {
         int ran = database.migrate();
-        spec.commandLine().getOut().println("migrated: " + ran + " migration(s) ran; schema at version " + database.status().current());
+        spec.commandLine()
+            .getOut()
+            .println(
+                "migrated: "
+                    + ran
+                    + " migration(s) ran; schema at version "
+                    + database.status().current());
       }
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the schema version and pending migrations.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Show the schema version and pending migrations.")
   static final class Status implements Runnable {
     @ParentCommand DbCommand db;
     @Spec CommandSpec spec;
@@ -53,30 +65,38 @@ final class DbCommand implements Runnable {
     public void run() {
       try (Userman.MaintenanceStorage database = db.open()) {
         Storage.SchemaStatus s = database.status();
-        spec.commandLine().getOut().printf("database: %s%nschema version: %s%npending: %s%n",
-            s.dialect().name().toLowerCase(java.util.Locale.ROOT),
-            s.current() == null ? "none (empty database)" : s.current(),
-            s.pending().isEmpty() ? "none" : String.join(", ", s.pending()));
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "database: %s%nschema version: %s%npending: %s%n",
+                s.dialect().name().toLowerCase(java.util.Locale.ROOT),
+                s.current() == null ? "none (empty database)" : s.current(),
+                s.pending().isEmpty() ? "none" : String.join(", ", s.pending()));
       }
     }
   }
 
-  @Command(name = "backup", mixinStandardHelpOptions = true,
-      description = "Write a consistent copy of the embedded database to FILE while it serves."
-          + " For PostgreSQL use pg_dump, for MariaDB/MySQL mariadb-dump --single-transaction.")
+  @Command(
+      name = "backup",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write a consistent copy of the embedded database to FILE while it serves."
+              + " For PostgreSQL use pg_dump, for MariaDB/MySQL mariadb-dump --single-transaction.")
   static final class Backup implements Runnable {
     @ParentCommand DbCommand db;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "A new file.") Path file;
+    @Parameters(paramLabel = "FILE", description = "A new file.")
+    Path file;
 
     @Override
     public void run() {
       try (Userman.MaintenanceStorage database = db.open()) {
         if (database.dialect() != Dialect.SQLITE) {
-          throw new CliException(database.dialect() == Dialect.POSTGRESQL
-              ? "back up PostgreSQL with pg_dump (pg_dump -Fc -f FILE DBNAME); see docs/operations.md"
-              : "back up MariaDB/MySQL with mariadb-dump --single-transaction DBNAME > FILE; see docs/operations.md");
+          throw new CliException(
+              database.dialect() == Dialect.POSTGRESQL
+                  ? "back up PostgreSQL with pg_dump (pg_dump -Fc -f FILE DBNAME); see docs/operations.md"
+                  : "back up MariaDB/MySQL with mariadb-dump --single-transaction DBNAME > FILE; see docs/operations.md");
         }
         try {
           database.backupTo(file);

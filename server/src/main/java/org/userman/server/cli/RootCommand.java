@@ -25,11 +25,13 @@ public final class RootCommand implements Runnable {
       names = "--config",
       paramLabel = "FILE",
       scope = ScopeType.INHERIT,
-      description = "YAML settings file (default: userman.yaml in the working directory, if present).")
+      description =
+          "YAML settings file (default: userman.yaml in the working directory, if present).")
   Path config;
 
   private final Map<String, String> env;
   final InputStream stdin;
+
   /** Completes once Helidon may be touched (see the startup package's warm-up). */
   final CompletableFuture<Void> helidonWarm;
 
@@ -43,14 +45,17 @@ public final class RootCommand implements Runnable {
     return configOf(config, env);
   }
 
-  /** The settings of {@code file} (or userman.yaml in the working directory) and the environment. */
+  /**
+   * The settings of {@code file} (or userman.yaml in the working directory) and the environment.
+   */
   public static ServerConfig configOf(Path file, Map<String, String> env) {
     return ConfigLoader.load(file, env);
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: serve, users, db or keys");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "name a command: serve, users, db or keys");
   }
 
   /** The command line with one-line error messages and exit status 1 for failures. */
@@ -59,7 +64,8 @@ public final class RootCommand implements Runnable {
   }
 
   /** The same, for a process that warms Helidon up meanwhile ({@code serve} waits for it). */
-  public static CommandLine commandLine(Map<String, String> env, InputStream stdin, CompletableFuture<Void> helidonWarm) {
+  public static CommandLine commandLine(
+      Map<String, String> env, InputStream stdin, CompletableFuture<Void> helidonWarm) {
     CommandLine cl = new CommandLine(new RootCommand(env, stdin, helidonWarm));
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -74,10 +80,19 @@ public final class RootCommand implements Runnable {
     if (e instanceof ValidationException v) {
       StringBuilder sb = new StringBuilder(v.getMessage());
       // field messages are sentences already; end each with exactly one full stop
-      v.errors().forEach(f -> sb.append(' ').append(f.field()).append(": ").append(f.message().replaceAll("\\.$", "")).append('.'));
+      v.errors()
+          .forEach(
+              f ->
+                  sb.append(' ')
+                      .append(f.field())
+                      .append(": ")
+                      .append(f.message().replaceAll("\\.$", ""))
+                      .append('.'));
       return sb.toString();
     }
-    if (e instanceof UsermanException || e instanceof ConfigException || e instanceof CliException) {
+    if (e instanceof UsermanException
+        || e instanceof ConfigException
+        || e instanceof CliException) {
       return e.getMessage();
     }
     return e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -4,7 +4,10 @@ import org.userman.server.node.Serving;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP server until stopped.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the HTTP server until stopped.")
 final class ServeCommand implements Runnable {
   @ParentCommand RootCommand root;
 

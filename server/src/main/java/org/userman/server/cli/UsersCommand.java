@@ -15,16 +15,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.userman.common.ErrorCode;
 import org.userman.Userman;
-import org.userman.common.UsermanException;
 import org.userman.account.NewUser;
-import org.userman.common.Page;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
 import org.userman.common.Actor;
+import org.userman.common.ErrorCode;
+import org.userman.common.Page;
+import org.userman.common.UsermanException;
 import org.userman.password.Password;
 import org.userman.server.http.Views;
 import picocli.CommandLine.Command;
@@ -35,8 +35,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * User administration straight on the configured database, with or without a server running.
- * USER is an email or a user id.
+ * User administration straight on the configured database, with or without a server running. USER
+ * is an email or a user id.
  */
 @Command(
     name = "users",
@@ -58,12 +58,13 @@ final class UsersCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    throw new CliException("name a users command: create, list, show, update, delete, set-password or unlock");
+    throw new CliException(
+        "name a users command: create, list, show, update, delete, set-password or unlock");
   }
 
   /**
-   * Opens the library on the configured database, runs {@code work}, closes it. Its writes tell
-   * the running nodes as a node's do (SQLite's nodes ask SQLite; PostgreSQL's hear a notification
+   * Opens the library on the configured database, runs {@code work}, closes it. Its writes tell the
+   * running nodes as a node's do (SQLite's nodes ask SQLite; PostgreSQL's hear a notification
    * before their next request's check).
    */
   <T> T withUserman(Function<Userman, T> work) {
@@ -72,24 +73,34 @@ final class UsersCommand implements Runnable {
     }
   }
 
-  /** Runs {@code action} on the user that {@code user} names (an email or an id); returns the user's id. */
+  /**
+   * Runs {@code action} on the user that {@code user} names (an email or an id); returns the user's
+   * id.
+   */
   String onUser(String user, java.util.function.BiConsumer<Userman, String> action) {
-    return withUserman(um -> {
-      String id = find(um, user).id();
-      action.accept(um, id);
-      return id;
-    });
+    return withUserman(
+        um -> {
+          String id = find(um, user).id();
+          action.accept(um, id);
+          return id;
+        });
   }
 
   static User find(Userman u, String user) {
-    return u.accounts().findByIdOrEmail(user).orElseThrow(() -> new CliException("no user " + user));
+    return u.accounts()
+        .findByIdOrEmail(user)
+        .orElseThrow(() -> new CliException("no user " + user));
   }
 
-  /** The password from standard input (first line) or, without --password-stdin, asked on the terminal. */
+  /**
+   * The password from standard input (first line) or, without --password-stdin, asked on the
+   * terminal.
+   */
   Password readPassword(boolean fromStdin) {
     if (fromStdin) {
       try {
-        BufferedReader r = new BufferedReader(new InputStreamReader(root.stdin, StandardCharsets.UTF_8));
+        BufferedReader r =
+            new BufferedReader(new InputStreamReader(root.stdin, StandardCharsets.UTF_8));
         String line = r.readLine();
         if (line == null || line.isEmpty()) {
           throw new CliException("no password on standard input");
@@ -101,7 +112,8 @@ final class UsersCommand implements Runnable {
     }
     Console console = terminal();
     if (console == null) {
-      throw new CliException("no terminal to ask for the password on; pipe it in with --password-stdin");
+      throw new CliException(
+          "no terminal to ask for the password on; pipe it in with --password-stdin");
     }
     char[] first = console.readPassword("Password: ");
     char[] again = console.readPassword("Repeat it: ");
@@ -112,9 +124,10 @@ final class UsersCommand implements Runnable {
   }
 
   /**
-   * The terminal, or null when there is none. From JDK 22 on, System.console() can return a
-   * console that is not a terminal, which says so through isTerminal(); on 21 it returns null.
+   * The terminal, or null when there is none. From JDK 22 on, System.console() can return a console
+   * that is not a terminal, which says so through isTerminal(); on 21 it returns null.
    */
+  @SuppressWarnings("SystemConsoleNull") // null on JDK 21, which Userman still runs on
   static Console terminal() {
     Console console = System.console();
     if (console == null) {
@@ -128,7 +141,8 @@ final class UsersCommand implements Runnable {
     }
   }
 
-  static final ObjectMapper JSON = Userman.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON =
+      Userman.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
   static final Views VIEWS = new Views(JSON);
 
   static String json(Object o) {
@@ -140,52 +154,101 @@ final class UsersCommand implements Runnable {
   }
 
   static String line(User u) {
-    return String.format("%s  %-32s %-8s %-16s %s", u.id(), u.email(), u.status().wire(), String.join(",", u.roles()), u.name());
+    return String.format(
+        "%s  %-32s %-8s %-16s %s",
+        u.id(), u.email(), u.status().wire(), String.join(",", u.roles()), u.name());
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an active user whose email counts as verified.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create an active user whose email counts as verified.")
   static final class Create implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Option(names = "--email", required = true, paramLabel = "E") String email;
-    @Option(names = "--name", paramLabel = "N") String name;
-    @Option(names = "--username", paramLabel = "U") String username;
-    @Option(names = "--role", paramLabel = "R", description = "A role to grant; repeat for several.") List<String> roles = new ArrayList<>();
-    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.") boolean passwordStdin;
+    @Option(names = "--email", required = true, paramLabel = "E")
+    String email;
+
+    @Option(names = "--name", paramLabel = "N")
+    String name;
+
+    @Option(names = "--username", paramLabel = "U")
+    String username;
+
+    @Option(
+        names = "--role",
+        paramLabel = "R",
+        description = "A role to grant; repeat for several.")
+    List<String> roles = new ArrayList<>();
+
+    @Option(
+        names = "--password-stdin",
+        description = "Read the password from the first line of standard input.")
+    boolean passwordStdin;
 
     @Override
     public void run() {
       Password password = users.readPassword(passwordStdin);
-      User u = users.withUserman(um -> um.accounts().create(
-          new NewUser(email, password, name, username, null, UserStatus.ACTIVE, roles, true), true, Actor.COMMAND_LINE));
+      User u =
+          users.withUserman(
+              um ->
+                  um.accounts()
+                      .create(
+                          new NewUser(
+                              email,
+                              password,
+                              name,
+                              username,
+                              null,
+                              UserStatus.ACTIVE,
+                              roles,
+                              true),
+                          true,
+                          Actor.COMMAND_LINE));
       spec.commandLine().getOut().println("created " + u.id() + " " + u.email());
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List users, oldest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List users, oldest first.")
   static final class ListUsers implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Option(names = "--prefix", paramLabel = "P", description = "Start of the email, username or name, any case.") String prefix;
-    @Option(names = "--status", paramLabel = "S", description = "pending, active or disabled.") String status;
-    @Option(names = "--role", paramLabel = "R") String role;
-    @Option(names = "--json", description = "Print a JSON array.") boolean json;
+    @Option(
+        names = "--prefix",
+        paramLabel = "P",
+        description = "Start of the email, username or name, any case.")
+    String prefix;
+
+    @Option(names = "--status", paramLabel = "S", description = "pending, active or disabled.")
+    String status;
+
+    @Option(names = "--role", paramLabel = "R")
+    String role;
+
+    @Option(names = "--json", description = "Print a JSON array.")
+    boolean json;
 
     @Override
     public void run() {
       UserStatus s = status == null ? null : parseStatus(status);
-      List<User> all = users.withUserman(um -> {
-        List<User> out = new ArrayList<>();
-        String after = null;
-        do {
-          Page<User> page = um.accounts().list(new UserQuery(prefix, s, role, Page.MAX_LIMIT, after));
-          out.addAll(page.items());
-          after = page.nextAfterId();
-        } while (after != null);
-        return out;
-      });
+      List<User> all =
+          users.withUserman(
+              um -> {
+                List<User> out = new ArrayList<>();
+                String after = null;
+                do {
+                  Page<User> page =
+                      um.accounts().list(new UserQuery(prefix, s, role, Page.MAX_LIMIT, after));
+                  out.addAll(page.items());
+                  after = page.nextAfterId();
+                } while (after != null);
+                return out;
+              });
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ArrayNode array = JSON.createArrayNode();
@@ -202,8 +265,11 @@ final class UsersCommand implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
-    @Option(names = "--json") boolean json;
+    @Parameters(paramLabel = "USER", description = "Email or id.")
+    String user;
+
+    @Option(names = "--json")
+    boolean json;
 
     @Override
     public void run() {
@@ -212,52 +278,88 @@ final class UsersCommand implements Runnable {
       if (json) {
         out.println(json(VIEWS.user(u)));
       } else {
-        out.printf("id:             %s%nemail:          %s%nemail verified: %s%nusername:       %s%nname:           %s%n"
+        out.printf(
+            "id:             %s%nemail:          %s%nemail verified: %s%nusername:       %s%nname:           %s%n"
                 + "status:         %s%nroles:          %s%ncreated:        %s%nlast login:     %s%n",
-            u.id(), u.email(), u.emailVerified(), u.username() == null ? "-" : u.username(), u.name(),
-            u.status().wire(), String.join(", ", u.roles()), u.createdAt(), u.lastLoginAt() == null ? "never" : u.lastLoginAt());
+            u.id(),
+            u.email(),
+            u.emailVerified(),
+            u.username() == null ? "-" : u.username(),
+            u.name(),
+            u.status().wire(),
+            String.join(", ", u.roles()),
+            u.createdAt(),
+            u.lastLoginAt() == null ? "never" : u.lastLoginAt());
       }
     }
   }
 
-  @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a user's fields and roles.")
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description = "Change a user's fields and roles.")
   static final class Update implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
-    @Option(names = "--email", paramLabel = "E") String email;
-    @Option(names = "--name", paramLabel = "N") String name;
-    @Option(names = "--username", paramLabel = "U") String username;
-    @Option(names = "--status", paramLabel = "S", description = "pending, active or disabled.") String status;
-    @Option(names = "--add-role", paramLabel = "R") List<String> addRoles = new ArrayList<>();
-    @Option(names = "--remove-role", paramLabel = "R") List<String> removeRoles = new ArrayList<>();
+    @Parameters(paramLabel = "USER", description = "Email or id.")
+    String user;
+
+    @Option(names = "--email", paramLabel = "E")
+    String email;
+
+    @Option(names = "--name", paramLabel = "N")
+    String name;
+
+    @Option(names = "--username", paramLabel = "U")
+    String username;
+
+    @Option(names = "--status", paramLabel = "S", description = "pending, active or disabled.")
+    String status;
+
+    @Option(names = "--add-role", paramLabel = "R")
+    List<String> addRoles = new ArrayList<>();
+
+    @Option(names = "--remove-role", paramLabel = "R")
+    List<String> removeRoles = new ArrayList<>();
 
     @Override
     public void run() {
       UserStatus s = status == null ? null : parseStatus(status);
-      User u = users.withUserman(um -> {
-        User cur = find(um, user);
-        List<String> roles = null;
-        if (!addRoles.isEmpty() || !removeRoles.isEmpty()) {
-          TreeSet<String> set = new TreeSet<>(cur.roles());
-          set.addAll(addRoles);
-          set.removeAll(removeRoles);
-          roles = List.copyOf(set);
-        }
-        return um.accounts().update(cur.id(), new UserPatch(email, null, username, false, name, s, roles, null, null), Actor.COMMAND_LINE);
-      });
+      User u =
+          users.withUserman(
+              um -> {
+                User cur = find(um, user);
+                List<String> roles = null;
+                if (!addRoles.isEmpty() || !removeRoles.isEmpty()) {
+                  TreeSet<String> set = new TreeSet<>(cur.roles());
+                  set.addAll(addRoles);
+                  set.removeAll(removeRoles);
+                  roles = List.copyOf(set);
+                }
+                return um.accounts()
+                    .update(
+                        cur.id(),
+                        new UserPatch(email, null, username, false, name, s, roles, null, null),
+                        Actor.COMMAND_LINE);
+              });
       spec.commandLine().getOut().println("updated " + line(u));
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a user and everything that is theirs.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete a user and everything that is theirs.")
   static final class Delete implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
-    @Option(names = "--yes", description = "Do not ask for confirmation.") boolean yes;
+    @Parameters(paramLabel = "USER", description = "Email or id.")
+    String user;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation.")
+    boolean yes;
 
     @Override
     public void run() {
@@ -276,30 +378,44 @@ final class UsersCommand implements Runnable {
     }
   }
 
-  @Command(name = "set-password", mixinStandardHelpOptions = true,
-      description = "Set a user's password; every session, API key and mailed token of the user ends.")
+  @Command(
+      name = "set-password",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set a user's password; every session, API key and mailed token of the user ends.")
   static final class SetPassword implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
-    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.") boolean passwordStdin;
+    @Parameters(paramLabel = "USER", description = "Email or id.")
+    String user;
+
+    @Option(
+        names = "--password-stdin",
+        description = "Read the password from the first line of standard input.")
+    boolean passwordStdin;
 
     @Override
     public void run() {
       Password password = users.readPassword(passwordStdin);
-      String id = users.onUser(user, (um, uid) -> um.accounts().setPassword(uid, password, Actor.COMMAND_LINE));
+      String id =
+          users.onUser(
+              user, (um, uid) -> um.accounts().setPassword(uid, password, Actor.COMMAND_LINE));
       spec.commandLine().getOut().println("password set for " + id);
     }
   }
 
-  @Command(name = "unlock", mixinStandardHelpOptions = true,
-      description = "Lift the user's sign-in lock (too many wrong passwords) at once, on every node.")
+  @Command(
+      name = "unlock",
+      mixinStandardHelpOptions = true,
+      description =
+          "Lift the user's sign-in lock (too many wrong passwords) at once, on every node.")
   static final class Unlock implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "USER", description = "Email or id.") String user;
+    @Parameters(paramLabel = "USER", description = "Email or id.")
+    String user;
 
     @Override
     public void run() {
@@ -309,6 +425,10 @@ final class UsersCommand implements Runnable {
   }
 
   static UserStatus parseStatus(String s) {
-    return UserStatus.parse(s).orElseThrow(() -> new UsermanException(ErrorCode.VALIDATION_FAILED, "status must be pending, active or disabled"));
+    return UserStatus.parse(s)
+        .orElseThrow(
+            () ->
+                new UsermanException(
+                    ErrorCode.VALIDATION_FAILED, "status must be pending, active or disabled"));
   }
 }

@@ -12,14 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.userman.common.InvalidSettingException;
 import org.userman.UsermanConfig;
-import org.userman.crypto.EncryptionKey;
-import org.userman.crypto.KeySettings;
 import org.userman.account.AccountSettings;
 import org.userman.account.RegistrationPolicy;
+import org.userman.common.InvalidSettingException;
+import org.userman.crypto.EncryptionKey;
+import org.userman.crypto.KeySettings;
 import org.userman.limit.Limit;
 import org.userman.limit.LimitRule;
 import org.userman.limit.LimitSettings;
@@ -27,68 +28,72 @@ import org.userman.mail.MailSettings;
 import org.userman.mail.SmtpSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
-import org.userman.Userman;
+import org.userman.store.Dialect;
 
 /**
- * Reads settings from a YAML file and the environment (which wins), validates each once, and
- * fails fast with a message naming the key. Every setting has a YAML key and an environment name:
- * {@code http.port} is {@code USERMAN_HTTP_PORT}.
+ * Reads settings from a YAML file and the environment (which wins) and maps them to the settings
+ * records, which check themselves; a failure names the key and its environment name. Every setting
+ * has a YAML key and an environment name: {@code http.port} is {@code USERMAN_HTTP_PORT}.
  */
 public final class ConfigLoader {
-  /** Every known key with its default (null: none). */
-  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+  /** Every known key with its default (null: none); read-only. */
+  private static final Map<String, String> DEFAULTS = defaults();
 
-  static {
-    DEFAULTS.put("http.host", "127.0.0.1");
-    DEFAULTS.put("http.port", "8080");
-    DEFAULTS.put("http.cors_origins", "");
-    DEFAULTS.put("http.trusted_proxies", "");
-    DEFAULTS.put("http.idle_timeout", "1m");
-    DEFAULTS.put("data_dir", "./data");
-    DEFAULTS.put("database.url", null);
-    DEFAULTS.put("database.user", null);
-    DEFAULTS.put("database.password", null);
-    DEFAULTS.put("database.pool_size", "10");
-    DEFAULTS.put("database.timeout", "5s");
-    DEFAULTS.put("database.migrate", "true");
-    DEFAULTS.put("database.listen_for_changes", "true");
-    DEFAULTS.put("registration", "verify");
-    DEFAULTS.put("public_url", null);
-    DEFAULTS.put("mail.from", "Userman <no-reply@localhost>");
-    DEFAULTS.put("mail.templates", null);
-    DEFAULTS.put("product_name", "Userman");
-    DEFAULTS.put("smtp.host", null);
-    DEFAULTS.put("smtp.port", "587");
-    DEFAULTS.put("smtp.user", null);
-    DEFAULTS.put("smtp.password", null);
-    DEFAULTS.put("smtp.security", "starttls");
-    DEFAULTS.put("smtp.timeout", "10s");
-    DEFAULTS.put("log.format", "text");
-    DEFAULTS.put("tokens.access_ttl", "15m");
-    DEFAULTS.put("tokens.session_ttl", "30d");
-    DEFAULTS.put("tokens.verification_ttl", "24h");
-    DEFAULTS.put("tokens.reset_ttl", "1h");
-    DEFAULTS.put("tokens.session_idle_timeout", "7d");
-    DEFAULTS.put("tokens.audience", null);
-    DEFAULTS.put("keys.encryption_key", null);
-    DEFAULTS.put("keys.encryption_key_file", null);
-    DEFAULTS.put("passwords.allow_weak_hashing", "false");
-    DEFAULTS.put("passwords.min_length", "10");
-    DEFAULTS.put("audit.retention", "180d");
-    DEFAULTS.put("limits.enabled", "true");
-    DEFAULTS.put("redis.url", null);
-    DEFAULTS.put("redis.prefix", "userman:");
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("http.host", "127.0.0.1");
+    d.put("http.port", "8080");
+    d.put("http.cors_origins", "");
+    d.put("http.trusted_proxies", "");
+    d.put("http.idle_timeout", "1m");
+    d.put("data_dir", "./data");
+    d.put("database.url", null);
+    d.put("database.user", null);
+    d.put("database.password", null);
+    d.put("database.pool_size", "10");
+    d.put("database.timeout", "5s");
+    d.put("database.migrate", "true");
+    d.put("database.listen_for_changes", "true");
+    d.put("registration", "verify");
+    d.put("public_url", null);
+    d.put("mail.from", "Userman <no-reply@localhost>");
+    d.put("mail.templates", null);
+    d.put("product_name", "Userman");
+    d.put("smtp.host", null);
+    d.put("smtp.port", "587");
+    d.put("smtp.user", null);
+    d.put("smtp.password", null);
+    d.put("smtp.security", "starttls");
+    d.put("smtp.timeout", "10s");
+    d.put("log.format", "text");
+    d.put("tokens.access_ttl", "15m");
+    d.put("tokens.session_ttl", "30d");
+    d.put("tokens.verification_ttl", "24h");
+    d.put("tokens.reset_ttl", "1h");
+    d.put("tokens.session_idle_timeout", "7d");
+    d.put("tokens.audience", null);
+    d.put("keys.encryption_key", null);
+    d.put("keys.encryption_key_file", null);
+    d.put("passwords.allow_weak_hashing", "false");
+    d.put("passwords.min_length", "10");
+    d.put("audit.retention", "180d");
+    d.put("limits.enabled", "true");
+    d.put("redis.url", null);
+    d.put("redis.prefix", "userman:");
     for (LimitRule rule : LimitRule.values()) {
-      DEFAULTS.put("limits." + rule.code(), formatLimit(rule.defaultLimit()));
+      d.put("limits." + rule.code(), formatLimit(rule.defaultLimit()));
     }
-    DEFAULTS.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
-    DEFAULTS.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
-    DEFAULTS.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
+    d.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
+    d.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
+    d.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
+    return java.util.Collections.unmodifiableMap(d);
   }
 
   private ConfigLoader() {}
 
-  /** The environment name of a key. {@code log.format} is also read as {@code USERMAN_LOG_FORMAT}. */
+  /**
+   * The environment name of a key. {@code log.format} is also read as {@code USERMAN_LOG_FORMAT}.
+   */
   public static String envName(String key) {
     return "USERMAN_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
@@ -138,71 +143,82 @@ public final class ConfigLoader {
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-    node.properties().forEach(e -> {
-      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      if (e.getValue().isObject()) {
-        flatten(key, e.getValue(), out);
-      } else if (!e.getValue().isNull()) {
-        out.put(key, e.getValue().asText());
-      }
-    });
+    node.properties()
+        .forEach(
+            e -> {
+              String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+              if (e.getValue().isObject()) {
+                flatten(key, e.getValue(), out);
+              } else if (!e.getValue().isNull()) {
+                out.put(key, e.getValue().asText());
+              }
+            });
   }
 
+  /**
+   * The settings from the merged values: this reads each value as its type (a number, a duration, a
+   * list) and maps the keys to the settings records, which check the values themselves and name the
+   * setting at fault; the message then gets the setting's environment name too.
+   */
   private static ServerConfig build(Map<String, String> values) {
     Settings s = new Settings(values);
-    String host = s.string("http.host");
-    int port = s.parse("http.port", Integer::parseInt, "a port number 0..65535");
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("setting http.port (" + envName("http.port") + ") must be 0..65535");
-    }
-    Path dataDir = Path.of(s.string("data_dir"));
-    String url = s.optional("database.url");
-    Duration timeout = s.duration("database.timeout");
-    boolean migrate = s.bool("database.migrate");
-    boolean listen = s.bool("database.listen_for_changes");
-    DatabaseSettings db =
-        url == null
-            ? new DatabaseSettings(
-                "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(), null, null, 4, timeout, Duration.ofSeconds(10), migrate, false)
-            : new DatabaseSettings(
-                url, s.optional("database.user"), s.optional("database.password"), s.positive("database.pool_size"), timeout, Duration.ofSeconds(10), migrate, listen);
-    if (url != null) {
-      try {
-        org.userman.store.Dialect.of(url);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("setting database.url (" + envName("database.url") + "): " + e.getMessage());
-      }
-    }
-    RegistrationPolicy registration =
-        RegistrationPolicy.parse(s.string("registration"))
-            .orElseThrow(() -> s.invalid("registration", "one of open, verify, approve, closed"));
-    String publicUrl = s.optional("public_url");
-    if (publicUrl == null) {
-      publicUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + (port == 0 ? 8080 : port);
-    } else if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
-      throw s.invalid("public_url", "an http:// or https:// URL");
-    }
-    ServerConfig.LogFormat format =
-        switch (s.string("log.format").toLowerCase(Locale.ROOT)) {
-          case "text" -> ServerConfig.LogFormat.TEXT;
-          case "json" -> ServerConfig.LogFormat.JSON;
-          default -> throw s.invalid("log.format", "text or json");
-        };
-    UsermanConfig core;
     try {
-      AccountSettings accounts =
-          new AccountSettings(
-              registration, s.duration("tokens.verification_ttl"), s.duration("tokens.reset_ttl"), s.positive("passwords.min_length"));
-      core =
+      String host = s.string("http.host");
+      int port = s.parse("http.port", Integer::parseInt, "a port number 0..65535");
+      Path dataDir = Path.of(s.string("data_dir"));
+      String url = s.optional("database.url");
+      Duration timeout = s.duration("database.timeout");
+      DatabaseSettings db =
+          url == null
+              ? new DatabaseSettings(
+                  "jdbc:sqlite:" + dataDir.resolve("userman.db").toAbsolutePath().normalize(),
+                  null,
+                  null,
+                  4,
+                  timeout,
+                  Duration.ofSeconds(10),
+                  s.bool("database.migrate"),
+                  false)
+              : new DatabaseSettings(
+                  url,
+                  s.optional("database.user"),
+                  s.optional("database.password"),
+                  s.whole("database.pool_size"),
+                  timeout,
+                  Duration.ofSeconds(10),
+                  s.bool("database.migrate"),
+                  s.bool("database.listen_for_changes"));
+      RegistrationPolicy registration =
+          RegistrationPolicy.parse(s.string("registration"))
+              .orElseThrow(() -> s.invalid("registration", "one of open, verify, approve, closed"));
+      String publicUrl = s.optional("public_url");
+      if (publicUrl == null) {
+        publicUrl =
+            "http://"
+                + (host.contains(":") ? "[" + host + "]" : host)
+                + ":"
+                + (port == 0 ? 8080 : port);
+      }
+      ServerConfig.LogFormat format =
+          switch (s.string("log.format").toLowerCase(Locale.ROOT)) {
+            case "text" -> ServerConfig.LogFormat.TEXT;
+            case "json" -> ServerConfig.LogFormat.JSON;
+            default -> throw s.invalid("log.format", "text or json");
+          };
+      UsermanConfig core =
           new UsermanConfig(
               db,
               mail(s, dataDir),
               publicUrl,
-              accounts,
+              new AccountSettings(
+                  registration,
+                  s.duration("tokens.verification_ttl"),
+                  s.duration("tokens.reset_ttl"),
+                  s.whole("passwords.min_length")),
               new HashParameters(
-                  s.positive("passwords.argon2.memory_kib"),
-                  s.positive("passwords.argon2.iterations"),
-                  s.positive("passwords.argon2.parallelism")),
+                  s.whole("passwords.argon2.memory_kib"),
+                  s.whole("passwords.argon2.iterations"),
+                  s.whole("passwords.argon2.parallelism")),
               s.bool("passwords.allow_weak_hashing"),
               s.duration("tokens.access_ttl"),
               s.duration("tokens.session_ttl"),
@@ -210,25 +226,32 @@ public final class ConfigLoader {
               s.optional("tokens.audience"),
               s.duration("audit.retention"),
               limits(s),
-              keys(s, dataDir, url == null));
-    } catch (InvalidSettingException e) {
-      // The library names the setting; the message adds where it comes from.
-      throw new ConfigException(e.getMessage().replaceFirst(
-          "^setting " + java.util.regex.Pattern.quote(e.setting()), "setting " + e.setting() + " (" + envName(e.setting()) + ")"));
-    }
-    List<String> corsOrigins = s.list("http.cors_origins");
-    for (String origin : corsOrigins) {
-      if (!origin.matches("https?://[^/\\s]+")) {
-        throw s.invalid("http.cors_origins", "origins such as https://app.example.org, separated by commas");
+              keys(s, dataDir, db.url()));
+      TrustedProxies proxies;
+      try {
+        proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));
+      } catch (IllegalArgumentException e) {
+        throw s.invalid(
+            "http.trusted_proxies",
+            "IP addresses or networks such as 10.0.0.0/8, separated by commas");
       }
+      return new ServerConfig(
+          host,
+          port,
+          dataDir,
+          format,
+          core,
+          s.list("http.cors_origins"),
+          proxies,
+          s.duration("http.idle_timeout"));
+    } catch (InvalidSettingException e) {
+      // The records name the setting; the message adds where it comes from.
+      throw new ConfigException(
+          e.getMessage()
+              .replaceFirst(
+                  "^setting " + java.util.regex.Pattern.quote(e.setting()),
+                  "setting " + e.setting() + " (" + envName(e.setting()) + ")"));
     }
-    TrustedProxies proxies;
-    try {
-      proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));
-    } catch (IllegalArgumentException e) {
-      throw s.invalid("http.trusted_proxies", "IP addresses or networks such as 10.0.0.0/8, separated by commas");
-    }
-    return new ServerConfig(host, port, dataDir, format, core, corsOrigins, proxies, s.duration("http.idle_timeout"));
   }
 
   /** Typed reads of the merged values, each failing with the key's name. */
@@ -257,7 +280,12 @@ public final class ConfigLoader {
     /** A comma-separated list; empty when unset. */
     List<String> list(String key) {
       String v = optional(key);
-      return v == null ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+      return v == null
+          ? List.of()
+          : java.util.Arrays.stream(v.split(","))
+              .map(String::strip)
+              .filter(x -> !x.isEmpty())
+              .toList();
     }
 
     boolean bool(String key) {
@@ -268,20 +296,12 @@ public final class ConfigLoader {
       };
     }
 
-    int positive(String key) {
-      int v = parse(key, Integer::parseInt, "a positive whole number");
-      if (v <= 0) {
-        throw invalid(key, "a positive whole number");
-      }
-      return v;
+    int whole(String key) {
+      return parse(key, Integer::parseInt, "a whole number");
     }
 
     Duration duration(String key) {
-      Duration d = parse(key, ConfigLoader::parseDuration, "a duration such as 90s, 15m, 24h or 30d");
-      if (d.isNegative() || d.isZero()) {
-        throw invalid(key, "a positive duration");
-      }
-      return d;
+      return parse(key, ConfigLoader::parseDuration, "a duration such as 90s, 15m, 24h or 30d");
     }
 
     ConfigException invalid(String key, String expected) {
@@ -290,87 +310,143 @@ public final class ConfigLoader {
 
     /** {@code showValue} false for secrets, whose value must not reach a log. */
     ConfigException invalid(String key, String expected, boolean showValue) {
-      return new ConfigException("setting " + key + " (" + envName(key) + ")"
-          + (showValue ? " is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected " : " is not ") + expected);
+      return new ConfigException(
+          "setting "
+              + key
+              + " ("
+              + envName(key)
+              + ")"
+              + (showValue
+                  ? " is '" + values.getOrDefault(key, DEFAULTS.get(key)) + "', expected "
+                  : " is not ")
+              + expected);
     }
   }
 
   private static MailSettings mail(Settings s, Path dataDir) {
-    String from = s.string("mail.from");
-    try {
-      new jakarta.mail.internet.InternetAddress(from, true);
-    } catch (jakarta.mail.internet.AddressException e) {
-      throw s.invalid("mail.from", "an address such as Userman <no-reply@example.org>");
-    }
     String templates = s.optional("mail.templates");
-    if (templates != null && !Files.isDirectory(Path.of(templates))) {
-      throw s.invalid("mail.templates", "a folder of mail templates");
-    }
     SmtpSettings smtp = null;
     String host = s.optional("smtp.host");
     if (host != null) {
-      int port = s.parse("smtp.port", Integer::parseInt, "a port number 1..65535");
-      if (port < 1 || port > 65535) {
-        throw s.invalid("smtp.port", "a port number 1..65535");
-      }
-      SmtpSettings.Security security = s.parse("smtp.security",
-          v -> SmtpSettings.Security.valueOf(v.toUpperCase(Locale.ROOT)), "starttls, tls or none");
-      smtp = new SmtpSettings(host, port, s.optional("smtp.user"), s.optional("smtp.password"), security, s.duration("smtp.timeout"));
+      SmtpSettings.Security security =
+          s.parse(
+              "smtp.security",
+              v -> SmtpSettings.Security.valueOf(v.toUpperCase(Locale.ROOT)),
+              "starttls, tls or none");
+      smtp =
+          new SmtpSettings(
+              host,
+              s.parse("smtp.port", Integer::parseInt, "a port number 1..65535"),
+              s.optional("smtp.user"),
+              s.optional("smtp.password"),
+              security,
+              s.duration("smtp.timeout"));
     }
-    return new MailSettings(from, s.string("product_name"), dataDir.resolve("outbox"), templates == null ? null : Path.of(templates), smtp);
+    return new MailSettings(
+        s.string("mail.from"),
+        s.string("product_name"),
+        dataDir.resolve("outbox"),
+        templates == null ? null : Path.of(templates),
+        smtp);
   }
 
   /**
-   * The key that seals the signing keys: given in a file or the environment, else, on the embedded
-   * database, a file the node makes in the data folder. A server database has nodes that must share
-   * one key, so there the operator gives it; without one, whatever needs it says how.
+   * The key that seals the signing keys: given in a file or the environment, else, on SQLite, a
+   * file the node makes beside the database file (so every command pointed at that database finds
+   * the same key). A server database has nodes that must share one key, so there the operator gives
+   * it; without one, whatever needs it says how.
    */
-  private static KeySettings keys(Settings s, Path dataDir, boolean embedded) {
+  private static KeySettings keys(Settings s, Path dataDir, String databaseUrl) {
     String key = s.optional("keys.encryption_key");
     String file = s.optional("keys.encryption_key_file");
     if (key != null && file != null) {
-      throw new ConfigException("settings keys.encryption_key (" + envName("keys.encryption_key") + ") and keys.encryption_key_file ("
-          + envName("keys.encryption_key_file") + ") are both set; give the key once");
+      throw new ConfigException(
+          "settings keys.encryption_key ("
+              + envName("keys.encryption_key")
+              + ") and keys.encryption_key_file ("
+              + envName("keys.encryption_key_file")
+              + ") are both set; give the key once");
     }
     if (key != null) {
-      return KeySettings.given(EncryptionKey.parse(key).orElseThrow(() -> s.invalid("keys.encryption_key",
-          "a 256-bit key: 43 base64url characters, as `userman keys new-encryption-key` prints", false)));
+      return KeySettings.given(
+          EncryptionKey.parse(key)
+              .orElseThrow(
+                  () ->
+                      s.invalid(
+                          "keys.encryption_key",
+                          "a 256-bit key: 43 base64url characters, as `userman keys new-encryption-key` prints",
+                          false)));
     }
     if (file != null) {
       try {
         return KeySettings.given(KeySettings.read(Path.of(file)));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("setting keys.encryption_key_file (" + envName("keys.encryption_key_file") + "): " + e.getMessage());
+        throw new ConfigException(
+            "setting keys.encryption_key_file ("
+                + envName("keys.encryption_key_file")
+                + "): "
+                + e.getMessage());
       }
     }
-    if (embedded) {
-      return KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key"));
+    if (Dialect.of(databaseUrl) == Dialect.SQLITE) {
+      return KeySettings.fileMadeIfMissing(
+          sqliteFolder(databaseUrl).orElse(dataDir).resolve("encryption.key"));
     }
-    return KeySettings.missing("no encryption key for the signing keys: on PostgreSQL and MariaDB give every node the same key,"
-        + " in a file named by keys.encryption_key_file (" + envName("keys.encryption_key_file") + ") or in "
-        + envName("keys.encryption_key") + "; make one with `userman keys new-encryption-key`");
+    return KeySettings.missing(
+        "no encryption key for the signing keys: on PostgreSQL and MariaDB give every node the same key,"
+            + " in a file named by keys.encryption_key_file ("
+            + envName("keys.encryption_key_file")
+            + ") or in "
+            + envName("keys.encryption_key")
+            + "; make one with `userman keys new-encryption-key`");
+  }
+
+  /** The folder of the file a SQLite URL names; empty for an in-memory database. */
+  static Optional<Path> sqliteFolder(String url) {
+    String path = url.substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    if (query >= 0) {
+      if (path.substring(query).contains("mode=memory")) {
+        return Optional.empty();
+      }
+      path = path.substring(0, query);
+    }
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+    }
+    if (path.isEmpty() || path.equals(":memory:")) {
+      return Optional.empty();
+    }
+    Path parent = Path.of(path).toAbsolutePath().normalize().getParent();
+    return Optional.ofNullable(parent);
   }
 
   private static LimitSettings limits(Settings s) {
     Map<LimitRule, Limit> limits = new EnumMap<>(LimitRule.class);
     for (LimitRule rule : LimitRule.values()) {
-      limits.put(rule, s.parse("limits." + rule.code(), ConfigLoader::parseLimit, "a count per duration such as 10/15m"));
+      limits.put(
+          rule,
+          s.parse(
+              "limits." + rule.code(),
+              ConfigLoader::parseLimit,
+              "a count per duration such as 10/15m"));
     }
-    String redis = s.optional("redis.url");
-    if (redis != null && !redis.matches("rediss?://.+")) {
-      throw s.invalid("redis.url", "a URL such as redis://127.0.0.1:6379/0");
-    }
-    return new LimitSettings(s.bool("limits.enabled"), limits, redis, s.string("redis.prefix"));
+    return new LimitSettings(
+        s.bool("limits.enabled"), limits, s.optional("redis.url"), s.string("redis.prefix"));
   }
 
   static Limit parseLimit(String s) {
     int slash = s.indexOf('/');
-    return new Limit(Long.parseLong(s.substring(0, slash).strip()), parseDuration(s.substring(slash + 1)));
+    return new Limit(
+        Long.parseLong(s.substring(0, slash).strip()), parseDuration(s.substring(slash + 1)));
   }
 
   static String formatLimit(Limit limit) {
     long seconds = limit.period().toSeconds();
-    String period = seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    String period =
+        seconds % 3600 == 0
+            ? seconds / 3600 + "h"
+            : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     return limit.capacity() + "/" + period;
   }
 

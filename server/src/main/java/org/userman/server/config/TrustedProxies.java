@@ -11,7 +11,15 @@ import java.util.List;
  * header is ignored, since anyone can send it.
  */
 public final class TrustedProxies {
-  private record Network(byte[] address, int prefix) {
+  private static final class Network {
+    private final byte[] address;
+    private final int prefix;
+
+    Network(byte[] address, int prefix) {
+      this.address = address.clone();
+      this.prefix = prefix;
+    }
+
     boolean contains(byte[] ip) {
       if (ip.length != address.length) {
         return false;
@@ -38,7 +46,10 @@ public final class TrustedProxies {
     return new TrustedProxies(List.of());
   }
 
-  /** Addresses or networks ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code ::1}); literals only, never host names. */
+  /**
+   * Addresses or networks ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code ::1}); literals only,
+   * never host names.
+   */
   public static TrustedProxies parse(List<String> entries) {
     List<Network> networks = new ArrayList<>();
     for (String entry : entries) {
@@ -56,12 +67,15 @@ public final class TrustedProxies {
     return new TrustedProxies(networks);
   }
 
-  /** The client's address for a request from {@code peer} carrying {@code forwardedFor} (may be null). */
+  /**
+   * The client's address for a request from {@code peer} carrying {@code forwardedFor} (may be
+   * null).
+   */
   public String client(String peer, String forwardedFor) {
     if (forwardedFor == null || !trusted(peer)) {
       return peer;
     }
-    String[] hops = forwardedFor.split(",");
+    String[] hops = forwardedFor.split(",", -1);
     for (int i = hops.length - 1; i >= Math.max(0, hops.length - MAX_HOPS); i--) {
       String hop = hops[i].strip();
       if (literal(hop) == null) {
@@ -83,7 +97,8 @@ public final class TrustedProxies {
   private static byte[] literal(String s) {
     if (s.indexOf(':') >= 0) {
       try {
-        return InetAddress.getByName(s).getAddress(); // a colon makes it an IPv6 literal or an error, never a name
+        return InetAddress.getByName(s)
+            .getAddress(); // a colon makes it an IPv6 literal or an error, never a name
       } catch (UnknownHostException | SecurityException e) {
         return null;
       }
@@ -94,7 +109,9 @@ public final class TrustedProxies {
     }
     byte[] ip = new byte[4];
     for (int i = 0; i < 4; i++) {
-      if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (parts[i].isEmpty()
+          || parts[i].length() > 3
+          || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
         return null;
       }
       int n = Integer.parseInt(parts[i]);

@@ -1,6 +1,5 @@
 package org.userman.server.http;
 
-import org.userman.server.config.TrustedProxies;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,20 +13,22 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.userman.common.ErrorCode;
-import org.userman.common.FieldError;
-import org.userman.common.Text;
-import org.userman.common.ValidationException;
-import org.userman.common.UsermanException;
 import org.userman.auth.Authenticator;
 import org.userman.auth.Principal;
 import org.userman.common.Actor;
 import org.userman.common.ClientInfo;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.Text;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
+import org.userman.server.config.TrustedProxies;
 
-/** One request as endpoints see it: its body, parameters, client and caller. */
+/** One request as the API's handlers see it: its body, parameters, client and caller. */
 public final class Call {
   static final int MAX_BODY_BYTES = 64 * 1024;
-  private static final io.helidon.http.HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+  private static final io.helidon.http.HeaderName FORWARDED_FOR =
+      HeaderNames.create("X-Forwarded-For");
   private final ServerRequest req;
   private final ObjectMapper json;
   private final Authenticator authenticator;
@@ -41,7 +42,12 @@ public final class Call {
     boolean isAdmin(String userId);
   }
 
-  Call(ServerRequest req, ObjectMapper json, Authenticator authenticator, AdminCheck adminCheck, TrustedProxies proxies) {
+  Call(
+      ServerRequest req,
+      ObjectMapper json,
+      Authenticator authenticator,
+      AdminCheck adminCheck,
+      TrustedProxies proxies) {
     this.proxies = proxies;
     this.req = req;
     this.json = json;
@@ -61,7 +67,9 @@ public final class Call {
     }
     String v = q.get(name);
     if (Text.hasLoneSurrogate(v)) {
-      throw new ValidationException(FieldError.invalidFormat(name, "holds a lone surrogate, which no text encoding can write"));
+      throw new ValidationException(
+          FieldError.invalidFormat(
+              name, "holds a lone surrogate, which no text encoding can write"));
     }
     return Optional.of(v);
   }
@@ -77,16 +85,24 @@ public final class Call {
         req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
             ? a.getAddress().getHostAddress()
             : req.remotePeer().host();
-    String forwarded = req.headers().contains(FORWARDED_FOR) ? String.join(",", req.headers().get(FORWARDED_FOR).allValues()) : null;
-    return new ClientInfo(proxies.client(peer, forwarded), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
+    String forwarded =
+        req.headers().contains(FORWARDED_FOR)
+            ? String.join(",", req.headers().get(FORWARDED_FOR).allValues())
+            : null;
+    return new ClientInfo(
+        proxies.client(peer, forwarded), req.headers().first(HeaderNames.USER_AGENT).orElse(null));
   }
 
   /** Who acts, for the audit log: the authenticated caller if any, and the client. */
   public Actor actor() {
-    return new Actor(principal().map(Principal::userId).orElse(null), client());
+    Principal p = principal().orElse(null);
+    return p == null ? Actor.anonymous(client()) : new Actor(p.userId(), p.sessionId(), client());
   }
 
-  /** The JSON object in the body, limited to {@code allowed} fields. An empty body reads as {@code {}}. */
+  /**
+   * The JSON object in the body, limited to {@code allowed} fields. An empty body reads as {@code
+   * {}}.
+   */
   public JsonBody body(Set<String> allowed) {
     return new JsonBody(readObject()).allow(allowed);
   }
@@ -126,9 +142,16 @@ public final class Call {
     if (declared == 0 || (declared < 0 && !req.content().hasEntity())) {
       return new byte[0];
     }
-    String type = headers.first(HeaderNames.CONTENT_TYPE).orElse("").split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    String type =
+        headers
+            .first(HeaderNames.CONTENT_TYPE)
+            .orElse("")
+            .split(";", 2)[0]
+            .strip()
+            .toLowerCase(Locale.ROOT);
     if (!type.equals(mediaType)) {
-      throw new UsermanException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the " + what + " as " + mediaType + ".");
+      throw new UsermanException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the " + what + " as " + mediaType + ".");
     }
     byte[] bytes;
     try (InputStream in = req.content().inputStream()) {
@@ -143,13 +166,18 @@ public final class Call {
   }
 
   private static UsermanException tooLarge(String what, int max) {
-    return new UsermanException(ErrorCode.PAYLOAD_TOO_LARGE, "The " + what + " is larger than " + max / 1024 + " KiB.");
+    return new UsermanException(
+        ErrorCode.PAYLOAD_TOO_LARGE, "The " + what + " is larger than " + max / 1024 + " KiB.");
   }
 
   /** The authenticated caller; {@code unauthenticated} when there is none. */
   public Principal user() {
-    return principal().orElseThrow(
-        () -> new UsermanException(ErrorCode.UNAUTHENTICATED, "The credential is missing, invalid, expired or revoked."));
+    return principal()
+        .orElseThrow(
+            () ->
+                new UsermanException(
+                    ErrorCode.UNAUTHENTICATED,
+                    "The credential is missing, invalid, expired or revoked."));
   }
 
   /** The caller, who must hold the admin role; {@code forbidden} otherwise. */
@@ -161,11 +189,14 @@ public final class Call {
     return p;
   }
 
-  /** The caller, who must have signed in (not an API key): for managing credentials and sessions. */
+  /**
+   * The caller, who must have signed in (not an API key): for managing credentials and sessions.
+   */
   public Principal sessionUser() {
     Principal p = user();
     if (p.viaApiKey()) {
-      throw new UsermanException(ErrorCode.FORBIDDEN, "API keys cannot manage credentials or sessions; sign in.");
+      throw new UsermanException(
+          ErrorCode.FORBIDDEN, "API keys cannot manage credentials or sessions; sign in.");
     }
     return p;
   }
@@ -182,7 +213,10 @@ public final class Call {
   private Optional<Principal> principal() {
     if (principal == null) {
       String credential = credential();
-      principal = credential == null ? Optional.empty() : authenticator.tryAuthenticate(credential, Actor.anonymous(client()));
+      principal =
+          credential == null
+              ? Optional.empty()
+              : authenticator.tryAuthenticate(credential, Actor.anonymous(client()));
     }
     return principal;
   }

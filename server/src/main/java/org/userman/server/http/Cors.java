@@ -1,16 +1,25 @@
 package org.userman.server.http;
 
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
 
 /**
- * Cross-origin access for browsers, from an explicit list of origins (none by default). Only
- * the bearer and API-key credentials exist, never cookies, so credentials are not allowed.
+ * Cross-origin access for browsers, from an explicit list of origins (none by default). Only the
+ * bearer and API-key credentials exist, never cookies, so credentials are not allowed.
  */
 public final class Cors {
-  private static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-API-Key, X-Request-Id";
+  static final HeaderName PREFLIGHT_METHOD = HeaderNames.create("Access-Control-Request-Method");
+  private static final HeaderName ORIGIN = HeaderNames.create("Origin");
+  private static final String ALLOWED_HEADERS =
+      "Authorization, Content-Type, X-API-Key, X-Request-Id";
   private static final String EXPOSED_HEADERS = "Location, Retry-After, X-Request-Id";
   private static final String MAX_AGE = "600";
   private final Set<String> origins;
@@ -21,21 +30,35 @@ public final class Cors {
 
   /** The headers that let {@code origin} read an answer; none for an origin not on the list. */
   Map<String, String> answerHeaders(Optional<String> origin) {
-    return origin.filter(origins::contains)
-        .map(o -> Map.of("Access-Control-Allow-Origin", o, "Access-Control-Expose-Headers", EXPOSED_HEADERS, "Vary", "Origin"))
+    return origin
+        .filter(origins::contains)
+        .map(
+            o ->
+                Map.of(
+                    "Access-Control-Allow-Origin",
+                    o,
+                    "Access-Control-Expose-Headers",
+                    EXPOSED_HEADERS,
+                    "Vary",
+                    "Origin"))
         .orElse(Map.of());
   }
 
-  /** The answer to a preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}). */
-  Reply preflight(Optional<String> origin, List<String> allowedMethods, Problems problems) {
-    if (origin.filter(origins::contains).isEmpty()) {
-      return problems.reply(new org.userman.common.UsermanException(org.userman.common.ErrorCode.FORBIDDEN, "This origin may not call the API."));
+  /**
+   * Answers a preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}); {@code
+   * forbidden} for an origin not on the list.
+   */
+  void preflight(ServerRequest req, ServerResponse res, List<String> allowedMethods) {
+    Optional<String> origin = req.headers().first(ORIGIN).filter(origins::contains);
+    if (origin.isEmpty()) {
+      throw new UsermanException(ErrorCode.FORBIDDEN, "This origin may not call the API.");
     }
-    return new Reply(204, null, null, Map.of(
-        "Access-Control-Allow-Origin", origin.get(),
-        "Access-Control-Allow-Methods", String.join(", ", allowedMethods),
-        "Access-Control-Allow-Headers", ALLOWED_HEADERS,
-        "Access-Control-Max-Age", MAX_AGE,
-        "Vary", "Origin"));
+    res.status(204)
+        .header("Access-Control-Allow-Origin", origin.get())
+        .header("Access-Control-Allow-Methods", String.join(", ", allowedMethods))
+        .header("Access-Control-Allow-Headers", ALLOWED_HEADERS)
+        .header("Access-Control-Max-Age", MAX_AGE)
+        .header("Vary", "Origin");
+    res.send();
   }
 }

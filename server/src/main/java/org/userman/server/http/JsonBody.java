@@ -12,8 +12,8 @@ import org.userman.common.ValidationException;
 import org.userman.password.Password;
 
 /**
- * A request's JSON object, read field by field with type checks. Wrong types and unknown fields
- * are collected and reported together by {@link #done()}, as one {@code validation_failed}.
+ * A request's JSON object, read field by field with type checks. Wrong types and unknown fields are
+ * collected and reported together by {@link #done()}, as one {@code validation_failed}.
  */
 public final class JsonBody {
   private final ObjectNode node;
@@ -25,11 +25,13 @@ public final class JsonBody {
 
   /** Rejects any field not in {@code allowed}. */
   public JsonBody allow(Set<String> allowed) {
-    node.fieldNames().forEachRemaining(name -> {
-      if (!allowed.contains(name)) {
-        errors.add(new FieldError(name, "unknown_field", "unknown field"));
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!allowed.contains(name)) {
+                errors.add(new FieldError(name, "unknown_field", "unknown field"));
+              }
+            });
     return this;
   }
 
@@ -48,10 +50,12 @@ public final class JsonBody {
       return null;
     }
     if (!v.isTextual()) {
-      return typeError(field, "a string");
+      typeError(field, "a string");
+      return null;
     }
     if (Text.hasLoneSurrogate(v.textValue())) {
-      return loneSurrogate(field);
+      loneSurrogate(field);
+      return null;
     }
     return v.textValue();
   }
@@ -67,7 +71,8 @@ public final class JsonBody {
       return null;
     }
     if (!v.isBoolean()) {
-      return typeError(field, "true or false");
+      typeError(field, "true or false");
+      return null;
     }
     return v.booleanValue();
   }
@@ -78,7 +83,8 @@ public final class JsonBody {
       return null;
     }
     if (!v.isObject()) {
-      return typeError(field, "a JSON object");
+      typeError(field, "a JSON object");
+      return null;
     }
     return (ObjectNode) v;
   }
@@ -89,15 +95,18 @@ public final class JsonBody {
       return null;
     }
     if (!v.isArray()) {
-      return typeError(field, "an array of strings");
+      typeError(field, "an array of strings");
+      return null;
     }
     List<String> out = new ArrayList<>();
     for (JsonNode item : v) {
       if (!item.isTextual()) {
-        return typeError(field, "an array of strings");
+        typeError(field, "an array of strings");
+        return null;
       }
       if (Text.hasLoneSurrogate(item.textValue())) {
-        return loneSurrogate(field);
+        loneSurrogate(field);
+        return null;
       }
       out.add(item.textValue());
     }
@@ -110,17 +119,20 @@ public final class JsonBody {
       return null;
     }
     Instant t = Times.parse(v);
-    return t != null ? t : typeError(field, Times.EXPECTED);
+    if (t == null) {
+      typeError(field, Times.EXPECTED);
+    }
+    return t;
   }
 
-  private <T> T typeError(String field, String expected) {
+  private void typeError(String field, String expected) {
     errors.add(new FieldError(field, "invalid_type", "must be " + expected));
-    return null;
   }
 
-  private <T> T loneSurrogate(String field) {
-    errors.add(FieldError.invalidFormat(field, "holds a lone surrogate, which no text encoding can write"));
-    return null;
+  private void loneSurrogate(String field) {
+    errors.add(
+        FieldError.invalidFormat(
+            field, "holds a lone surrogate, which no text encoding can write"));
   }
 
   /** Throws the collected type and unknown-field errors, if any. */

@@ -10,14 +10,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * The server's log lines, written to one stream by a thread of their own. A request only queues
- * its line. The writer wakes for the first line, lets others gather for {@value #GATHER_MILLIS}
- * ms, and writes them all with one system call: under load one write, and one wake-up of the
- * writer, serve hundreds of requests. (A write of its own for each line cost about a tenth of the
- * server's time per request; waking the writer for each line cost more than that.) A line
- * therefore reaches the stream at most about {@value #GATHER_MILLIS} ms after its request. When
- * the stream does not keep up, the queue fills and requests wait for room, as they waited for
- * their own writes before: no line is dropped. {@link #close} writes what is queued, then returns.
+ * The server's log lines, written to one stream by a thread of their own. A request only queues its
+ * line. The writer wakes for the first line, lets others gather for {@value #GATHER_MILLIS} ms, and
+ * writes them all with one system call: under load one write, and one wake-up of the writer, serve
+ * hundreds of requests. (A write of its own for each line cost about a tenth of the server's time
+ * per request; waking the writer for each line cost more than that.) A line therefore reaches the
+ * stream at most about {@value #GATHER_MILLIS} ms after its request. When the stream does not keep
+ * up, the queue fills and requests wait for room, as they waited for their own writes before: no
+ * line is dropped. {@link #close} writes what is queued, then returns.
  */
 public final class LogWriter implements Consumer<String>, AutoCloseable {
   private static final int CAPACITY = 16_384;
@@ -28,7 +28,10 @@ public final class LogWriter implements Consumer<String>, AutoCloseable {
   private final Thread writer;
   private volatile boolean closed;
 
-  /** Starts the writer thread; {@code out} is written from that thread only, and flushed after each batch. */
+  /**
+   * Starts the writer thread; {@code out} is written from that thread only, and flushed after each
+   * batch.
+   */
   public LogWriter(OutputStream out) {
     this.out = out;
     this.writer = Thread.ofPlatform().daemon().name("userman-log").start(this::run);

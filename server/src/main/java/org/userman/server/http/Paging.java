@@ -1,8 +1,8 @@
 package org.userman.server.http;
 
 import org.userman.common.FieldError;
-import org.userman.common.ValidationException;
 import org.userman.common.Page;
+import org.userman.common.ValidationException;
 
 /** The {@code limit} and {@code cursor} query parameters that every listing takes. */
 final class Paging {
@@ -10,27 +10,38 @@ final class Paging {
 
   /** {@code limit}: 1..200, 50 when absent. */
   static int limit(Call c) {
-    return c.query("limit").map(s -> {
-      try {
-        int n = Integer.parseInt(s);
-        if (n >= 1 && n <= Page.MAX_LIMIT) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new ValidationException(FieldError.invalidFormat("limit", "a whole number from 1 to " + Page.MAX_LIMIT));
-    }).orElse(Page.DEFAULT_LIMIT);
+    return c.query("limit")
+        .map(
+            s -> {
+              try {
+                int n = Integer.parseInt(s);
+                if (n >= 1 && n <= Page.MAX_LIMIT) {
+                  return n;
+                }
+              } catch (NumberFormatException e) {
+                // reported below
+              }
+              throw new ValidationException(
+                  FieldError.invalidFormat("limit", "a whole number from 1 to " + Page.MAX_LIMIT));
+            })
+        .orElse(Page.DEFAULT_LIMIT);
   }
 
-  /** The id the {@code cursor} stands for, null when absent; {@code validation_failed} when it is not ours. */
+  /**
+   * The id the {@code cursor} stands for, null when absent; {@code validation_failed} when it is
+   * not ours.
+   */
   static String cursor(Call c) {
-    return c.query("cursor").map(cursor -> {
-      String id = Views.decodeCursor(cursor);
-      if (id == null) {
-        throw new ValidationException(FieldError.invalidFormat("cursor", "not a cursor from this listing"));
-      }
-      return id;
-    }).orElse(null);
+    return c.query("cursor")
+        .map(
+            cursor -> {
+              String id = Views.decodeCursor(cursor);
+              if (id == null) {
+                throw new ValidationException(
+                    FieldError.invalidFormat("cursor", "not a cursor from this listing"));
+              }
+              return id;
+            })
+        .orElse(null);
   }
 }

@@ -3,6 +3,10 @@ package org.userman.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.ServerResponse;
 import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
 import org.userman.common.UsermanException;
@@ -12,6 +16,8 @@ import org.userman.limit.RateLimitedException;
 /** The one place where failures become RFC 9457 problem documents. */
 public final class Problems {
   static final String PROBLEM_JSON = "application/problem+json";
+  private static final Header CONTENT_TYPE =
+      HeaderValues.createCached(HeaderNames.CONTENT_TYPE, PROBLEM_JSON);
   private final ObjectMapper json;
 
   public Problems(ObjectMapper json) {
@@ -57,7 +63,7 @@ public final class Problems {
     };
   }
 
-  /** The problem document of {@code e} with another status (the transport's own), as bytes. */
+  /** The problem document of {@code e} with {@code status}, as bytes. */
   byte[] body(UsermanException e, int status) {
     try {
       return json.writeValueAsBytes(document(e, status));
@@ -66,16 +72,25 @@ public final class Problems {
     }
   }
 
-  public Reply reply(UsermanException e) {
-    int status = status(e.code());
-    Reply reply = new Reply(status, document(e, status), PROBLEM_JSON, java.util.Map.of());
+  /** Answers with the problem document of {@code e}, with the headers its status asks for. */
+  public void send(ServerResponse res, UsermanException e) {
+    send(res, e, status(e.code()));
+  }
+
+  /**
+   * The same with another status than the code's own (the web server's, for what it refused
+   * itself).
+   */
+  void send(ServerResponse res, UsermanException e, int status) {
+    res.status(status);
     if (status == 401) {
-      reply = reply.withHeader("WWW-Authenticate", "Bearer");
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
     }
     if (e instanceof RateLimitedException limited) {
-      reply = reply.withHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+      res.header(HeaderNames.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
     }
-    return reply;
+    res.header(CONTENT_TYPE);
+    res.send(body(e, status));
   }
 
   private ObjectNode document(UsermanException e, int status) {
@@ -89,7 +104,11 @@ public final class Problems {
     if (e instanceof ValidationException v) {
       ArrayNode errors = body.putArray("errors");
       for (FieldError f : v.errors()) {
-        errors.addObject().put("field", f.field()).put("code", f.code()).put("message", f.message());
+        errors
+            .addObject()
+            .put("field", f.field())
+            .put("code", f.code())
+            .put("message", f.message());
       }
     }
     return body;

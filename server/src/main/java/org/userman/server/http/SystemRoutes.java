@@ -1,8 +1,10 @@
 package org.userman.server.http;
 
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.session.SigningKeys;
@@ -12,31 +14,46 @@ import org.userman.store.Storage;
 public final class SystemRoutes {
   /** {@code {"status":"up"}}, written once: load balancers ask for it many times a second. */
   private static final byte[] UP = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
-  private final Storage database;
+
+  private static final Header JWK_SET =
+      HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/jwk-set+json");
+  private static final Header CACHE_KEYS =
+      HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "public, max-age=300");
+  private final Api api;
+  private final Storage storage;
   private final SigningKeys keys;
   private final byte[] openApi;
   private final Duration readyTimeout;
 
-  public SystemRoutes(Storage database, SigningKeys keys, byte[] openApi, Duration readyTimeout) {
-    this.database = database;
+  public SystemRoutes(
+      Api api, Storage storage, SigningKeys keys, byte[] openApi, Duration readyTimeout) {
+    this.api = api;
+    this.storage = storage;
     this.keys = keys;
-    this.openApi = openApi.clone();
+    this.openApi = openApi == null ? null : openApi.clone();
     this.readyTimeout = readyTimeout;
   }
 
-  private static Reply up() {
-    return new Reply(200, UP, Reply.JSON, Map.of());
-  }
-
-  public void declare(RouteTable t) {
-    t.get("/health/live", c -> up())
-        .get("/health/ready", c -> {
-          if (!database.isReady(readyTimeout)) {
-            throw new UsermanException(ErrorCode.UNAVAILABLE, "The database does not answer.");
-          }
-          return up();
-        })
-        .get("/.well-known/jwks.json", c -> new Reply(200, keys.jwks(), "application/jwk-set+json", Map.of("Cache-Control", "public, max-age=300")))
-        .get("/api/v1/openapi.json", c -> new Reply(200, openApi, Reply.JSON, Map.of()));
+  public void declare(ApiRoutes r) {
+    r.get("/health/live", "getLiveness", (req, res) -> api.ok(res, UP))
+        .get(
+            "/health/ready",
+            "getReadiness",
+            (req, res) -> {
+              if (!storage.isReady(readyTimeout)) {
+                throw new UsermanException(ErrorCode.UNAVAILABLE, "The database does not answer.");
+              }
+              api.ok(res, UP);
+            })
+        .get(
+            "/.well-known/jwks.json",
+            "getJwks",
+            (req, res) -> {
+              Object set =
+                  keys.jwks(); // before the cache header: a failure here must not be cached
+              res.header(CACHE_KEYS);
+              api.send(res, 200, JWK_SET, set);
+            })
+        .get("/api/v1/openapi.json", "getOpenApiDocument", (req, res) -> api.ok(res, openApi));
   }
 }

@@ -1,54 +1,87 @@
 package org.userman.server.http;
 
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.util.Set;
-import org.userman.common.FieldError;
-import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.NewUser;
-import org.userman.common.Page;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
+import org.userman.common.FieldError;
+import org.userman.common.Page;
+import org.userman.common.ValidationException;
 import org.userman.role.Roles;
 
 /** Registration and the admin's user management. */
 public final class UserRoutes {
   private static final Set<String> CREATE_FIELDS =
-      Set.of("email", "password", "name", "username", "attributes", "status", "roles", "email_verified");
+      Set.of(
+          "email",
+          "password",
+          "name",
+          "username",
+          "attributes",
+          "status",
+          "roles",
+          "email_verified");
   private static final Set<String> PATCH_FIELDS =
-      Set.of("email", "email_verified", "username", "name", "status", "roles", "attributes", "password");
+      Set.of(
+          "email",
+          "email_verified",
+          "username",
+          "name",
+          "status",
+          "roles",
+          "attributes",
+          "password");
   private static final int MAX_PREFIX = 320;
+  private final Api api;
   private final Accounts accounts;
   private final Views views;
 
-  public UserRoutes(Accounts accounts, Views views) {
+  public UserRoutes(Api api, Accounts accounts, Views views) {
+    this.api = api;
     this.accounts = accounts;
     this.views = views;
   }
 
-  public void declare(RouteTable t) {
-    t.post("/api/v1/users", this::create)
-        .get("/api/v1/users", this::list)
-        .get("/api/v1/users/{id}", c -> {
-          c.admin();
-          return Reply.ok(views.user(accounts.get(c.pathParam("id"))));
-        })
-        .patch("/api/v1/users/{id}", this::update)
-        .delete("/api/v1/users/{id}", c -> {
-          c.admin();
-          accounts.delete(accounts.get(c.pathParam("id")).id(), c.actor());
-          return Reply.noContent();
-        })
-        .post("/api/v1/users/{id}/unlock", c -> {
-          c.admin();
-          c.body(Set.of()).done();
-          accounts.unlock(c.pathParam("id"), c.actor());
-          return Reply.noContent();
-        });
+  public void declare(ApiRoutes r) {
+    r.post("/api/v1/users", "createUser", this::create)
+        .get("/api/v1/users", "listUsers", this::list)
+        .get(
+            "/api/v1/users/{id}",
+            "getUser",
+            (req, res) -> {
+              Call c = api.call(req);
+              c.admin();
+              api.ok(res, views.user(accounts.get(c.pathParam("id"))));
+            })
+        .patch("/api/v1/users/{id}", "updateUser", this::update)
+        .delete(
+            "/api/v1/users/{id}",
+            "deleteUser",
+            (req, res) -> {
+              Call c = api.call(req);
+              c.admin();
+              accounts.delete(accounts.get(c.pathParam("id")).id(), c.actor());
+              api.noContent(res);
+            })
+        .post(
+            "/api/v1/users/{id}/unlock",
+            "unlockUser",
+            (req, res) -> {
+              Call c = api.call(req);
+              c.admin();
+              c.body(Set.of()).done();
+              accounts.unlock(c.pathParam("id"), c.actor());
+              api.noContent(res);
+            });
   }
 
-  private Reply create(Call c) {
+  private void create(ServerRequest req, ServerResponse res) {
+    Call c = api.call(req);
     // A credential, when sent, must be valid; an admin's unlocks the admin-only fields.
     boolean byAdmin = c.hasCredential() && c.user() != null && c.callerIsAdmin();
     JsonBody b = c.body(CREATE_FIELDS);
@@ -64,10 +97,12 @@ public final class UserRoutes {
             b.bool("email_verified"));
     b.done();
     User user = accounts.create(n, byAdmin, c.actor());
-    return Reply.json(201, views.user(user)).withHeader("Location", "/api/v1/users/" + user.id());
+    res.header("Location", "/api/v1/users/" + user.id());
+    api.json(res, 201, views.user(user));
   }
 
-  private Reply update(Call c) {
+  private void update(ServerRequest req, ServerResponse res) {
+    Call c = api.call(req);
     c.admin();
     String id = accounts.get(c.pathParam("id")).id();
     JsonBody b = c.body(PATCH_FIELDS);
@@ -83,10 +118,15 @@ public final class UserRoutes {
             b.object("attributes"),
             b.password("password"));
     b.done();
-    return Reply.ok(views.user(accounts.update(id, p, c.actor())));
+    if (p.password() != null || p.email() != null) {
+      // A credential of any user, an admin's own included: never through an API key.
+      c.sessionUser();
+    }
+    api.ok(res, views.user(accounts.update(id, p, c.actor())));
   }
 
-  private Reply list(Call c) {
+  private void list(ServerRequest req, ServerResponse res) {
+    Call c = api.call(req);
     c.admin();
     String prefix = c.query("prefix").filter(p -> !p.isEmpty()).orElse(null);
     if (prefix != null && prefix.length() > MAX_PREFIX) {
@@ -95,21 +135,25 @@ public final class UserRoutes {
     UserStatus status = c.query("status").map(UserRoutes::status).orElse(null);
     String role = c.query("role").orElse(null);
     if (role != null) {
-      Roles.check("role", role).ifPresent(e -> {
-        throw new ValidationException(e);
-      });
+      Roles.check("role", role)
+          .ifPresent(
+              e -> {
+                throw new ValidationException(e);
+              });
     }
-    int limit = Paging.limit(c);
-    String after = Paging.cursor(c);
-    Page<User> page = accounts.list(new UserQuery(prefix, status, role, limit, after));
-    return Reply.ok(views.page(page.items(), views::user, page.nextAfterId()));
+    Page<User> page =
+        accounts.list(new UserQuery(prefix, status, role, Paging.limit(c), Paging.cursor(c)));
+    api.ok(res, views.page(page.items(), views::user, page.nextAfterId()));
   }
 
   private static UserStatus status(String s) {
     if (s == null) {
       return null;
     }
-    return UserStatus.parse(s).orElseThrow(
-        () -> new ValidationException(FieldError.invalidFormat("status", "one of pending, active, disabled")));
+    return UserStatus.parse(s)
+        .orElseThrow(
+            () ->
+                new ValidationException(
+                    FieldError.invalidFormat("status", "one of pending, active, disabled")));
   }
 }

@@ -1,6 +1,5 @@
 package org.userman.server.http;
 
-import org.userman.common.Identifiers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,6 +23,7 @@ import org.userman.session.Session;
 /** The JSON shapes of the contract. */
 public final class Views {
   private final ObjectMapper json;
+
   /**
    * {@link #userJson}'s answers by user id, each with the very copy of the user it was written
    * from. A user is an immutable snapshot, and the library hands out the same copy until anything
@@ -34,17 +34,27 @@ public final class Views {
   private final Cache<String, Written> userJson =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
-  private record Written(User user, byte[] bytes) {}
+  /** An answer and the copy of the user it was written from. */
+  private static final class Written {
+    final User user;
+    final byte[] bytes;
+
+    Written(User user, byte[] bytes) {
+      this.user = user;
+      this.bytes = bytes;
+    }
+  }
 
   public Views(ObjectMapper json) {
     this.json = json;
   }
 
   /** {@link #user} as JSON bytes; the array is shared and must not be changed. */
+  @SuppressWarnings("ReferenceEquality") // the very copy it was written from, as said above
   public byte[] userJson(User u) {
     Written w = userJson.getIfPresent(u.id());
-    if (w != null && w.user() == u) {
-      return w.bytes();
+    if (w != null && w.user == u) {
+      return w.bytes;
     }
     byte[] bytes = writeUser(u);
     userJson.put(u.id(), new Written(u, bytes));
@@ -134,7 +144,9 @@ public final class Views {
     n.put("status", m.status().wire());
     n.put("attempts", m.attempts());
     n.put("created_at", time(m.createdAt()));
-    n.put("next_attempt_at", m.status() == QueuedMail.Status.PENDING ? time(m.nextAttemptAt()) : null);
+    n.put(
+        "next_attempt_at",
+        m.status() == QueuedMail.Status.PENDING ? time(m.nextAttemptAt()) : null);
     n.put("sent_at", time(m.sentAt()));
     n.put("last_error", m.lastError());
     return n;
@@ -157,7 +169,9 @@ public final class Views {
   }
 
   static String encodeCursor(String afterId) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(afterId.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(afterId.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The id a cursor stands for, or null when it is not one of ours. */

@@ -30,18 +30,25 @@ public final class Serving {
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      out.close();
-      stopped.countDown();
-    }, "userman-shutdown"));
-    out.accept(String.format(
-        "userman: listening on http://%s:%d (%s, registration %s) after %d ms",
-        config.host().contains(":") ? "[" + config.host() + "]" : config.host(),
-        server.port(),
-        config.sqliteFile() != null ? "embedded database " + config.sqliteFile() : "database " + server.userman().storage().dialect(),
-        config.core().accounts().registration().name().toLowerCase(Locale.ROOT),
-        (System.nanoTime() - start) / 1_000_000));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  out.close();
+                  stopped.countDown();
+                },
+                "userman-shutdown"));
+    out.accept(
+        String.format(
+            "userman: listening on http://%s:%d (%s, registration %s) after %d ms",
+            config.host().contains(":") ? "[" + config.host() + "]" : config.host(),
+            server.port(),
+            config.sqliteFile() != null
+                ? "embedded database " + config.sqliteFile()
+                : "database " + server.userman().storage().dialect(),
+            config.core().accounts().registration().name().toLowerCase(Locale.ROOT),
+            (System.nanoTime() - start) / 1_000_000));
     try {
       stopped.await();
     } catch (InterruptedException e) {

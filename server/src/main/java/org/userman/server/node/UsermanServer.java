@@ -3,58 +3,55 @@ package org.userman.server.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.userman.Userman;
-import org.userman.server.config.ConfigException;
 import org.userman.server.config.ServerConfig;
-import org.userman.server.http.ApiKeyRoutes;
-import org.userman.server.http.AuditRoutes;
+import org.userman.server.http.Api;
+import org.userman.server.http.ApiRoutes;
 import org.userman.server.http.Call;
 import org.userman.server.http.Cors;
-import org.userman.server.http.HttpApi;
-import org.userman.server.http.MailQueueRoutes;
-import org.userman.server.http.MailTokenRoutes;
-import org.userman.server.http.MeRoutes;
+import org.userman.server.http.ErrorMapping;
+import org.userman.server.http.EveryRequest;
+import org.userman.server.http.Fallback;
+import org.userman.server.http.Problems;
 import org.userman.server.http.RequestLog;
-import org.userman.server.http.Route;
-import org.userman.server.http.RouteTable;
-import org.userman.server.http.SessionRoutes;
-import org.userman.server.http.SystemRoutes;
-import org.userman.server.http.UserRoutes;
+import org.userman.server.http.SecurityHeaders;
+import org.userman.server.http.TransportProblems;
 import org.userman.server.http.Views;
 import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
 import org.userman.server.web.SignInPages;
 import org.userman.server.web.WebPages;
 
-/** One running node: the library, its HTTP routes and the web server, started and stopped together. */
+/**
+ * One running node: the library, its HTTP routes and the web server, started and stopped together.
+ */
 public final class UsermanServer implements AutoCloseable {
   private static final int MAX_REQUEST_LINE = 8 * 1024;
   private static final int MAX_HEADERS = 16 * 1024;
   private static final long MAX_TRANSPORT_PAYLOAD = 1024 * 1024;
+
   /** How often idle connections are looked for (Helidon's default, two minutes, is coarse). */
   private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
+
   private final Userman userman;
   private final WebServer web;
-  private final HttpApi api;
+  private final List<ApiRoutes.Operation> operations;
 
-  private UsermanServer(Userman userman, WebServer web, HttpApi api) {
+  private UsermanServer(Userman userman, WebServer web, List<ApiRoutes.Operation> operations) {
     this.userman = userman;
     this.web = web;
-    this.api = api;
+    this.operations = List.copyOf(operations);
   }
 
   public static UsermanServer start(ServerConfig config) {
@@ -62,7 +59,8 @@ public final class UsermanServer implements AutoCloseable {
   }
 
   /** Starts a node with explicit time, randomness and log sink (tests pass their own). */
-  public static UsermanServer start(ServerConfig config, Clock clock, SecureRandom random, Consumer<String> logSink) {
+  public static UsermanServer start(
+      ServerConfig config, Clock clock, SecureRandom random, Consumer<String> logSink) {
     return start(config, clock, random, logSink, CompletableFuture.completedFuture(null));
   }
 
@@ -71,7 +69,11 @@ public final class UsermanServer implements AutoCloseable {
    * one-time set-up (the start's warm-up), and the start waits for it before it touches Helidon.
    */
   public static UsermanServer start(
-      ServerConfig config, Clock clock, SecureRandom random, Consumer<String> logSink, CompletableFuture<Void> helidonWarm) {
+      ServerConfig config,
+      Clock clock,
+      SecureRandom random,
+      Consumer<String> logSink,
+      CompletableFuture<Void> helidonWarm) {
     Userman userman = null;
     try {
       userman = Userman.open(config.core(), clock, random);
@@ -81,36 +83,44 @@ public final class UsermanServer implements AutoCloseable {
       helidonWarm.join();
       ObjectMapper json = Userman.jsonMapper();
       Views views = new Views(json);
-      RouteTable table = new RouteTable();
-      new SystemRoutes(userman.storage(), userman.signingKeys(), openApiDocument(), Duration.ofSeconds(2)).declare(table);
-      new UserRoutes(userman.accounts(), views).declare(table);
-      new MailTokenRoutes(userman.verifications(), userman.passwordResets(), views).declare(table);
-      new SessionRoutes(userman.sessions(), views).declare(table);
-      new MeRoutes(userman.accounts(), views).declare(table);
-      new ApiKeyRoutes(userman.apiKeys(), views).declare(table);
-      new AuditRoutes(userman.audit(), views).declare(table);
-      new MailQueueRoutes(userman.mailQueue(), views).declare(table);
       Userman u = userman;
       Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
-      WebPages pages = new WebPages(userman.authenticator(), userman.storage(), adminCheck, config.trustedProxies(), requestLog,
-          random, config.https(), config.core().mail().product(), config.core().sessionTtl(), config.core().publicUrl(),
-          config.core().accounts().passwordMinLength());
-      new SignInPages(pages, userman.accounts(), userman.sessions(), userman.verifications(), userman.passwordResets(),
-          config.core().accounts().registration()).declare();
+      Api api = new Api(json, userman.authenticator(), adminCheck, config.trustedProxies());
+      WebPages pages =
+          new WebPages(
+              userman.authenticator(),
+              adminCheck,
+              config.trustedProxies(),
+              random,
+              config.https(),
+              config.core().mail().product(),
+              config.core().sessionTtl(),
+              config.core().publicUrl(),
+              config.core().accounts().passwordMinLength());
+      new SignInPages(
+              pages,
+              userman.accounts(),
+              userman.sessions(),
+              userman.verifications(),
+              userman.passwordResets(),
+              config.core().accounts().registration())
+          .declare();
       new AccountPages(pages, userman.accounts(), userman.sessions(), userman.apiKeys()).declare();
       new AdminPages(pages, userman.accounts()).declare();
-      HttpApi api =
-          new HttpApi(
-              table.routes(),
-              json,
-              userman.authenticator(),
-              userman.storage(),
-              adminCheck,
-              requestLog,
-              new Cors(config.corsOrigins()),
-              config.trustedProxies(),
-              config.https());
+      Problems problems = new Problems(json);
+      SecurityHeaders headers = new SecurityHeaders(config.https());
+      Cors cors = new Cors(config.corsOrigins());
+      Userman lib = userman;
+      HttpRouting.Builder routing = HttpRouting.builder();
+      // One pipeline for the API and the pages: the filter every request passes, the error
+      // mapping, the routes (pages', then the API's operations), and what answers the rest.
+      routing.addFilter(new EveryRequest(userman.storage(), requestLog, cors, headers));
+      new ErrorMapping(problems, pages.errors(), requestLog).register(routing);
+      pages.register(routing);
+      ApiRoutes operations =
+          ApiRoutes.declareAll(new ApiRoutes(routing), api, lib, views, openApiDocument());
+      routing.any(new Fallback(operations.operations(), cors, problems));
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -118,25 +128,28 @@ public final class UsermanServer implements AutoCloseable {
               .shutdownHook(false)
               // Explicit limits: request line and headers, bodies (routes refuse past 64 KiB with
               // their own 413; this stops larger ones early), idle connections.
-              .addProtocol(Http1Config.builder().maxPrologueLength(MAX_REQUEST_LINE).maxHeadersSize(MAX_HEADERS).build())
+              .addProtocol(
+                  Http1Config.builder()
+                      .maxPrologueLength(MAX_REQUEST_LINE)
+                      .maxHeadersSize(MAX_HEADERS)
+                      .build())
               .maxPayloadSize(MAX_TRANSPORT_PAYLOAD)
               .idleConnectionTimeout(config.idleTimeout())
               .idleConnectionPeriod(IDLE_CHECK)
               // Without TCP_NODELAY an answer written in two segments (headers, then a body of
               // more than a few KB) waits for the client's delayed ACK: some 40 ms per answer.
               .connectionOptions(o -> o.tcpNoDelay(true))
-              .directHandlers(d -> {
-                for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
-                  d.addHandler(event, api.transportProblems());
-                }
-              })
-              .routing(r -> {
-                pages.register(r);
-                api.register(r);
-              })
+              .directHandlers(
+                  d -> {
+                    TransportProblems transport = new TransportProblems(problems, headers);
+                    for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+                      d.addHandler(event, transport);
+                    }
+                  })
+              .routing(routing)
               .build()
               .start();
-      return new UsermanServer(userman, web, api);
+      return new UsermanServer(userman, web, operations.operations());
     } catch (RuntimeException e) {
       if (userman != null) {
         userman.close();
@@ -145,7 +158,10 @@ public final class UsermanServer implements AutoCloseable {
     }
   }
 
-  /** The OpenAPI document as JSON, as the build wrote it ({@link org.userman.server.http.OpenApiJson}). */
+  /**
+   * The OpenAPI document as JSON, as the build wrote it ({@link
+   * org.userman.server.http.OpenApiJson}).
+   */
   private static byte[] openApiDocument() {
     try (InputStream in = UsermanServer.class.getResourceAsStream("/openapi.json")) {
       if (in == null) {
@@ -165,8 +181,9 @@ public final class UsermanServer implements AutoCloseable {
     return userman;
   }
 
-  public List<Route> routes() {
-    return api.routes();
+  /** The API's operations, as declared. */
+  public List<ApiRoutes.Operation> operations() {
+    return operations;
   }
 
   @Override

@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * What the launcher's training run does beyond a start (see {@code userman}, {@code train_aot_cache}):
- * that run starts on a scratch embedded database, so the classes a start on PostgreSQL or MariaDB
- * loads (their drivers, the JDK's socket poller for virtual threads) would be left out of the AOT
- * cache and read from the jars at every such start, some 0.1 s of one on 2 cores. The training run
- * loads them by name, from the list {@code aot/server-database-classes.txt} that {@code
- * server/aot-classes} writes; loading does not initialise them.
+ * What the launcher's training run does beyond a start (see {@code userman}, {@code
+ * train_aot_cache}): that run starts on a scratch embedded database, so the classes a start on
+ * PostgreSQL or MariaDB loads (their drivers, the JDK's socket poller for virtual threads) would be
+ * left out of the AOT cache and read from the jars at every such start. The training run loads them
+ * by name, from the list {@code aot/server-database-classes.txt} that {@code server/aot-classes}
+ * writes; loading does not initialise them.
  */
 final class AotTraining {
   static final String PROPERTY = "userman.aot.training";
@@ -45,7 +45,8 @@ final class AotTraining {
       if (in == null) {
         return List.of();
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
           .map(String::strip)
           .filter(line -> !line.isEmpty() && !line.startsWith("#"))
           .toList();

@@ -26,7 +26,9 @@ final class Warmup {
     return w;
   }
 
-  /** Completes once the background work is done with Helidon, before the start touches its classes. */
+  /**
+   * Completes once the background work is done with Helidon, before the start touches its classes.
+   */
   CompletableFuture<Void> webServer() {
     return webServer;
   }
@@ -35,7 +37,8 @@ final class Warmup {
     // Jdbi registers its statement event with JFR the first time it runs a statement: JFR's own
     // set-up. The class does only that, so it can be initialised beside the start.
     try {
-      Class.forName("org.jdbi.v3.core.statement.internal.JfrSupport", true, Warmup.class.getClassLoader());
+      Class.forName(
+          "org.jdbi.v3.core.statement.internal.JfrSupport", true, Warmup.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError ignored) {
       // a later Jdbi without it: nothing to warm
     }

@@ -3,15 +3,15 @@ package org.userman.server.web;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.userman.common.ErrorCode;
-import org.userman.common.UsermanException;
-import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.apikey.ApiKeys;
 import org.userman.apikey.CreatedApiKey;
 import org.userman.auth.Principal;
+import org.userman.common.ErrorCode;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
 import org.userman.password.Password;
 import org.userman.session.Sessions;
 
@@ -21,7 +21,9 @@ import org.userman.session.Sessions;
  */
 public final class AccountPages {
   /** Several forms share the page: their field names differ where the API's would collide. */
-  private static final Map<String, String> EMAIL_FIELDS = Map.of("email", "new_email", "current_password", "email_current_password");
+  private static final Map<String, String> EMAIL_FIELDS =
+      Map.of("email", "new_email", "current_password", "email_current_password");
+
   private static final Map<String, String> KEY_FIELDS = Map.of("name", "key_name");
   private final WebPages web;
   private final Accounts accounts;
@@ -29,10 +31,18 @@ public final class AccountPages {
   private final ApiKeys apiKeys;
 
   /** A session as the page lists it. */
-  public record SessionRow(String id, String device, String ip, String userAgent, String since, String lastUsed, boolean current) {}
+  public record SessionRow(
+      String id,
+      String device,
+      String ip,
+      String userAgent,
+      String since,
+      String lastUsed,
+      boolean current) {}
 
   /** An API key as the page lists it. */
-  public record KeyRow(String id, String name, String prefix, String created, String lastUsed, String expires) {}
+  public record KeyRow(
+      String id, String name, String prefix, String created, String lastUsed, String expires) {}
 
   public AccountPages(WebPages web, Accounts accounts, Sessions sessions, ApiKeys apiKeys) {
     this.web = web;
@@ -42,39 +52,66 @@ public final class AccountPages {
   }
 
   public void declare() {
-    web.get("/account", c -> {
-          Map<String, Object> extra = new HashMap<>();
-          WebPages.notice(c).ifPresent(n -> extra.put("notice", n));
-          return page(c.user(), extra);
-        })
+    web.get(
+            "/account",
+            c -> {
+              Map<String, Object> extra = new HashMap<>();
+              WebPages.notice(c).ifPresent(n -> extra.put("notice", n));
+              return page(c.user(), extra);
+            })
         .post("/account/profile", this::profile)
         .post("/account/email", this::email)
         .post("/account/password", this::password)
         .post("/account/sessions/{id}/revoke", this::endSession)
-        .post("/account/sessions/revoke-all", c -> {
-          sessions.revokeAll(c.user().userId(), c.actor());
-          return WebReply.redirect("/login?notice=signed_out_everywhere").withCookie(web.signOutCookie());
-        })
+        .post(
+            "/account/sessions/revoke-all",
+            c -> {
+              sessions.revokeAll(c.user().userId(), c.actor());
+              return WebReply.redirect("/login?notice=signed_out_everywhere")
+                  .withCookie(web.signOutCookie());
+            })
         .post("/account/api-keys", this::createKey)
-        .post("/account/api-keys/revoke-all", c -> {
-          apiKeys.deleteAll(c.user().userId(), c.actor());
-          return WebReply.redirect("/account?notice=keys_revoked");
-        })
-        .post("/account/api-keys/{id}/revoke", c -> {
-          apiKeys.delete(c.user().userId(), c.pathParam("id"), c.actor());
-          return WebReply.redirect("/account?notice=key_revoked");
-        });
+        .post(
+            "/account/api-keys/revoke-all",
+            c -> {
+              apiKeys.deleteAll(c.user().userId(), c.actor());
+              return WebReply.redirect("/account?notice=keys_revoked");
+            })
+        .post(
+            "/account/api-keys/{id}/revoke",
+            c -> {
+              apiKeys.delete(c.user().userId(), c.pathParam("id"), c.actor());
+              return WebReply.redirect("/account?notice=key_revoked");
+            });
   }
 
   private WebReply page(Principal p, Map<String, Object> extra) {
     User user = accounts.get(p.userId());
-    List<SessionRow> rows = sessions.list(p.userId()).stream()
-        .map(s -> new SessionRow(s.id(), s.device(), s.ip(), s.userAgent(), WebPages.when(s.createdAt()), WebPages.when(s.lastUsedAt()),
-            s.id().equals(p.sessionId())))
-        .toList();
-    List<KeyRow> keys = apiKeys.list(p.userId()).stream()
-        .map(k -> new KeyRow(k.id(), k.name(), k.prefix(), WebPages.when(k.createdAt()), WebPages.when(k.lastUsedAt()), WebPages.when(k.expiresAt())))
-        .toList();
+    List<SessionRow> rows =
+        sessions.list(p.userId()).stream()
+            .map(
+                s ->
+                    new SessionRow(
+                        s.id(),
+                        s.device(),
+                        s.ip(),
+                        s.userAgent(),
+                        WebPages.when(s.createdAt()),
+                        WebPages.when(s.lastUsedAt()),
+                        s.id().equals(p.sessionId())))
+            .toList();
+    List<KeyRow> keys =
+        apiKeys.list(p.userId()).stream()
+            .map(
+                k ->
+                    new KeyRow(
+                        k.id(),
+                        k.name(),
+                        k.prefix(),
+                        WebPages.when(k.createdAt()),
+                        WebPages.when(k.lastUsedAt()),
+                        WebPages.when(k.expiresAt())))
+            .toList();
     Map<String, Object> model = new HashMap<>();
     model.put("user", user);
     model.put("sessions", rows);
@@ -88,7 +125,8 @@ public final class AccountPages {
   }
 
   /** The account page again, showing why a form failed; what was typed (but passwords) stays. */
-  private WebReply failed(Principal p, UsermanException e, Map<String, String> rename, Map<String, String> typed) {
+  private WebReply failed(
+      Principal p, UsermanException e, Map<String, String> rename, Map<String, String> typed) {
     WebReply base = page(p, Map.of());
     @SuppressWarnings("unchecked")
     Map<String, String> values = new HashMap<>((Map<String, String>) base.model().get("values"));
@@ -103,10 +141,25 @@ public final class AccountPages {
     String name = c.field("name");
     String username = c.optional("username");
     try {
-      accounts.updateProfile(p.userId(),
-          new UserPatch(null, null, username, username == null, name == null ? null : name.strip(), null, null, null, null), c.actor());
+      accounts.updateProfile(
+          p.userId(),
+          new UserPatch(
+              null,
+              null,
+              username,
+              username == null,
+              name == null ? null : name.strip(),
+              null,
+              null,
+              null,
+              null),
+          c.actor());
     } catch (UsermanException e) {
-      return failed(p, e, Map.of(), Map.of("name", name == null ? "" : name, "username", username == null ? "" : username));
+      return failed(
+          p,
+          e,
+          Map.of(),
+          Map.of("name", name == null ? "" : name, "username", username == null ? "" : username));
     }
     return WebReply.redirect("/account?notice=profile_saved");
   }

@@ -5,16 +5,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.userman.common.ErrorCode;
-import org.userman.common.FieldError;
-import org.userman.common.UsermanException;
-import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
-import org.userman.common.Page;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.Page;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
 
 /**
  * The admins' pages: the user list with search (start of email, username or name) and a status
@@ -28,11 +28,26 @@ public final class AdminPages {
 
   /** A user as the pages show one. */
   public record UserRow(
-      String id, String email, boolean emailVerified, String username, String name, String status, String roles, String created,
+      String id,
+      String email,
+      boolean emailVerified,
+      String username,
+      String name,
+      String status,
+      String roles,
+      String created,
       String lastLogin) {
     static UserRow of(User u) {
-      return new UserRow(u.id(), u.email(), u.emailVerified(), u.username(), u.name(), u.status().wire(), String.join(", ", u.roles()),
-          WebPages.when(u.createdAt()), WebPages.when(u.lastLoginAt()));
+      return new UserRow(
+          u.id(),
+          u.email(),
+          u.emailVerified(),
+          u.username(),
+          u.name(),
+          u.status().wire(),
+          String.join(", ", u.roles()),
+          WebPages.when(u.createdAt()),
+          WebPages.when(u.lastLoginAt()));
     }
   }
 
@@ -43,20 +58,24 @@ public final class AdminPages {
 
   public void declare() {
     web.get("/admin/users", this::list)
-        .get("/admin/users/{id}", c -> {
-          c.admin();
-          Map<String, Object> extra = new HashMap<>();
-          WebPages.notice(c).ifPresent(n -> extra.put("notice", n));
-          return userPage(accounts.get(c.pathParam("id")), extra);
-        })
+        .get(
+            "/admin/users/{id}",
+            c -> {
+              c.admin();
+              Map<String, Object> extra = new HashMap<>();
+              WebPages.notice(c).ifPresent(n -> extra.put("notice", n));
+              return userPage(accounts.get(c.pathParam("id")), extra);
+            })
         .post("/admin/users/{id}/status", this::status)
         .post("/admin/users/{id}/roles", this::roles)
-        .post("/admin/users/{id}/unlock", c -> {
-          c.admin();
-          String id = accounts.get(c.pathParam("id")).id();
-          accounts.unlock(id, c.actor());
-          return WebReply.redirect("/admin/users/" + WebPages.encode(id) + "?notice=unlocked");
-        })
+        .post(
+            "/admin/users/{id}/unlock",
+            c -> {
+              c.admin();
+              String id = accounts.get(c.pathParam("id")).id();
+              accounts.unlock(id, c.actor());
+              return WebReply.redirect("/admin/users/" + WebPages.encode(id) + "?notice=unlocked");
+            })
         .post("/admin/users/{id}/delete", this::delete);
   }
 
@@ -66,7 +85,9 @@ public final class AdminPages {
     String statusText = c.query("status").orElse(null);
     String after = c.query("after").orElse(null);
     Map<String, Object> model = new HashMap<>();
-    model.put("values", Map.of("q", prefix == null ? "" : prefix, "status", statusText == null ? "" : statusText));
+    model.put(
+        "values",
+        Map.of("q", prefix == null ? "" : prefix, "status", statusText == null ? "" : statusText));
     WebPages.notice(c).ifPresent(n -> model.put("notice", n));
     List<FieldError> errors = new ArrayList<>();
     if (prefix != null && prefix.length() > MAX_QUERY) {
@@ -86,8 +107,13 @@ public final class AdminPages {
     Page<User> page = accounts.list(new UserQuery(prefix, status, null, PAGE_SIZE, after));
     model.put("users", page.items().stream().map(UserRow::of).toList());
     if (page.nextAfterId() != null) {
-      model.put("next", "/admin/users?" + (prefix == null ? "" : "q=" + WebPages.encode(prefix) + "&")
-          + (status == null ? "" : "status=" + status.wire() + "&") + "after=" + WebPages.encode(page.nextAfterId()));
+      model.put(
+          "next",
+          "/admin/users?"
+              + (prefix == null ? "" : "q=" + WebPages.encode(prefix) + "&")
+              + (status == null ? "" : "status=" + status.wire() + "&")
+              + "after="
+              + WebPages.encode(page.nextAfterId()));
     }
     return WebReply.page("admin-users", model);
   }
@@ -104,22 +130,41 @@ public final class AdminPages {
     String id = accounts.get(c.pathParam("id")).id();
     String wanted = c.optional("status");
     UserStatus status = wanted == null ? null : UserStatus.parse(wanted).orElse(null);
-    return change(c, id, status == null
-        ? new ValidationException(FieldError.invalidFormat("status", "one of pending, active, disabled"))
-        : null, new UserPatch(null, null, null, false, null, status, null, null, null), "status_changed", Map.of());
+    return change(
+        c,
+        id,
+        status == null
+            ? new ValidationException(
+                FieldError.invalidFormat("status", "one of pending, active, disabled"))
+            : null,
+        new UserPatch(null, null, null, false, null, status, null, null, null),
+        "status_changed",
+        Map.of());
   }
 
   private WebReply roles(WebCall c) {
     c.admin();
     String id = accounts.get(c.pathParam("id")).id();
     String typed = c.field("roles") == null ? "" : c.field("roles");
-    List<String> roles = Arrays.stream(typed.split("[,\\s]+")).filter(r -> !r.isEmpty()).distinct().toList();
-    return change(c, id, null, new UserPatch(null, null, null, false, null, null, roles, null, null), "roles_saved",
+    List<String> roles =
+        Arrays.stream(typed.split("[,\\s]+")).filter(r -> !r.isEmpty()).distinct().toList();
+    return change(
+        c,
+        id,
+        null,
+        new UserPatch(null, null, null, false, null, null, roles, null, null),
+        "roles_saved",
         Map.of("values", Map.of("roles", typed)));
   }
 
   /** Applies an admin's change to a user and goes back where the form was, or shows why not. */
-  private WebReply change(WebCall c, String id, ValidationException invalid, UserPatch patch, String notice, Map<String, Object> typed) {
+  private WebReply change(
+      WebCall c,
+      String id,
+      ValidationException invalid,
+      UserPatch patch,
+      String notice,
+      Map<String, Object> typed) {
     try {
       if (invalid != null) {
         throw invalid;
@@ -129,7 +174,10 @@ public final class AdminPages {
       return WebPages.invalid("admin-user", userPage(accounts.get(id), typed).model(), e, Map.of());
     }
     boolean fromList = "list".equals(c.field("back"));
-    return WebReply.redirect(fromList ? "/admin/users?notice=" + notice : "/admin/users/" + WebPages.encode(id) + "?notice=" + notice);
+    return WebReply.redirect(
+        fromList
+            ? "/admin/users?notice=" + notice
+            : "/admin/users/" + WebPages.encode(id) + "?notice=" + notice);
   }
 
   private WebReply delete(WebCall c) {
@@ -137,7 +185,8 @@ public final class AdminPages {
     User user = accounts.get(c.pathParam("id"));
     try {
       if (!"yes".equals(c.field("confirm"))) {
-        throw new ValidationException(new FieldError("confirm", "required", "Tick the box to confirm"));
+        throw new ValidationException(
+            new FieldError("confirm", "required", "Tick the box to confirm"));
       }
       accounts.delete(user.id(), c.actor());
     } catch (UsermanException e) {

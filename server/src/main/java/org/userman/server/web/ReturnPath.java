@@ -9,10 +9,10 @@ import java.util.Locale;
  * Where to go on to after signing in ({@code next}): followed only when a browser, reading it as
  * the WHATWG URL standard says, stays on this site's origin (the public URL's). A browser removes
  * tabs and newlines anywhere, trims control characters and spaces at both ends, and reads a
- * backslash as a slash, so {@code /\t/evil.example} and {@code /\evil.example} are
- * {@code //evil.example}: another host. This reads the value the same way first, and accepts a
- * path on this site ({@code /x}, not {@code //x}) or an absolute URL of this very origin. What it
- * returns is printable ASCII only, so it always fits a Location header.
+ * backslash as a slash, so {@code /\t/evil.example} and {@code /\evil.example} are {@code
+ * //evil.example}: another host. This reads the value the same way first, and accepts a path on
+ * this site ({@code /x}, not {@code //x}) or an absolute URL of this very origin. What it returns
+ * is printable ASCII only, so it always fits a Location header.
  */
 final class ReturnPath {
   static final String FALLBACK = "/account";
@@ -81,7 +81,9 @@ final class ReturnPath {
       if (path.startsWith("//")) {
         return FALLBACK;
       }
-      return path + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()) + (u.getRawFragment() == null ? "" : "#" + u.getRawFragment());
+      return path
+          + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery())
+          + (u.getRawFragment() == null ? "" : "#" + u.getRawFragment());
     } catch (URISyntaxException e) {
       return FALLBACK;
     }
@@ -105,7 +107,8 @@ final class ReturnPath {
         b.append((char) cp);
       } else {
         for (byte x : s.substring(i, i + n).getBytes(StandardCharsets.UTF_8)) {
-          b.append('%').append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xf, 16)))
+          b.append('%')
+              .append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xf, 16)))
               .append(Character.toUpperCase(Character.forDigit(x & 0xf, 16)));
         }
       }

@@ -2,10 +2,6 @@ package org.userman.server.web;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.userman.common.ErrorCode;
-import org.userman.common.FieldError;
-import org.userman.common.UsermanException;
-import org.userman.common.ValidationException;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
 import org.userman.account.NewUser;
@@ -14,6 +10,10 @@ import org.userman.account.RegistrationPolicy;
 import org.userman.account.User;
 import org.userman.account.UserStatus;
 import org.userman.auth.Principal;
+import org.userman.common.ErrorCode;
+import org.userman.common.FieldError;
+import org.userman.common.UsermanException;
+import org.userman.common.ValidationException;
 import org.userman.password.Password;
 import org.userman.session.Sessions;
 
@@ -23,7 +23,8 @@ import org.userman.session.Sessions;
  * token is spent by the person's click, not by a mail scanner fetching the link.
  */
 public final class SignInPages {
-  private static final Map<String, String> LOGIN_FIELDS = Map.of("email", "login", "username", "login");
+  private static final Map<String, String> LOGIN_FIELDS =
+      Map.of("email", "login", "username", "login");
   private final WebPages web;
   private final Accounts accounts;
   private final Sessions sessions;
@@ -50,19 +51,36 @@ public final class SignInPages {
     web.get("/", c -> WebReply.redirect(c.principal().isPresent() ? "/account" : "/login"))
         .get("/login", this::loginForm)
         .post("/login", this::login)
-        .get("/logout", c -> c.principal().isPresent() ? WebReply.page("logout", Map.of()) : WebReply.redirect("/login"))
+        .get(
+            "/logout",
+            c ->
+                c.principal().isPresent()
+                    ? WebReply.page("logout", Map.of())
+                    : WebReply.redirect("/login"))
         .post("/logout", this::logout)
-        .get("/register", c -> WebReply.page("register", Map.of("closed", registration == RegistrationPolicy.CLOSED)))
+        .get(
+            "/register",
+            c ->
+                WebReply.page(
+                    "register", Map.of("closed", registration == RegistrationPolicy.CLOSED)))
         .post("/register", this::register)
-        .get("/verify-email", c -> WebReply.page("verify-email", Map.of("token", c.query("token").orElse(""))))
+        .get(
+            "/verify-email",
+            c -> WebReply.page("verify-email", Map.of("token", c.query("token").orElse(""))))
         .post("/verify-email", this::verify)
-        .post("/verify-email/resend", c -> {
-          verifications.request(requiredEmail(c), c.actor());
-          return sent("Check your email", "If an account with this address waits for verification, we sent it a new link.");
-        })
+        .post(
+            "/verify-email/resend",
+            c -> {
+              verifications.request(requiredEmail(c), c.actor());
+              return sent(
+                  "Check your email",
+                  "If an account with this address waits for verification, we sent it a new link.");
+            })
         .get("/forgot-password", c -> WebReply.page("forgot-password", Map.of()))
         .post("/forgot-password", this::forgot)
-        .get("/reset-password", c -> WebReply.page("reset-password", Map.of("token", c.query("token").orElse(""))))
+        .get(
+            "/reset-password",
+            c -> WebReply.page("reset-password", Map.of("token", c.query("token").orElse(""))))
         .post("/reset-password", this::reset);
   }
 
@@ -81,15 +99,21 @@ public final class SignInPages {
     String login = c.optional("login");
     Password password = c.password("password");
     String next = web.returnPath(c.field("next"));
-    Map<String, Object> model = Map.of("next", next, "values", Map.of("login", login == null ? "" : login));
+    Map<String, Object> model =
+        Map.of("next", next, "values", Map.of("login", login == null ? "" : login));
     try {
       boolean email = login != null && login.contains("@");
-      Sessions.CookieLogin in = sessions.loginWithCookie(email ? login : null, email ? null : login, password, c.client());
+      Sessions.CookieLogin in =
+          sessions.loginWithCookie(
+              email ? login : null, email ? null : login, password, c.client());
       return WebReply.redirect(next).withCookie(web.signInCookie(in.cookie()));
     } catch (UsermanException e) {
       if (e.code() == ErrorCode.ACCOUNT_NOT_ACTIVE) {
-        e = new UsermanException(e.code(), e.getMessage()
-            + " A new account opens when its email address is verified, or when an admin approves it.");
+        e =
+            new UsermanException(
+                e.code(),
+                e.getMessage()
+                    + " A new account opens when its email address is verified, or when an admin approves it.");
       }
       return WebPages.invalid("login", model, e, LOGIN_FIELDS);
     }
@@ -114,11 +138,25 @@ public final class SignInPages {
     String username = c.optional("username");
     String name = c.optional("name");
     Password password = c.password("password");
-    Map<String, Object> model = Map.of("closed", false, "values",
-        Map.of("email", email == null ? "" : email, "username", username == null ? "" : username, "name", name == null ? "" : name));
+    Map<String, Object> model =
+        Map.of(
+            "closed",
+            false,
+            "values",
+            Map.of(
+                "email",
+                email == null ? "" : email,
+                "username",
+                username == null ? "" : username,
+                "name",
+                name == null ? "" : name));
     User user;
     try {
-      user = accounts.create(new NewUser(email, password, name, username, null, null, null, null), false, c.actor());
+      user =
+          accounts.create(
+              new NewUser(email, password, name, username, null, null, null, null),
+              false,
+              c.actor());
     } catch (UsermanException e) {
       return WebPages.invalid("register", model, e, Map.of());
     }
@@ -126,9 +164,15 @@ public final class SignInPages {
       Sessions.CookieLogin in = sessions.loginWithCookie(user.email(), null, password, c.client());
       return WebReply.redirect("/account?notice=welcome").withCookie(web.signInCookie(in.cookie()));
     }
-    return sent("Check your email", registration == RegistrationPolicy.APPROVE
-        ? "We sent a link to " + user.email() + " to verify your address. An admin approves new accounts; you can sign in once they have."
-        : "We sent a link to " + user.email() + ". Open it to verify your address, then sign in.");
+    return sent(
+        "Check your email",
+        registration == RegistrationPolicy.APPROVE
+            ? "We sent a link to "
+                + user.email()
+                + " to verify your address. An admin approves new accounts; you can sign in once they have."
+            : "We sent a link to "
+                + user.email()
+                + ". Open it to verify your address, then sign in.");
   }
 
   private WebReply verify(WebCall c) {
@@ -141,7 +185,9 @@ public final class SignInPages {
       if (user.status() == UserStatus.ACTIVE) {
         return WebReply.redirect("/login?notice=verified");
       }
-      return sent("Email verified", "Thank you: your address is verified. An admin approves new accounts; you can sign in once they have.");
+      return sent(
+          "Email verified",
+          "Thank you: your address is verified. An admin approves new accounts; you can sign in once they have.");
     } catch (UsermanException e) {
       return WebPages.invalid("verify-email", Map.of("token", "", "expired", true), e, Map.of());
     }
@@ -152,9 +198,15 @@ public final class SignInPages {
     try {
       resets.request(requiredEmail(c), c.actor());
     } catch (UsermanException e) {
-      return WebPages.invalid("forgot-password", Map.of("values", Map.of("email", email == null ? "" : email)), e, Map.of());
+      return WebPages.invalid(
+          "forgot-password",
+          Map.of("values", Map.of("email", email == null ? "" : email)),
+          e,
+          Map.of());
     }
-    return sent("Check your email", "If an account with this address exists, we sent it a link to choose a new password.");
+    return sent(
+        "Check your email",
+        "If an account with this address exists, we sent it a link to choose a new password.");
   }
 
   private WebReply reset(WebCall c) {
@@ -170,7 +222,8 @@ public final class SignInPages {
       resets.confirm(token, password, c.actor());
     } catch (UsermanException e) {
       boolean tokenBad = token == null || e.code() == ErrorCode.INVALID_TOKEN;
-      return WebPages.invalid("reset-password", Map.of("token", tokenBad ? "" : token), e, Map.of());
+      return WebPages.invalid(
+          "reset-password", Map.of("token", tokenBad ? "" : token), e, Map.of());
     }
     return WebReply.redirect("/login?notice=password_reset").withCookie(web.signOutCookie());
   }

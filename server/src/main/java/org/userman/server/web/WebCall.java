@@ -7,15 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.userman.auth.Principal;
+import org.userman.common.Actor;
+import org.userman.common.ClientInfo;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
-import org.userman.common.Actor;
-import org.userman.auth.Principal;
 import org.userman.password.Password;
 import org.userman.server.http.Call;
-import org.userman.common.ClientInfo;
 
-/** One page request as handlers see it: its form fields, query, cookies, client and signed-in person. */
+/**
+ * One page request as handlers see it: its form fields, query, cookies, client and signed-in
+ * person.
+ */
 final class WebCall {
   static final int MAX_FORM_BYTES = 64 * 1024;
   private final ServerRequest req;
@@ -24,10 +27,19 @@ final class WebCall {
   private Map<String, String> cookies;
   private Optional<Principal> principal;
   private Boolean admin;
+  private Csrf.Token csrf;
 
   WebCall(ServerRequest req, WebPages web) {
     this.req = req;
     this.web = web;
+  }
+
+  Csrf.Token csrf() {
+    return csrf;
+  }
+
+  void csrf(Csrf.Token token) {
+    this.csrf = token;
   }
 
   String method() {
@@ -67,14 +79,16 @@ final class WebCall {
 
   /** Who acts, for the audit log. */
   Actor actor() {
-    return new Actor(principal().map(Principal::userId).orElse(null), client());
+    Principal p = principal().orElse(null);
+    return p == null ? Actor.anonymous(client()) : new Actor(p.userId(), p.sessionId(), client());
   }
 
   /** The signed-in person, by the session cookie. */
   Optional<Principal> principal() {
     if (principal == null) {
       String secret = cookie(web.sessionCookie());
-      principal = secret == null ? Optional.empty() : web.authenticate(secret, Actor.anonymous(client()));
+      principal =
+          secret == null ? Optional.empty() : web.authenticate(secret, Actor.anonymous(client()));
     }
     return principal;
   }
@@ -93,7 +107,10 @@ final class WebCall {
     return p;
   }
 
-  /** Whether the signed-in person holds the admin role: read once per request, for the page and its navigation. */
+  /**
+   * Whether the signed-in person holds the admin role: read once per request, for the page and its
+   * navigation.
+   */
   boolean isAdmin() {
     if (admin == null) {
       admin = principal().map(p -> web.isAdmin(p.userId())).orElse(false);
@@ -104,8 +121,11 @@ final class WebCall {
   String cookie(String name) {
     if (cookies == null) {
       cookies = new HashMap<>();
-      for (String header : req.headers().contains(HeaderNames.COOKIE) ? req.headers().get(HeaderNames.COOKIE).allValues() : java.util.List.<String>of()) {
-        for (String pair : header.split(";")) {
+      for (String header :
+          req.headers().contains(HeaderNames.COOKIE)
+              ? req.headers().get(HeaderNames.COOKIE).allValues()
+              : java.util.List.<String>of()) {
+        for (String pair : header.split(";", -1)) {
           int eq = pair.indexOf('=');
           if (eq > 0) {
             cookies.putIfAbsent(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
@@ -126,17 +146,20 @@ final class WebCall {
       form = new HashMap<>();
       byte[] bytes = Call.body(req, "application/x-www-form-urlencoded", MAX_FORM_BYTES, "form");
       try {
-        for (String pair : new String(bytes, StandardCharsets.UTF_8).split("&")) {
+        for (String pair : new String(bytes, StandardCharsets.UTF_8).split("&", -1)) {
           if (pair.isEmpty()) {
             continue;
           }
           int eq = pair.indexOf('=');
-          String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+          String key =
+              URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+          String value =
+              eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
           form.putIfAbsent(key, value);
         }
       } catch (IllegalArgumentException e) {
-        throw new UsermanException(ErrorCode.MALFORMED_REQUEST, "The form is not valid urlencoded text.");
+        throw new UsermanException(
+            ErrorCode.MALFORMED_REQUEST, "The form is not valid urlencoded text.");
       }
     }
     return form;

@@ -1,6 +1,5 @@
 package org.userman.server.web;
 
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
@@ -13,10 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,53 +26,56 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.userman.auth.Authenticator;
+import org.userman.auth.Principal;
+import org.userman.common.Actor;
+import org.userman.common.ClientInfo;
 import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
-import org.userman.common.Actor;
-import org.userman.auth.Authenticator;
-import org.userman.auth.Principal;
 import org.userman.limit.RateLimitedException;
-import org.userman.server.http.Call;
-import org.userman.server.http.HttpApi;
-import org.userman.server.http.Problems;
-import org.userman.server.http.RequestLog;
 import org.userman.server.config.TrustedProxies;
-import org.userman.common.ClientInfo;
-import org.userman.store.Storage;
+import org.userman.server.http.Call;
+import org.userman.server.http.ErrorMapping;
+import org.userman.server.http.Problems;
+import org.userman.server.http.RequestState;
 
 /**
  * The server-rendered pages people use in a browser, and what every page shares: Pebble templates
  * (escaped), a session cookie holding a server-side session (HttpOnly, SameSite=Lax, Secure and
- * {@code __Host-} over https), a CSRF token on every form (a double-submitted cookie, plus the
- * Origin check), one log line per request, and strict security headers. Pages answer with HTML,
- * never JSON: failures become a page, and form errors show next to their fields.
+ * {@code __Host-} over https), a CSRF token on every form ({@link Csrf}). Pages are routes of
+ * Helidon's routing like the API's, and pass the same filter (request id, log line, request scope,
+ * the pages' security headers); they answer with HTML, never JSON: failures become a page (through
+ * {@link org.userman.server.http.ErrorMapping}, as this class's {@link #errors}), and form errors
+ * show next to their fields.
  */
 public final class WebPages {
-  /** Pages load only their own stylesheet: no scripts, frames or other origins. */
-  private static final String CSP =
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
   private static final String STYLESHEET = "/assets/userman.css";
-  private static final Pattern CSRF_VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final Map<String, String> NOTICES = Map.ofEntries(
-      Map.entry("signed_out", "You are signed out."),
-      Map.entry("signed_out_everywhere", "You are signed out on every device."),
-      Map.entry("password_reset", "Your password is changed. Sign in with the new one."),
-      Map.entry("verified", "Your email address is verified. You can sign in."),
-      Map.entry("welcome", "Welcome! Your account is ready."),
-      Map.entry("profile_saved", "Your profile is saved."),
-      Map.entry("email_sent", "We sent a link to the new address. Your email changes when you open it."),
-      Map.entry("password_changed", "Your password is changed. Your other devices are signed out; your API keys still work."),
-      Map.entry("session_ended", "That device is signed out."),
-      Map.entry("key_revoked", "The API key is revoked."),
-      Map.entry("keys_revoked", "Every API key is revoked."),
-      Map.entry("status_changed", "The user's status is changed."),
-      Map.entry("roles_saved", "The user's roles are saved."),
-      Map.entry("unlocked", "The user's sign-in lock is lifted: they can sign in again at once."),
-      Map.entry("deleted", "The user is deleted."));
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final Map<String, String> NOTICES =
+      Map.ofEntries(
+          Map.entry("signed_out", "You are signed out."),
+          Map.entry("signed_out_everywhere", "You are signed out on every device."),
+          Map.entry("password_reset", "Your password is changed. Sign in with the new one."),
+          Map.entry("verified", "Your email address is verified. You can sign in."),
+          Map.entry("welcome", "Welcome! Your account is ready."),
+          Map.entry("profile_saved", "Your profile is saved."),
+          Map.entry(
+              "email_sent",
+              "We sent a link to the new address. Your email changes when you open it."),
+          Map.entry(
+              "password_changed",
+              "Your password is changed. Your other devices are signed out; your API keys still work."),
+          Map.entry("session_ended", "That device is signed out."),
+          Map.entry("key_revoked", "The API key is revoked."),
+          Map.entry("keys_revoked", "Every API key is revoked."),
+          Map.entry("status_changed", "The user's status is changed."),
+          Map.entry("roles_saved", "The user's roles are saved."),
+          Map.entry(
+              "unlocked", "The user's sign-in lock is lifted: they can sign in again at once."),
+          Map.entry("deleted", "The user is deleted."));
 
   /** A page's handler. */
   @FunctionalInterface
@@ -87,25 +87,20 @@ public final class WebPages {
 
   private final List<PageRoute> routes = new ArrayList<>();
   private final Authenticator authenticator;
-  private final Storage storage;
   private final Call.AdminCheck adminCheck;
   private final TrustedProxies proxies;
-  private final RequestLog log;
-  private final SecureRandom random;
+  private final Csrf csrf;
   private final boolean https;
   private final String product;
   private final Duration sessionTtl;
   private final ReturnPath returnPath;
   private final int passwordMinLength;
-  private final List<Header> securityHeaders;
   private PebbleEngine engine;
 
   public WebPages(
       Authenticator authenticator,
-      Storage storage,
       Call.AdminCheck adminCheck,
       TrustedProxies proxies,
-      RequestLog log,
       SecureRandom random,
       boolean https,
       String product,
@@ -113,19 +108,14 @@ public final class WebPages {
       String publicUrl,
       int passwordMinLength) {
     this.authenticator = authenticator;
-    this.storage = storage;
     this.adminCheck = adminCheck;
     this.proxies = proxies;
-    this.log = log;
-    this.random = random;
+    this.csrf = new Csrf(random);
     this.https = https;
     this.product = product;
     this.sessionTtl = sessionTtl;
     this.returnPath = new ReturnPath(publicUrl);
     this.passwordMinLength = passwordMinLength;
-    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
-    // and the Origin check needs the real one; no page links elsewhere
-    this.securityHeaders = HttpApi.securityHeaders(https, CSP, "same-origin");
   }
 
   WebPages get(String path, Handler h) {
@@ -139,10 +129,51 @@ public final class WebPages {
   }
 
   public void register(HttpRouting.Builder routing) {
-    routing.get(STYLESHEET, (req, res) -> stylesheet(res));
+    routing.get(
+        STYLESHEET,
+        (req, res) -> {
+          RequestState.of(req).answeredByPage();
+          stylesheet(res);
+        });
     for (PageRoute r : routes) {
       routing.route(r.method(), r.path(), (req, res) -> serve(r, req, res));
     }
+  }
+
+  /** How a failure in a page's route is shown: a page, never JSON. */
+  public ErrorMapping.PageErrors errors() {
+    return new ErrorMapping.PageErrors() {
+      @Override
+      public void send(ServerRequest req, ServerResponse res, UsermanException e) {
+        WebReply reply =
+            e instanceof RateLimitedException limited
+                ? WebReply.page(
+                    429,
+                    "message",
+                    Map.of(
+                        "title",
+                        "Too many attempts",
+                        "retryAfter",
+                        limited.retryAfterSeconds(),
+                        "text",
+                        e.getMessage()))
+                : message(Problems.status(e.code()), title(e.code()), e.getMessage());
+        write(res, call(req), reply);
+      }
+
+      @Override
+      public boolean handleOther(ServerRequest req, ServerResponse res, RuntimeException e) {
+        if (!(e instanceof SignInRequired)) {
+          return false;
+        }
+        String back =
+            req.prologue().method().equals(Method.GET)
+                ? req.path().path() + (req.query().isEmpty() ? "" : "?" + req.query().rawValue())
+                : "/account";
+        write(res, call(req), WebReply.redirect("/login?next=" + encode(back)));
+        return true;
+      }
+    };
   }
 
   // ---- what handlers use
@@ -178,7 +209,11 @@ public final class WebPages {
   }
 
   private String cookie(String name, String value, long maxAge) {
-    return name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" + (maxAge >= 0 ? "; Max-Age=" + maxAge : "")
+    return name
+        + "="
+        + value
+        + "; Path=/; HttpOnly; SameSite=Lax"
+        + (maxAge >= 0 ? "; Max-Age=" + maxAge : "")
         + (https ? "; Secure" : "");
   }
 
@@ -191,7 +226,10 @@ public final class WebPages {
     return t == null ? "" : WHEN.format(t);
   }
 
-  /** Where {@code next} leads on this site after signing in; anything that would leave it leads to /account. */
+  /**
+   * Where {@code next} leads on this site after signing in; anything that would leave it leads to
+   * /account.
+   */
   String returnPath(String next) {
     return returnPath.resolve(next);
   }
@@ -204,7 +242,8 @@ public final class WebPages {
    * The page of a form that failed: field errors under their fields (renamed to the form's field
    * names where they differ), anything else as an alert above the form, with the failure's status.
    */
-  static WebReply invalid(String template, Map<String, Object> model, UsermanException e, Map<String, String> rename) {
+  static WebReply invalid(
+      String template, Map<String, Object> model, UsermanException e, Map<String, String> rename) {
     Map<String, String> errors = new LinkedHashMap<>();
     String alert;
     if (e instanceof ValidationException v) {
@@ -213,12 +252,13 @@ public final class WebPages {
       }
       alert = "Please correct the marked fields.";
     } else {
-      String field = switch (e.code()) {
-        case EMAIL_TAKEN -> "email";
-        case USERNAME_TAKEN -> "username";
-        case WRONG_CURRENT_PASSWORD -> "current_password";
-        default -> null;
-      };
+      String field =
+          switch (e.code()) {
+            case EMAIL_TAKEN -> "email";
+            case USERNAME_TAKEN -> "username";
+            case WRONG_CURRENT_PASSWORD -> "current_password";
+            default -> null;
+          };
       if (field != null) {
         errors.put(rename.getOrDefault(field, field), e.getMessage());
         alert = "Please correct the marked fields.";
@@ -236,80 +276,45 @@ public final class WebPages {
   }
 
   private static String sentence(String message) {
-    String s = message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
+    String s =
+        message.isEmpty()
+            ? message
+            : Character.toUpperCase(message.charAt(0)) + message.substring(1);
     return s.endsWith(".") ? s : s + ".";
   }
 
   // ---- serving
 
-  /** Serves one page, as one span for the per-request reads (see {@link Storage#request}). */
+  /**
+   * Serves one page: a form post must be this site's ({@link Csrf}); failures go to {@link
+   * #errors}.
+   */
   private void serve(PageRoute route, ServerRequest req, ServerResponse res) {
-    Storage.RequestScope span = storage.request();
-    try {
-      serveWithin(route, req, res);
-    } finally {
-      span.close();
-    }
+    RequestState.of(req).answeredByPage();
+    WebCall call = call(req);
+    WebReply reply =
+        route.method().equals(Method.POST) && !Csrf.formIsOurs(call, call.csrf())
+            ? message(
+                403,
+                "This form has expired",
+                "The page was open too long or came from elsewhere. Go back, reload the page and try again.")
+            : route.handler().handle(call);
+    write(res, call, reply);
   }
 
-  private void serveWithin(PageRoute route, ServerRequest req, ServerResponse res) {
-    long start = System.nanoTime();
-    String requestId = log.newRequestId();
-    WebCall call = new WebCall(req, this);
-    String csrf = call.cookie(csrfCookie());
-    boolean freshCsrf = csrf == null || !CSRF_VALUE.matcher(csrf).matches();
-    if (freshCsrf) {
-      csrf = newCsrfToken();
-    }
-    WebReply reply;
-    try {
-      if (route.method() == Method.POST && !formIsOurs(call, csrf, freshCsrf)) {
-        reply = message(403, "This form has expired",
-            "The page was open too long or came from elsewhere. Go back, reload the page and try again.");
-      } else {
-        reply = route.handler().handle(call);
-      }
-    } catch (SignInRequired e) {
-      String back = req.prologue().method() == Method.GET ? req.path().path() + (req.query().isEmpty() ? "" : "?" + req.query().rawValue()) : "/account";
-      reply = WebReply.redirect("/login?next=" + encode(back));
-    } catch (RateLimitedException e) {
-      reply = WebReply.page(429, "message", Map.of("title", "Too many attempts", "retryAfter", e.retryAfterSeconds(), "text", e.getMessage()));
-    } catch (UsermanException e) {
-      reply = message(Problems.status(e.code()), title(e.code()), e.getMessage());
-    } catch (RuntimeException e) {
-      log.error(requestId, e);
-      reply = message(500, "Something went wrong", "Something went wrong on our side; request id " + requestId + ".");
-    }
-    log.request(route.method().text(), route.path(), reply.status(), System.nanoTime() - start, requestId);
-    write(res, call, reply, csrf, freshCsrf, requestId);
-  }
-
-  /** 32 random bytes, base64url: a CSRF token (43 characters, as {@link #CSRF_VALUE} expects). */
-  private String newCsrfToken() {
-    byte[] b = new byte[32];
-    random.nextBytes(b);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  /** A form post must carry the CSRF cookie's value, and come from this site when the browser says where from. */
-  private static boolean formIsOurs(WebCall c, String csrf, boolean freshCsrf) {
-    String sent = c.field("csrf");
-    if (freshCsrf || sent == null
-        || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), csrf.getBytes(StandardCharsets.UTF_8))) {
-      return false;
-    }
-    Optional<String> origin = c.header("Origin");
-    if (origin.isEmpty()) {
-      return true;
-    }
-    Optional<String> host = c.header("Host");
-    try {
-      URI o = new URI(origin.get());
-      String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
-      return host.isPresent() && authority != null && authority.equalsIgnoreCase(host.get());
-    } catch (java.net.URISyntaxException e) {
-      return false;
-    }
+  /**
+   * The request's page call, made once and kept in its context (the error handlers find it there).
+   */
+  private WebCall call(ServerRequest req) {
+    return req.context()
+        .get(WebCall.class, WebCall.class)
+        .orElseGet(
+            () -> {
+              WebCall c = new WebCall(req, this);
+              c.csrf(csrf.of(c.cookie(csrfCookie())));
+              req.context().register(WebCall.class, c);
+              return c;
+            });
   }
 
   private static String title(ErrorCode code) {
@@ -325,13 +330,12 @@ public final class WebPages {
     return WebReply.page(status, "message", Map.of("title", title, "text", text));
   }
 
-  private void write(ServerResponse res, WebCall call, WebReply reply, String csrf, boolean freshCsrf, String requestId) {
+  private void write(ServerResponse res, WebCall call, WebReply reply) {
     res.status(reply.status());
-    res.header(HeaderNames.create("X-Request-Id"), requestId);
-    res.header(HeaderNames.CACHE_CONTROL, "no-store");
-    securityHeaders(res);
-    if (freshCsrf) {
-      res.headers().add(HeaderValues.create(HeaderNames.SET_COOKIE, cookie(csrfCookie(), csrf, -1)));
+    Csrf.Token csrf = call.csrf();
+    if (csrf.fresh()) {
+      res.headers()
+          .add(HeaderValues.create(HeaderNames.SET_COOKIE, cookie(csrfCookie(), csrf.value(), -1)));
     }
     for (String c : reply.cookies()) {
       res.headers().add(HeaderValues.create(HeaderNames.SET_COOKIE, c));
@@ -342,7 +346,7 @@ public final class WebPages {
       return;
     }
     Map<String, Object> model = new HashMap<>(reply.model());
-    model.put("csrf", csrf);
+    model.put("csrf", csrf.value());
     model.put("product", product);
     model.put("minPasswordLength", passwordMinLength);
     model.putIfAbsent("errors", Map.of());
@@ -366,16 +370,11 @@ public final class WebPages {
     }
   }
 
-  private void securityHeaders(ServerResponse res) {
-    securityHeaders.forEach(res::header);
-  }
-
   private void stylesheet(ServerResponse res) {
     try (InputStream in = WebPages.class.getResourceAsStream("/pages/userman.css")) {
       if (in == null) {
         throw new IllegalStateException("pages/userman.css is missing from the jar");
       }
-      securityHeaders(res);
       res.header(HeaderNames.CONTENT_TYPE, "text/css; charset=UTF-8");
       res.header(HeaderNames.CACHE_CONTROL, "public, max-age=3600");
       res.send(in.readAllBytes());
@@ -384,13 +383,18 @@ public final class WebPages {
     }
   }
 
-  /** Pebble is built for the first page, not at start-up (it costs some 50 ms). */
+  /** Pebble is built for the first page, not at start-up, which it would slow. */
   private synchronized PebbleEngine engine() {
     if (engine == null) {
       ClasspathLoader loader = new ClasspathLoader(WebPages.class.getClassLoader());
       loader.setPrefix("pages");
       loader.setSuffix(".peb");
-      engine = new PebbleEngine.Builder().loader(loader).autoEscaping(true).strictVariables(false).build();
+      engine =
+          new PebbleEngine.Builder()
+              .loader(loader)
+              .autoEscaping(true)
+              .strictVariables(false)
+              .build();
     }
     return engine;
   }

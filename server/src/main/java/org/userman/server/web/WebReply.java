@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a page handler answers: a rendered template with its model, or a redirect (303, so a
- * reload after a form never posts it again), plus cookies to set. Only {@link WebPages} writes it.
+ * What a page handler answers: a rendered template with its model, or a redirect (303, so a reload
+ * after a form never posts it again), plus cookies to set. Only {@link WebPages} writes it.
  */
-record WebReply(int status, String template, Map<String, Object> model, String location, List<String> cookies) {
+record WebReply(
+    int status, String template, Map<String, Object> model, String location, List<String> cookies) {
   static WebReply page(String template, Map<String, Object> model) {
     return page(200, template, model);
   }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layers, checked on the compiled classes of the library and the server (tests left out):
+ *
  * <ul>
  *   <li>no package depends on a package that depends back on it, however far round;
  *   <li>the library's API is every package but those named {@code internal}: the API never reaches
@@ -24,15 +25,19 @@ import org.junit.jupiter.api.Test;
  *       the feature, never its tables' class;
  *   <li>the library knows nothing of the server.
  * </ul>
- * {@code org.userman.Userman}, the composition root, is the one class that wires internals of
- * every feature; nothing in the library depends on it.
+ *
+ * {@code org.userman.Userman}, the composition root, is the one class that wires internals of every
+ * feature; nothing in the library depends on it.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
 
   @BeforeAll
   static void load() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.userman");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.userman");
   }
 
   @Test
@@ -42,20 +47,35 @@ class ArchitectureTest {
 
   @Test
   void the_server_uses_the_library_through_its_api_only() {
-    noClasses().that().resideInAPackage("org.userman.server..")
-        .should().dependOnClassesThat().resideInAPackage("org.userman..internal..")
+    noClasses()
+        .that()
+        .resideInAPackage("org.userman.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.userman..internal..")
         .check(classes);
   }
 
   @Test
   void the_api_never_reaches_into_internals() {
-    noClasses().that(api()).should().dependOnClassesThat().resideInAPackage("org.userman..internal..").check(classes);
+    noClasses()
+        .that(api())
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.userman..internal..")
+        .check(classes);
   }
 
   @Test
   void nothing_in_the_library_depends_on_the_composition_root_or_the_server() {
-    noClasses().that().resideInAPackage("org.userman..").and().resideOutsideOfPackages("org.userman", "org.userman.server..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.userman", "org.userman.server..")
+    noClasses()
+        .that()
+        .resideInAPackage("org.userman..")
+        .and()
+        .resideOutsideOfPackages("org.userman", "org.userman.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.userman", "org.userman.server..")
         .check(classes);
   }
 
@@ -64,28 +84,37 @@ class ArchitectureTest {
     noClasses().should(useAStoreOfAnotherPackage()).check(classes);
   }
 
-  /** The library's API: every class of the library outside the {@code internal} packages and the root. */
+  /**
+   * The library's API: every class of the library outside the {@code internal} packages and the
+   * root.
+   */
   private static DescribedPredicate<JavaClass> api() {
-    return DescribedPredicate.describe("are the library's API", c ->
-        c.getPackageName().startsWith("org.userman.")
-            && !c.getPackageName().startsWith("org.userman.server")
-            && !c.getPackageName().contains(".internal"));
+    return DescribedPredicate.describe(
+        "are the library's API",
+        c ->
+            c.getPackageName().startsWith("org.userman.")
+                && !c.getPackageName().startsWith("org.userman.server")
+                && !c.getPackageName().contains(".internal"));
   }
 
   private static ArchCondition<JavaClass> useAStoreOfAnotherPackage() {
-    return new ArchCondition<>("use a store class (*Store) of another package, but from the composition root") {
+    return new ArchCondition<>(
+        "use a store class (*Store) of another package, but from the composition root") {
       @Override
       public void check(JavaClass c, ConditionEvents events) {
         if (c.getPackageName().equals("org.userman")) {
           return;
         }
-        c.getDirectDependenciesFromSelf().forEach(d -> {
-          JavaClass target = d.getTargetClass();
-          if (target.getPackageName().startsWith("org.userman") && target.getSimpleName().endsWith("Store")
-              && !target.getPackageName().equals(c.getPackageName())) {
-            events.add(SimpleConditionEvent.violated(d, d.getDescription()));
-          }
-        });
+        c.getDirectDependenciesFromSelf()
+            .forEach(
+                d -> {
+                  JavaClass target = d.getTargetClass();
+                  if (target.getPackageName().startsWith("org.userman")
+                      && target.getSimpleName().endsWith("Store")
+                      && !target.getPackageName().equals(c.getPackageName())) {
+                    events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                  }
+                });
       }
     };
   }

@@ -41,11 +41,14 @@ class LogWriterTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int thread = t;
-      threads.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 5_000; i++) {
-          log.accept("thread " + thread + " line " + i + " é");
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 5_000; i++) {
+                      log.accept("thread " + thread + " line " + i + " é");
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();
@@ -93,28 +96,33 @@ class LogWriterTest {
   @Test
   void a_stream_that_does_not_keep_up_holds_requests_back_and_loses_no_line() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    Sink sink = new Sink() {
-      @Override
-      public synchronized void write(byte[] b, int off, int len) {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        super.write(b, off, len);
-      }
-    };
+    Sink sink =
+        new Sink() {
+          @Override
+          public synchronized void write(byte[] b, int off, int len) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.write(b, off, len);
+          }
+        };
     LogWriter log = new LogWriter(sink);
     int total = 40_000;
     AtomicInteger queued = new AtomicInteger();
-    Thread producer = Thread.ofVirtual().start(() -> {
-      for (int i = 0; i < total; i++) {
-        log.accept("line " + i);
-        queued.incrementAndGet();
-      }
-    });
+    Thread producer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (int i = 0; i < total; i++) {
+                    log.accept("line " + i);
+                    queued.incrementAndGet();
+                  }
+                });
     // The queue holds 16,384 lines and the writer holds one batch: the producer must come to wait.
-    while (producer.getState() != Thread.State.WAITING && producer.getState() != Thread.State.TERMINATED) {
+    while (producer.getState() != Thread.State.WAITING
+        && producer.getState() != Thread.State.TERMINATED) {
       Thread.onSpinWait();
     }
     assertThat(queued.get()).isLessThan(total);

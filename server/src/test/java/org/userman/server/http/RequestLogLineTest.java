@@ -16,8 +16,13 @@ import org.userman.server.config.ServerConfig.LogFormat;
 
 class RequestLogLineTest {
   private final List<String> lines = new ArrayList<>();
-  private final RequestLog log = new RequestLog(lines::add, LogFormat.TEXT, Userman.jsonMapper(),
-      Clock.fixed(Instant.parse("2026-12-02T10:00:00.123Z"), ZoneOffset.UTC), new SecureRandom());
+  private final RequestLog log =
+      new RequestLog(
+          lines::add,
+          LogFormat.TEXT,
+          Userman.jsonMapper(),
+          Clock.fixed(Instant.parse("2026-12-02T10:00:00.123Z"), ZoneOffset.UTC),
+          new SecureRandom());
 
   @Test
   void text_line_gives_the_duration_in_milliseconds_rounded_to_two_places() {
@@ -26,12 +31,13 @@ class RequestLogLineTest {
     log.request("GET", "/health/live", 200, 4_999, "ghi");
     log.request("GET", "/health/live", 200, 90_000, "jkl");
     log.request("GET", "/api/v1/users", 200, 12_345_678_901L, "mno");
-    assertThat(lines).containsExactly(
-        "2026-12-02T10:00:00.123Z INFO request GET /api/v1/me 200 1.23ms id=abc",
-        "2026-12-02T10:00:00.123Z INFO request POST /api/v1/sessions 201 19.00ms id=def",
-        "2026-12-02T10:00:00.123Z INFO request GET /health/live 200 0.00ms id=ghi",
-        "2026-12-02T10:00:00.123Z INFO request GET /health/live 200 0.09ms id=jkl",
-        "2026-12-02T10:00:00.123Z INFO request GET /api/v1/users 200 12345.68ms id=mno");
+    assertThat(lines)
+        .containsExactly(
+            "2026-12-02T10:00:00.123Z INFO request GET /api/v1/me 200 1.23ms id=abc",
+            "2026-12-02T10:00:00.123Z INFO request POST /api/v1/sessions 201 19.00ms id=def",
+            "2026-12-02T10:00:00.123Z INFO request GET /health/live 200 0.00ms id=ghi",
+            "2026-12-02T10:00:00.123Z INFO request GET /health/live 200 0.09ms id=jkl",
+            "2026-12-02T10:00:00.123Z INFO request GET /api/v1/users 200 12345.68ms id=mno");
   }
 
   @Test

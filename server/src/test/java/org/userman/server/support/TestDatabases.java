@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
 
 /**
  * The database a test run uses, chosen by the system property {@code userman.test.db} (sqlite,
- * postgresql or mariadb; the build runs the suites once per database). A server database comes
- * from USERMAN_TEST_POSTGRES_URL / USERMAN_TEST_MARIADB_URL, else the server on its standard local
- * port, else an embedded one (also when USERMAN_TEST_EMBEDDED names it); each test node gets a
- * fresh database on it. The run prints which server it used, and never skips a database
- * silently: with none to be had, tests fail.
+ * postgresql or mariadb; the build runs the suites once per database). A server database comes from
+ * USERMAN_TEST_POSTGRES_URL / USERMAN_TEST_MARIADB_URL, else the server on its standard local port,
+ * else an embedded one (also when USERMAN_TEST_EMBEDDED names it); each test node gets a fresh
+ * database on it. The run prints which server it used, and never skips a database silently: with
+ * none to be had, tests fail.
  */
 public final class TestDatabases {
   /** A database server to create test databases on. */
@@ -45,7 +45,9 @@ public final class TestDatabases {
     return kind().equals("sqlite");
   }
 
-  /** A fresh, empty database for one node (null under SQLite, whose file lives in the data folder). */
+  /**
+   * A fresh, empty database for one node (null under SQLite, whose file lives in the data folder).
+   */
   public static Fresh fresh() {
     String kind = kind();
     if (kind.equals("sqlite")) {
@@ -58,33 +60,55 @@ public final class TestDatabases {
   public static Fresh fresh(Server server) {
     String kind = server.kind();
     String name = "um_" + HexFormat.of().formatHex(bytes(6));
-    execute(server, kind.equals("postgresql") ? "CREATE DATABASE " + name
-        : "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+    execute(
+        server,
+        kind.equals("postgresql")
+            ? "CREATE DATABASE " + name
+            : "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
     return new Fresh(server, name, withDatabase(server.adminUrl(), name));
   }
 
   public static void drop(Fresh fresh) {
     if (fresh != null) {
-      execute(fresh.server(), fresh.server().kind().equals("postgresql")
-          ? "DROP DATABASE IF EXISTS " + fresh.name() + " WITH (FORCE)"
-          : "DROP DATABASE IF EXISTS " + fresh.name());
+      execute(
+          fresh.server(),
+          fresh.server().kind().equals("postgresql")
+              ? "DROP DATABASE IF EXISTS " + fresh.name() + " WITH (FORCE)"
+              : "DROP DATABASE IF EXISTS " + fresh.name());
     }
   }
 
   private static Server find(String kind) {
-    Server s = switch (kind) {
-      case "postgresql" -> configuredOrLocal("USERMAN_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", 5432, kind);
-      case "mariadb" -> configuredOrLocal("USERMAN_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/", "root", 3306, kind);
-      default -> throw new IllegalArgumentException("userman.test.db must be sqlite, postgresql or mariadb, not " + kind);
-    };
+    Server s =
+        switch (kind) {
+          case "postgresql" ->
+              configuredOrLocal(
+                  "USERMAN_TEST_POSTGRES",
+                  "jdbc:postgresql://127.0.0.1:5432/postgres",
+                  "postgres",
+                  5432,
+                  kind);
+          case "mariadb" ->
+              configuredOrLocal(
+                  "USERMAN_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/", "root", 3306, kind);
+          default ->
+              throw new IllegalArgumentException(
+                  "userman.test.db must be sqlite, postgresql or mariadb, not " + kind);
+        };
     System.out.println("userman tests: " + kind + " from " + s.origin());
     return s;
   }
 
-  private static Server configuredOrLocal(String prefix, String localUrl, String localUser, int port, String kind) {
+  private static Server configuredOrLocal(
+      String prefix, String localUrl, String localUser, int port, String kind) {
     String url = System.getenv(prefix + "_URL");
     if (url != null && !url.isBlank()) {
-      return new Server(kind, url, System.getenv(prefix + "_USER"), System.getenv(prefix + "_PASSWORD"), prefix + "_URL (" + redact(url) + ")");
+      return new Server(
+          kind,
+          url,
+          System.getenv(prefix + "_USER"),
+          System.getenv(prefix + "_PASSWORD"),
+          prefix + "_URL (" + redact(url) + ")");
     }
     if (embeddedForced(kind)) {
       return EmbeddedServers.start(kind);
@@ -125,7 +149,10 @@ public final class TestDatabases {
     return EmbeddedServers.start(kind());
   }
 
-  /** USERMAN_TEST_EMBEDDED=postgresql,mariadb (or all) uses embedded servers even where local ones answer. */
+  /**
+   * USERMAN_TEST_EMBEDDED=postgresql,mariadb (or all) uses embedded servers even where local ones
+   * answer.
+   */
   private static boolean embeddedForced(String kind) {
     String forced = System.getenv("USERMAN_TEST_EMBEDDED");
     return forced != null && (forced.equals("all") || List.of(forced.split(",")).contains(kind));
@@ -149,11 +176,14 @@ public final class TestDatabases {
   }
 
   private static void execute(Server server, String sql) {
-    try (Connection c = DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
+    try (Connection c =
+            DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
         Statement st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot run '" + sql + "' on the " + server.kind() + " test server: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot run '" + sql + "' on the " + server.kind() + " test server: " + e.getMessage(),
+          e);
     }
   }
 

@@ -18,16 +18,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.userman.Userman;
-import org.userman.server.node.UsermanServer;
 import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
-import org.userman.store.internal.Database;
+import org.userman.server.node.UsermanServer;
 import org.userman.store.Dialect;
+import org.userman.store.internal.Database;
 
 /**
  * A real node on an ephemeral port with a fresh embedded database in its own folder, a clock the
@@ -39,17 +39,20 @@ public final class TestServer implements AutoCloseable {
   public final MutableClock clock;
   public final Path dataDir;
   public final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
   /**
    * The encryption key of the signing keys on PostgreSQL and MariaDB, where the operator must give
    * one (on SQLite the node makes its own key file in the data folder).
    */
   public static final String ENCRYPTION_KEY = "dGVzdHMgb25seTogbm90IGEgc2VjcmV0IGF0IGFsbCE";
+
   private final Map<String, String> env;
   private final TestDatabases.Fresh database;
   private final HttpClient http = HttpClient.newHttpClient();
   private UsermanServer server;
 
-  private TestServer(Path dataDir, Map<String, String> env, MutableClock clock, TestDatabases.Fresh database) {
+  private TestServer(
+      Path dataDir, Map<String, String> env, MutableClock clock, TestDatabases.Fresh database) {
     this.dataDir = dataDir;
     this.env = env;
     this.clock = clock;
@@ -72,7 +75,8 @@ public final class TestServer implements AutoCloseable {
     return start(() -> TestDatabases.fresh(server), url -> url, settings);
   }
 
-  private static TestServer start(Supplier<TestDatabases.Fresh> database, UnaryOperator<String> rewrite, String... settings) {
+  private static TestServer start(
+      Supplier<TestDatabases.Fresh> database, UnaryOperator<String> rewrite, String... settings) {
     try {
       Path dir = Files.createTempDirectory("userman-test");
       Map<String, String> env = new HashMap<>();
@@ -95,7 +99,11 @@ public final class TestServer implements AutoCloseable {
         }
       }
       try {
-        return new TestServer(Path.of(env.get("USERMAN_DATA_DIR")), env, new MutableClock(Instant.parse("2026-11-22T10:00:00Z")), db);
+        return new TestServer(
+            Path.of(env.get("USERMAN_DATA_DIR")),
+            env,
+            new MutableClock(Instant.parse("2026-11-22T10:00:00Z")),
+            db);
       } catch (RuntimeException e) {
         TestDatabases.drop(db);
         throw e;
@@ -124,7 +132,8 @@ public final class TestServer implements AutoCloseable {
    * milliseconds after start-up), unless a test turns database.listen_for_changes off.
    */
   private void awaitCaches() {
-    if (server.userman().storage().dialect() != Dialect.SQLITE && !config().core().database().listenForChanges()) {
+    if (server.userman().storage().dialect() != Dialect.SQLITE
+        && !config().core().database().listenForChanges()) {
       return;
     }
     if (!server.userman().cachesOn(Duration.ofSeconds(10))) {
@@ -156,8 +165,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Another node on the same database and data folder, with its own clock source shared (the
-   * test's clock), as a second machine behind a load balancer would be.
+   * Another node on the same database and data folder, with its own clock source shared (the test's
+   * clock), as a second machine behind a load balancer would be.
    */
   public TestServer secondNode() {
     return new TestServer(dataDir, env, clock, null);
@@ -196,12 +205,14 @@ public final class TestServer implements AutoCloseable {
     if (url == null) {
       return java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("userman.db"));
     }
-    return java.sql.DriverManager.getConnection(url, env.get("USERMAN_DATABASE_USER"), env.get("USERMAN_DATABASE_PASSWORD"));
+    return java.sql.DriverManager.getConnection(
+        url, env.get("USERMAN_DATABASE_USER"), env.get("USERMAN_DATABASE_PASSWORD"));
   }
 
   /** The first column of every row {@code sql} selects, as text. */
   public List<String> column(String sql, Object... params) {
-    try (java.sql.Connection c = jdbc(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+    try (java.sql.Connection c = jdbc();
+        java.sql.PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);
       }
@@ -219,7 +230,8 @@ public final class TestServer implements AutoCloseable {
 
   /** Runs one statement on the node's database; returns the rows it changed. */
   public int execute(String sql, Object... params) {
-    try (java.sql.Connection c = jdbc(); java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+    try (java.sql.Connection c = jdbc();
+        java.sql.PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);
       }
@@ -251,7 +263,11 @@ public final class TestServer implements AutoCloseable {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       boolean isJson = r.headers().firstValue("Content-Type").orElse("").contains("json");
@@ -275,7 +291,13 @@ public final class TestServer implements AutoCloseable {
     }
     return token == null
         ? send(method, path, json == null ? null : "application/json", json)
-        : send(method, path, json == null ? null : "application/json", json, "Authorization", "Bearer " + token);
+        : send(
+            method,
+            path,
+            json == null ? null : "application/json",
+            json,
+            "Authorization",
+            "Bearer " + token);
   }
 
   public Resp get(String path, String token) {
@@ -305,7 +327,10 @@ public final class TestServer implements AutoCloseable {
     return r.json();
   }
 
-  /** Registers and verifies {@code email} (under the default verify policy the account becomes active). */
+  /**
+   * Registers and verifies {@code email} (under the default verify policy the account becomes
+   * active).
+   */
   public JsonNode registerActive(String email) {
     register(email);
     Resp r = post("/api/v1/email-verifications/confirm", obj("token", lastToken(email)));
@@ -332,11 +357,24 @@ public final class TestServer implements AutoCloseable {
     return login(email).path("access_token").asText();
   }
 
-  /** Creates an active admin directly through the library, as the command line does, and signs in. */
+  /**
+   * Creates an active admin directly through the library, as the command line does, and signs in.
+   */
   public String adminToken(String email) {
-    userman().accounts().create(
-        new org.userman.account.NewUser(email, org.userman.password.Password.of(PASSWORD), "Admin", null, null,
-            org.userman.account.UserStatus.ACTIVE, List.of("admin"), true), true, org.userman.common.Actor.COMMAND_LINE);
+    userman()
+        .accounts()
+        .create(
+            new org.userman.account.NewUser(
+                email,
+                org.userman.password.Password.of(PASSWORD),
+                "Admin",
+                null,
+                null,
+                org.userman.account.UserStatus.ACTIVE,
+                List.of("admin"),
+                true),
+            true,
+            org.userman.common.Actor.COMMAND_LINE);
     return accessToken(email);
   }
 
@@ -374,7 +412,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static String tokenIn(String mail) {
-    for (String line : mail.split("\r?\n")) {
+    for (String line : mail.split("\r?\n", -1)) {
       if (line.startsWith("Token: ")) {
         return line.substring("Token: ".length()).strip();
       }

@@ -26,12 +26,18 @@ public final class Visitor {
     return r;
   }
 
-  /** Posts a form with the page's CSRF token (fetching a page first for it) and this site's Origin. */
+  /**
+   * Posts a form with the page's CSRF token (fetching a page first for it) and this site's Origin.
+   */
   public Resp post(String path, String... fields) {
     if (csrf == null) {
       get("/login");
     }
-    return postRaw(path, "csrf=" + csrf + "&" + form(fields), "Origin", s.uri("").toString().replaceAll("/$", ""));
+    return postRaw(
+        path,
+        "csrf=" + csrf + "&" + form(fields),
+        "Origin",
+        s.uri("").toString().replaceAll("/$", ""));
   }
 
   public Resp postRaw(String path, String body, String... headers) {
@@ -79,7 +85,10 @@ public final class Visitor {
   public static String form(String... kv) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < kv.length; i += 2) {
-      b.append(i == 0 ? "" : "&").append(kv[i]).append('=').append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
+      b.append(i == 0 ? "" : "&")
+          .append(kv[i])
+          .append('=')
+          .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
     }
     return b.toString();
   }
