@@ -44,7 +44,7 @@ import org.userman.account.NewUser;
 import org.userman.account.UserStatus;
 import org.userman.common.Actor;
 import org.userman.password.Password;
-import org.userman.server.support.EmbeddedServers;
+import org.userman.testkit.EmbeddedServers;
 import org.userman.server.support.Mails;
 import org.userman.server.support.TestServer;
 

@@ -8,7 +8,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.userman.server.support.TestDatabases;
+import org.userman.testkit.TestDatabases;
 import org.userman.server.support.TestServer;
 import org.userman.store.internal.Database;
 import org.userman.store.DatabaseSettings;

@@ -5,7 +5,7 @@ import static org.userman.server.support.TestServer.obj;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.userman.server.support.TestDatabases;
+import org.userman.testkit.TestDatabases;
 import org.userman.server.support.TestServer;
 
 /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
+import org.userman.testkit.TestDatabases;
 import org.userman.server.support.TestServer;
 import org.userman.store.DatabaseSettings;
 

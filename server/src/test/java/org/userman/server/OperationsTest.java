@@ -17,7 +17,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.userman.common.UsermanException;
 import org.userman.server.cli.RootCommand;
-import org.userman.server.support.TestDatabases;
+import org.userman.testkit.TestDatabases;
 import org.userman.server.support.TestServer;
 import picocli.CommandLine;
 

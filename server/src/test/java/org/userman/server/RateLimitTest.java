@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
+import org.userman.testkit.TestDatabases;
 import org.userman.server.support.TestServer;
 
 /** Each limit fires with 429 rate_limited and Retry-After, and lets requests through again later. */

@@ -6,7 +6,7 @@ import static org.userman.server.support.TestServer.obj;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
+import org.userman.testkit.TestDatabases;
 import org.userman.server.support.TestServer;
 import org.junit.jupiter.api.Assumptions;
 

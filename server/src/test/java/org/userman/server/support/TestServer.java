@@ -28,6 +28,8 @@ import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
 import org.userman.store.internal.Database;
 import org.userman.store.Dialect;
+import org.userman.testkit.MutableClock;
+import org.userman.testkit.TestDatabases;
 
 /**
  * A real node on an ephemeral port with a fresh embedded database in its own folder, a clock the
