@@ -34,7 +34,7 @@ class ChangeWatchTest {
   @Test
   void a_write_by_another_userman_process_holds_at_the_next_request() throws Exception {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open");
-        Database other = Database.open(s.config().core().database())) {
+        Database other = Database.open(s.config().core().database(), org.userman.internal.Ticker.SYSTEM)) {
       String token = quietUser(s);
       assertThat(s.get("/api/v1/me", token).status()).isEqualTo(200);
       assertThat(s.get("/api/v1/me", token).status()).isEqualTo(200);

@@ -60,7 +60,7 @@ class ConcurrencyTest {
   void every_transaction_on_a_server_database_runs_at_read_committed() throws Exception {
     assumeFalse(TestDatabases.isSqlite(), "SQLite has no isolation levels to choose");
     try (TestServer s = TestServer.start(NO_LIMITS);
-        Database db = Database.open(s.config().core().database())) {
+        Database db = Database.open(s.config().core().database(), org.userman.internal.Ticker.SYSTEM)) {
       for (int i = 0; i < 3; i++) {
         int level = db.tx(h -> isolation(h.getConnection()));
         assertThat(level).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);

@@ -236,7 +236,7 @@ class MultiNodeTest {
   void without_the_change_watch_a_sign_out_holds_on_the_other_node_too() {
     try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_DATABASE_LISTEN_FOR_CHANGES=false");
         TestServer b = a.secondNode()) {
-      assertThat(b.database().changes().generation()).isEqualTo(org.userman.store.internal.Changes.UNWATCHED);
+      assertThat(b.database().changes().generation()).isEqualTo(org.userman.store.internal.changes.Changes.UNWATCHED);
       a.register("ada@example.org");
       String token = a.accessToken("ada@example.org");
       assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);

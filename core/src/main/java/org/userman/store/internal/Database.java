@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.Properties;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.userman.internal.Ticker;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Dialect;
 import org.userman.store.Storage;
+import org.userman.store.internal.changes.Changes;
 
 /**
  * The database as the rest of the library uses it: one connection pool, the schema, transactions,
@@ -26,30 +28,30 @@ public final class Database implements Storage, AutoCloseable {
   private final Changes changes;
   private final ServingLock servingLock;
 
-  private Database(HikariDataSource dataSource, Dialect dialect, Duration busyTimeout, Changes changes, Path sqliteFile) {
+  private Database(HikariDataSource dataSource, Dialect dialect, Duration busyTimeout, Changes changes, Ticker ticker, Path sqliteFile) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
     this.schema = new Schema(dataSource, dialect);
     this.changes = changes;
-    this.transactions = new Transactions(jdbi, dialect, busyTimeout, changes);
+    this.transactions = new Transactions(jdbi, dialect, busyTimeout, changes, ticker);
     this.servingLock = new ServingLock(sqliteFile);
   }
 
   /**
    * Opens the pool and brings the schema up to date (or, when the settings leave migrations to
-   * the operator, checks that it is).
+   * the operator, checks that it is). {@code ticker} times the change watch.
    */
-  public static Database open(DatabaseSettings settings) {
-    return open(settings, true);
+  public static Database open(DatabaseSettings settings, Ticker ticker) {
+    return open(settings, ticker, true);
   }
 
   /** Opens the pool and leaves the schema as it is: for the operator's migrate, status and backup. */
-  public static Database openForMaintenance(DatabaseSettings settings) {
-    return open(settings, false);
+  public static Database openForMaintenance(DatabaseSettings settings, Ticker ticker) {
+    return open(settings, ticker, false);
   }
 
-  private static Database open(DatabaseSettings settings, boolean prepareSchema) {
+  private static Database open(DatabaseSettings settings, Ticker ticker, boolean prepareSchema) {
     Dialect dialect = Dialect.of(settings.url());
     Path sqliteFile = SqliteFile.of(settings.url());
     if (dialect == Dialect.SQLITE) {
@@ -57,8 +59,8 @@ public final class Database implements Storage, AutoCloseable {
     }
     Properties driver = DriverProperties.of(settings, dialect);
     HikariDataSource dataSource = ConnectionPool.open(settings, driver);
-    Changes changes = new Changes(dialect, settings.url(), DriverProperties.forWatcher(settings, driver), settings.listenForChanges());
-    Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes, sqliteFile);
+    Changes changes = Changes.open(dialect, settings.url(), DriverProperties.forWatcher(settings, driver), settings.listenForChanges(), ticker);
+    Database db = new Database(dataSource, dialect, settings.busyTimeout(), changes, ticker, sqliteFile);
     try {
       if (prepareSchema) {
         db.schema.prepare(settings.migrate());

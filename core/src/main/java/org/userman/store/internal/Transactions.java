@@ -7,7 +7,9 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
+import org.userman.internal.Ticker;
 import org.userman.store.Dialect;
+import org.userman.store.internal.changes.Changes;
 
 /**
  * Runs the work of callers on the pool: writes in one transaction that commits before the caller
@@ -28,9 +30,11 @@ final class Transactions {
    */
   private final ReentrantLock sqliteWriter;
   private final Duration busyTimeout;
+  private final Ticker ticker;
 
-  Transactions(Jdbi jdbi, Dialect dialect, Duration busyTimeout, Changes changes) {
+  Transactions(Jdbi jdbi, Dialect dialect, Duration busyTimeout, Changes changes, Ticker ticker) {
     this.jdbi = jdbi;
+    this.ticker = ticker;
     this.changes = changes;
     this.busyTimeout = busyTimeout;
     this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
@@ -71,7 +75,7 @@ final class Transactions {
       changes.written();
     }
     // Answered only once no other node can serve what this changed from memory.
-    changes.awaitOtherNodes(count[0], System.nanoTime(), jdbi);
+    changes.awaitOtherNodes(count[0], ticker.read(), jdbi);
     return result;
   }
 
