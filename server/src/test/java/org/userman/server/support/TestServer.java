@@ -26,7 +26,6 @@ import org.userman.Userman;
 import org.userman.server.node.UsermanServer;
 import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
-import org.userman.store.internal.Database;
 import org.userman.store.Dialect;
 import org.userman.testkit.MutableClock;
 import org.userman.testkit.TestDatabases;
@@ -131,29 +130,6 @@ public final class TestServer implements AutoCloseable {
     }
     if (!server.userman().cachesOn(Duration.ofSeconds(10))) {
       throw new IllegalStateException("the change watcher did not start within 10 s");
-    }
-  }
-
-  /**
-   * The library's storage internals, for the tests of the change watch and the schema that still
-   * live here. Reflection, in this one place: the library does not hand its internals out.
-   */
-  public Database database() {
-    return internal("database", Database.class);
-  }
-
-  /** The library's rate limiter, likewise. */
-  public org.userman.limit.internal.RateLimiter limiter() {
-    return internal("limiter", org.userman.limit.internal.RateLimiter.class);
-  }
-
-  private <T> T internal(String field, Class<T> type) {
-    try {
-      java.lang.reflect.Field f = Userman.class.getDeclaredField(field);
-      f.setAccessible(true);
-      return type.cast(f.get(server.userman()));
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
     }
   }
 
