@@ -33,6 +33,7 @@ import org.userman.crypto.internal.SecretBox;
 import org.userman.internal.Background;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
+import org.userman.internal.Ticker;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.mail.MailQueue;
@@ -101,7 +102,7 @@ public final class Userman implements AutoCloseable {
               + config.hashing().iterations()
               + " iterations); use at least 19456 KiB with 2 iterations, or 12288 with 3");
     }
-    this.database = own(Database.open(config.database()));
+    this.database = own(Database.open(config.database(), Ticker.SYSTEM));
     this.storage = new StorageView(database);
     try {
       EncryptionKey key = Keys.resolve(config.keys(), random);
@@ -247,7 +248,7 @@ public final class Userman implements AutoCloseable {
    * backup, which need neither the encryption key nor a current schema. Close it when done.
    */
   public static MaintenanceStorage openForMaintenance(DatabaseSettings settings) {
-    return new MaintenanceStorage(Database.openForMaintenance(settings));
+    return new MaintenanceStorage(Database.openForMaintenance(settings, Ticker.SYSTEM));
   }
 
   /** {@link Storage} that owns its database connections. */

@@ -44,9 +44,9 @@ import org.userman.account.NewUser;
 import org.userman.account.UserStatus;
 import org.userman.common.Actor;
 import org.userman.password.Password;
-import org.userman.server.support.EmbeddedServers;
 import org.userman.server.support.Mails;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.EmbeddedServers;
 
 /**
  * The pages in a real browser: Debian's Chromium, headless, driven through chromedriver. One

@@ -1,12 +1,9 @@
 package org.userman.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.userman.server.support.TestServer.PASSWORD;
 import static org.userman.server.support.TestServer.obj;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,9 +13,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
-import org.userman.store.internal.Database;
 
 /** Races that must have exactly one winner, on every database. */
 class ConcurrencyTest {
@@ -50,31 +45,6 @@ class ConcurrencyTest {
       return statuses;
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * On a server database the races here are decided at READ COMMITTED, the level of every
-   * transaction. The pool sets it on each new connection (MariaDB's default is REPEATABLE READ);
-   * transactions do not ask again. SQLite has one writer at a time and serializes everything.
-   */
-  @Test
-  void every_transaction_on_a_server_database_runs_at_read_committed() throws Exception {
-    assumeFalse(TestDatabases.isSqlite(), "SQLite has no isolation levels to choose");
-    try (TestServer s = TestServer.start(NO_LIMITS);
-        Database db = Database.open(s.config().core().database())) {
-      for (int i = 0; i < 3; i++) {
-        int level = db.tx(h -> isolation(h.getConnection()));
-        assertThat(level).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
-      }
-    }
-  }
-
-  private static int isolation(Connection c) {
-    try {
-      return c.getTransactionIsolation();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -5,8 +5,8 @@ import static org.userman.server.support.TestServer.obj;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.TestDatabases;
 
 /**
  * The embedded fallback, which runs when a machine has no PostgreSQL or MariaDB, works in every run

@@ -5,11 +5,6 @@ import static org.userman.server.support.TestServer.PASSWORD;
 import static org.userman.server.support.TestServer.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,9 +12,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
-import org.userman.store.DatabaseSettings;
+import org.userman.testkit.TestDatabases;
 
 /** Two nodes on one database behave as one service: a revocation on A holds on B at once. */
 class MultiNodeTest {
@@ -117,8 +111,9 @@ class MultiNodeTest {
   /**
    * The same, many times over: each node keeps the session in memory (the first read on B), and
    * must still refuse it at the very next request after the sign-out on A answered, every time.
-   * Another user's reads keep B busy meanwhile, so that B holds a lease and answers from memory
-   * without a round trip: only A's wait for B's lease makes the sign-out hold there.
+   * Another user's reads keep B busy meanwhile, so that B holds a lease (its row in node_lease) and
+   * answers from memory without a round trip: only A's wait for B's lease makes the sign-out hold
+   * there. (Core's ServerChangesTest checks the lease itself.)
    */
   @Test
   void every_sign_out_holds_on_the_other_node_at_its_next_request() throws Exception {
@@ -144,14 +139,14 @@ class MultiNodeTest {
       try {
         // A quarter of a second of steady reads makes a node busy.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!b.database().changes().leased() && System.nanoTime() < deadline) {
+        while (!leaseHeld(b) && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
         for (int i = 0; i < 40; i++) {
           String token = a.accessToken("ada@example.org");
           assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
           assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);
-          assertThat(b.database().changes().leased()).as("B holds a lease, round %d", i).isTrue();
+          assertThat(leaseHeld(b)).as("B holds a lease, round %d", i).isTrue();
           assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status())
               .isEqualTo(204);
           assertThat(b.get("/api/v1/me", token).status()).as("round %d", i).isEqualTo(401);
@@ -164,117 +159,12 @@ class MultiNodeTest {
     }
   }
 
-  /**
-   * On PostgreSQL a busy node does not read the change count every millisecond: a writer that finds
-   * it behind notifies it, and it then reads the count and reports it in its lease row, which is
-   * what the writer waits for. A count that nobody announces (plain SQL) it reports at its next
-   * renewal.
-   */
-  @Test
-  void on_postgresql_a_writer_wakes_a_busy_node_that_lags() throws Exception {
-    Assumptions.assumeTrue(
-        TestDatabases.kind().equals("postgresql"), "LISTEN/NOTIFY is PostgreSQL's");
-    try (TestServer a =
-            TestServer.start("USERMAN_REGISTRATION=open", "USERMAN_LIMITS_ENABLED=false");
-        TestServer b = a.secondNode()) {
-      a.register("ada@example.org");
-      a.register("bob@example.org");
-      String bob = a.accessToken("bob@example.org");
-      AtomicBoolean stop = new AtomicBoolean();
-      Thread load =
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    while (!stop.get()) {
-                      b.get("/api/v1/me", bob);
-                    }
-                  });
-      DatabaseSettings db = a.config().core().database();
-      try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-          Statement st = c.createStatement()) {
-        long busy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!b.database().changes().leased() && System.nanoTime() < busy) {
-          Thread.sleep(10);
-        }
-        assertThat(b.database().changes().leased()).isTrue();
-        long heard = b.database().changes().notificationsHeard();
-        for (int i = 0; i < 5; i++) {
-          String token = a.accessToken("ada@example.org");
-          assertThat(a.call("DELETE", "/api/v1/sessions/current", null, token).status())
-              .isEqualTo(204);
-          assertThat(b.get("/api/v1/me", token).status()).as("round %d", i).isEqualTo(401);
-        }
-        // Ten writes on A (five sign-ins, five sign-outs). A write finds B behind unless B's
-        // renewal, every 25 ms, reported the count in the fraction of a millisecond between the
-        // commit and the check: nearly every one notifies.
-        assertThat(heardAtLeast(b, heard + 5))
-            .as("heard %d", b.database().changes().notificationsHeard() - heard)
-            .isTrue();
-        st.executeUpdate("UPDATE change_count SET n = n + 1 WHERE id = 1");
-        long count = longOf(st, "SELECT n FROM change_count WHERE id = 1");
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (longOf(st, "SELECT MAX(seen) FROM node_lease") < count
-            && System.nanoTime() < deadline) {
-          Thread.sleep(1);
-        }
-        assertThat(longOf(st, "SELECT MAX(seen) FROM node_lease"))
-            .as("the count B reports")
-            .isGreaterThanOrEqualTo(count);
-      } finally {
-        stop.set(true);
-        load.join();
-      }
-    }
-  }
-
-  /** Whether {@code node} has heard {@code count} notifications within 5 s. */
-  private static boolean heardAtLeast(TestServer node, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (node.database().changes().notificationsHeard() < count && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    return node.database().changes().notificationsHeard() >= count;
-  }
-
-  private static long longOf(Statement st, String sql) throws SQLException {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  /**
-   * A node that stopped renewing its lease without releasing it (it crashed, say) holds up a write
-   * until the lease can no longer be trusted, not longer: here a lease row that reports nothing
-   * taken in.
-   */
-  @Test
-  void a_silent_lease_holds_up_a_write_only_until_it_lapses() throws Exception {
-    try (TestServer a = TestServer.start("USERMAN_REGISTRATION=open")) {
-      a.register("ada@example.org");
-      String token = a.accessToken("ada@example.org");
-      for (int i = 0;
-          i < 5;
-          i++) { // warm, so that the write below takes a few milliseconds of its own
-        assertThat(a.call("PATCH", "/api/v1/me", obj("name", "Ada " + i), token).status())
-            .isEqualTo(200);
-      }
-      DatabaseSettings db = a.config().core().database();
-      String now = TestDatabases.kind().equals("postgresql") ? "now()" : "UTC_TIMESTAMP(6)";
-      try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-          Statement st = c.createStatement()) {
-        st.executeUpdate(
-            "INSERT INTO node_lease (id, seen, lease_until) VALUES ('crashed', 0, " + now + ")");
-        long began = System.nanoTime();
-        assertThat(a.call("PATCH", "/api/v1/me", obj("name", "Ada"), token).status())
-            .isEqualTo(200);
-        Duration took = Duration.ofNanos(System.nanoTime() - began);
-        assertThat(took)
-            .isGreaterThanOrEqualTo(Duration.ofMillis(100))
-            .isLessThan(Duration.ofSeconds(5));
-        st.executeUpdate("DELETE FROM node_lease WHERE id = 'crashed'");
-      }
-    }
+  /** Whether a node holds a live lease on the node's database: a row of node_lease not run out. */
+  private static boolean leaseHeld(TestServer node) {
+    String now = TestDatabases.kind().equals("postgresql") ? "now()" : "UTC_TIMESTAMP(6)";
+    return Long.parseLong(
+            node.column("SELECT COUNT(*) FROM node_lease WHERE lease_until > " + now).get(0))
+        > 0;
   }
 
   /**
@@ -287,8 +177,7 @@ class MultiNodeTest {
             TestServer.start(
                 "USERMAN_REGISTRATION=open", "USERMAN_DATABASE_LISTEN_FOR_CHANGES=false");
         TestServer b = a.secondNode()) {
-      assertThat(b.database().changes().generation())
-          .isEqualTo(org.userman.store.internal.Changes.UNWATCHED);
+      assertThat(b.userman().cachesOn(Duration.ZERO)).as("B keeps nothing in memory").isFalse();
       a.register("ada@example.org");
       String token = a.accessToken("ada@example.org");
       assertThat(b.get("/api/v1/me", token).status()).isEqualTo(200);

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TcpProxy;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.TestDatabases;
 
 /** When the database goes away the node answers 503 promptly, and it recovers by itself. */
 class OutageTest {

@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.TestDatabases;
 
 /**
  * Each limit fires with 429 rate_limited and Retry-After, and lets requests through again later.
@@ -171,39 +171,6 @@ class RateLimitTest {
       a.clock.advance(Duration.ofSeconds(16));
       assertThat(login(b, "ada@example.org", PASSWORD).status()).isEqualTo(201);
       assertLimited(login(a, "ada@example.org", PASSWORD), 15);
-    }
-  }
-
-  @Test
-  void the_first_calls_of_a_new_credential_may_all_arrive_at_once() throws Exception {
-    // Straight at the limiter, so that the first uses of a bucket really do overlap: a shared
-    // bucket that did not exist yet once failed a whole batch of first calls.
-    try (TestServer s = TestServer.start("USERMAN_LIMITS_API_PER_CREDENTIAL=100000/1m")) {
-      var limiter = s.limiter();
-      var actor =
-          org.userman.common.Actor.anonymous(
-              new org.userman.common.ClientInfo("127.0.0.1", "test"));
-      for (int round = 0; round < 20; round++) {
-        String credential = "session:" + java.util.UUID.randomUUID();
-        var start = new java.util.concurrent.CountDownLatch(1);
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(32)) {
-          var calls = new java.util.ArrayList<java.util.concurrent.Future<?>>();
-          for (int i = 0; i < 32; i++) {
-            calls.add(
-                pool.submit(
-                    () -> {
-                      start.await();
-                      limiter.consume(
-                          org.userman.limit.LimitRule.API_PER_CREDENTIAL, credential, actor, null);
-                      return null;
-                    }));
-          }
-          start.countDown();
-          for (var call : calls) {
-            call.get();
-          }
-        }
-      }
     }
   }
 

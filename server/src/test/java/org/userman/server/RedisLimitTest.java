@@ -10,8 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TcpProxy;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.TestDatabases;
 
 /**
  * With USERMAN_REDIS_URL the buckets live in Redis: shared by the nodes, and an outage is a 503.

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.TestDatabases;
 
 class RestartTest {
 

@@ -11,8 +11,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.userman.server.support.TestDatabases;
 import org.userman.server.support.TestServer;
+import org.userman.testkit.TestDatabases;
 
 /** Argon2 settings below OWASP's minimum are loud; far below it, the server refuses to start. */
 class WeakHashingTest {

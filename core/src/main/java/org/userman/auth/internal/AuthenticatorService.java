@@ -15,8 +15,9 @@ import org.userman.session.internal.SessionCheck;
 /**
  * Turns a bearer credential into a {@link Principal}. An access token must also name a live session
  * of an active user, checked on every request against the database or against this node's copy of
- * the row, which any write ends (see {@link org.userman.store.internal.Changes} for how other nodes
- * hear of it), so sign-out, password changes and disabling take effect at the next request.
+ * the row, which any write ends (see {@link org.userman.store.internal.changes.Changes} for how
+ * other nodes hear of it), so sign-out, password changes and disabling take effect at the next
+ * request.
  */
 public final class AuthenticatorService implements Authenticator {
   private final AccessTokens accessTokens;

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import org.userman.internal.Ticker;
+import org.userman.store.internal.changes.Changes;
 
 /**
  * Rows that requests read on every call (a session's state, an API key's, the caller's user), kept
@@ -22,8 +24,18 @@ public final class ReadCache<K, V> {
   private final Cache<K, Entry<V>> entries;
 
   public ReadCache(Changes changes, long maximumSize) {
+    this(changes, maximumSize, Ticker.SYSTEM);
+  }
+
+  /** {@code ticker} ages the entries (tests move it instead of waiting). */
+  ReadCache(Changes changes, long maximumSize, Ticker ticker) {
     this.changes = changes;
-    this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(MAX_AGE).build();
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumSize(maximumSize)
+            .expireAfterWrite(MAX_AGE)
+            .ticker(ticker::read)
+            .build();
   }
 
   /** The row for {@code key}: from memory when it is current, else from {@code load}. */

@@ -21,11 +21,12 @@ import org.userman.store.Dialect;
 
 /**
  * The migrations this Userman ships for one database, listed in {@code db/index/<dialect>.txt}, and
- * whether a schema's history says all of them ran. Setting Flyway up (its plugins, the scan of the
- * migration folder, the validation) takes about a quarter of a node's start-up; a node whose schema
- * is current needs none of it, and one query tells. Anything else (no history yet, a pending,
- * failed, newer or edited migration, a history Flyway wrote differently) is left to Flyway, which
- * migrates or says what is wrong.
+ * whether a schema's history says all of them ran. Setting Flyway up (loading its classes and
+ * plugins, the scan of the migration folder, the validation) is a large part of a node's start-up;
+ * a node whose schema is current needs none of it, and one query tells. Anything else (no history
+ * yet, a pending, failed, newer or edited migration, a history Flyway wrote differently) is left to
+ * Flyway, which migrates or says what is wrong. The checksum is Flyway's, computed here the way
+ * Flyway does; SchemaTest holds it to Flyway's own on every database.
  */
 record ShippedMigrations(List<Migration> migrations) {
   private static final Pattern NAME = Pattern.compile("V([0-9]+(?:[._][0-9]+)*)__.+\\.sql");

@@ -27,7 +27,8 @@ import org.userman.server.config.ConfigLoader;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.node.UsermanServer;
 import org.userman.store.Dialect;
-import org.userman.store.internal.Database;
+import org.userman.testkit.MutableClock;
+import org.userman.testkit.TestDatabases;
 
 /**
  * A real node on an ephemeral port with a fresh embedded database in its own folder, a clock the
@@ -138,29 +139,6 @@ public final class TestServer implements AutoCloseable {
     }
     if (!server.userman().cachesOn(Duration.ofSeconds(10))) {
       throw new IllegalStateException("the change watcher did not start within 10 s");
-    }
-  }
-
-  /**
-   * The library's storage internals, for the tests of the change watch and the schema that still
-   * live here. Reflection, in this one place: the library does not hand its internals out.
-   */
-  public Database database() {
-    return internal("database", Database.class);
-  }
-
-  /** The library's rate limiter, likewise. */
-  public org.userman.limit.internal.RateLimiter limiter() {
-    return internal("limiter", org.userman.limit.internal.RateLimiter.class);
-  }
-
-  private <T> T internal(String field, Class<T> type) {
-    try {
-      java.lang.reflect.Field f = Userman.class.getDeclaredField(field);
-      f.setAccessible(true);
-      return type.cast(f.get(server.userman()));
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -412,7 +390,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static String tokenIn(String mail) {
-    for (String line : mail.split("\r?\n", -1)) {
+    for (String line : mail.split("\r?\n")) {
       if (line.startsWith("Token: ")) {
         return line.substring("Token: ".length()).strip();
       }

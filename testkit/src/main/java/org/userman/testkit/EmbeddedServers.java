@@ -1,4 +1,4 @@
-package org.userman.server.support;
+package org.userman.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
