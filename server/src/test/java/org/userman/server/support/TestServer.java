@@ -390,7 +390,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static String tokenIn(String mail) {
-    for (String line : mail.split("\r?\n")) {
+    for (String line : mail.split("\r?\n", -1)) {
       if (line.startsWith("Token: ")) {
         return line.substring("Token: ".length()).strip();
       }
