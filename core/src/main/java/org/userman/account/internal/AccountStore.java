@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 import org.userman.account.User;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
@@ -35,34 +36,22 @@ public final class AccountStore {
   }
 
   void insert(Handle h, User u, String passwordHash) {
-    h.createUpdate(
-            "INSERT INTO users (id, email, email_norm, email_verified, username, name, name_norm, status,"
-                + " password_hash, attributes, created_at, updated_at, last_login_at) VALUES (:id, :email,"
-                + " :email_norm, :verified, :username, :name, :name_norm, :status, :hash, :attributes,"
-                + " :created, :updated, NULL)")
-        .bind("id", u.id())
-        .bind("email", u.email())
-        .bind("email_norm", Text.fold(u.email()))
-        .bind("verified", u.emailVerified() ? 1 : 0)
-        .bind("username", u.username())
-        .bind("name", u.name())
-        .bind("name_norm", Text.fold(u.name()))
-        .bind("status", u.status().wire())
+    bindFields(
+            h.createUpdate(
+                "INSERT INTO users (id, email, email_norm, email_verified, username, name, name_norm, status,"
+                    + " password_hash, attributes, created_at, updated_at, last_login_at) VALUES (:id, :email,"
+                    + " :email_norm, :verified, :username, :name, :name_norm, :status, :hash, :attributes,"
+                    + " :created, :updated, NULL)"),
+            u)
         .bind("hash", passwordHash)
-        .bind("attributes", write(u.attributes()))
         .bind("created", u.createdAt().toEpochMilli())
-        .bind("updated", u.updatedAt().toEpochMilli())
         .execute();
     setRoles(h, u.id(), u.roles());
   }
 
-  /** Writes every field of {@code u} but the password hash and last login. */
-  void update(Handle h, User u) {
-    h.createUpdate(
-            "UPDATE users SET email = :email, email_norm = :email_norm, email_verified = :verified,"
-                + " username = :username, name = :name, name_norm = :name_norm, status = :status,"
-                + " attributes = :attributes, updated_at = :updated WHERE id = :id")
-        .bind("id", u.id())
+  /** Binds what insert and update both write, by the names their statements use. */
+  private Update bindFields(Update st, User u) {
+    return st.bind("id", u.id())
         .bind("email", u.email())
         .bind("email_norm", Text.fold(u.email()))
         .bind("verified", u.emailVerified() ? 1 : 0)
@@ -71,7 +60,17 @@ public final class AccountStore {
         .bind("name_norm", Text.fold(u.name()))
         .bind("status", u.status().wire())
         .bind("attributes", write(u.attributes()))
-        .bind("updated", u.updatedAt().toEpochMilli())
+        .bind("updated", u.updatedAt().toEpochMilli());
+  }
+
+  /** Writes every field of {@code u} but the password hash and last login. */
+  void update(Handle h, User u) {
+    bindFields(
+            h.createUpdate(
+                "UPDATE users SET email = :email, email_norm = :email_norm, email_verified = :verified,"
+                    + " username = :username, name = :name, name_norm = :name_norm, status = :status,"
+                    + " attributes = :attributes, updated_at = :updated WHERE id = :id"),
+            u)
         .execute();
   }
 
