@@ -46,6 +46,9 @@ public final class ConfigLoader {
     d.put("http.cors_origins", "");
     d.put("http.trusted_proxies", "");
     d.put("http.idle_timeout", "1m");
+    d.put("http.request_read_timeout", "30s");
+    d.put("http.max_connections", "4096");
+    d.put("http.max_connections_per_address", "256");
     d.put("data_dir", "./data");
     d.put("database.url", null);
     d.put("database.user", null);
@@ -243,7 +246,11 @@ public final class ConfigLoader {
           core,
           s.list("http.cors_origins"),
           proxies,
-          s.duration("http.idle_timeout"));
+          s.duration("http.idle_timeout"),
+          new ServerConfig.ConnectionLimits(
+              s.duration("http.request_read_timeout"),
+              s.whole("http.max_connections"),
+              s.whole("http.max_connections_per_address")));
     } catch (InvalidSettingException e) {
       // The records name the setting; the message adds where it comes from.
       throw new ConfigException(

@@ -15,7 +15,8 @@ public record ServerConfig(
     UsermanConfig core,
     List<String> corsOrigins,
     TrustedProxies trustedProxies,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    ConnectionLimits connections) {
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -34,7 +35,35 @@ public record ServerConfig(
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new InvalidSettingException("http.idle_timeout", "must be a positive duration");
     }
+    if (connections == null) {
+      throw new IllegalArgumentException("connections is required");
+    }
     corsOrigins = List.copyOf(corsOrigins);
+  }
+
+  /**
+   * What one client, and all of them, may hold of a node: a request must arrive in full (its
+   * headers, and its body when it has one) within {@code requestReadTimeout} of its first line; a
+   * node holds at most {@code maxConnections} connections, at most {@code maxPerAddress} of them
+   * from one address (a trusted proxy's connections count only toward the total).
+   */
+  public record ConnectionLimits(
+      Duration requestReadTimeout, int maxConnections, int maxPerAddress) {
+    public ConnectionLimits {
+      if (requestReadTimeout == null
+          || requestReadTimeout.isNegative()
+          || requestReadTimeout.isZero()) {
+        throw new InvalidSettingException(
+            "http.request_read_timeout", "must be a positive duration");
+      }
+      if (maxConnections < 1) {
+        throw new InvalidSettingException("http.max_connections", "must be at least 1");
+      }
+      if (maxPerAddress < 1 || maxPerAddress > maxConnections) {
+        throw new InvalidSettingException(
+            "http.max_connections_per_address", "must be 1..http.max_connections");
+      }
+    }
   }
 
   /** Whether people reach the service over https (then answers carry HSTS). */

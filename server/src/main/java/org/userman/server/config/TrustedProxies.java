@@ -88,6 +88,12 @@ public final class TrustedProxies {
     return peer;
   }
 
+  /** Whether a connection's peer is one of the trusted proxies. */
+  public boolean trusts(InetAddress peer) {
+    byte[] bytes = peer.getAddress();
+    return networks.stream().anyMatch(n -> n.contains(bytes));
+  }
+
   private boolean trusted(String ip) {
     byte[] bytes = literal(ip);
     return bytes != null && networks.stream().anyMatch(n -> n.contains(bytes));

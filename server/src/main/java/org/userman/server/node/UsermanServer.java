@@ -45,11 +45,14 @@ public final class UsermanServer implements AutoCloseable {
   private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
 
   private final Userman userman;
+  private final ConnectionGuard guard;
   private final WebServer web;
   private final List<ApiRoutes.Operation> operations;
 
-  private UsermanServer(Userman userman, WebServer web, List<ApiRoutes.Operation> operations) {
+  private UsermanServer(
+      Userman userman, ConnectionGuard guard, WebServer web, List<ApiRoutes.Operation> operations) {
     this.userman = userman;
+    this.guard = guard;
     this.web = web;
     this.operations = List.copyOf(operations);
   }
@@ -75,6 +78,7 @@ public final class UsermanServer implements AutoCloseable {
       Consumer<String> logSink,
       CompletableFuture<Void> helidonWarm) {
     Userman userman = null;
+    ConnectionGuard guard = null;
     try {
       userman = Userman.open(config.core(), clock, random);
       // A second server on the same embedded database fails here, before it listens.
@@ -121,18 +125,24 @@ public final class UsermanServer implements AutoCloseable {
       ApiRoutes operations =
           ApiRoutes.declareAll(new ApiRoutes(routing), api, lib, views, openApiDocument());
       routing.any(new Fallback(operations.operations(), cors, problems));
+      guard = new ConnectionGuard(config.connections(), config.trustedProxies(), System::nanoTime);
       WebServer web =
           WebServer.builder()
               .host(config.host())
               .port(config.port())
               .shutdownHook(false)
               // Explicit limits: request line and headers, bodies (routes refuse past 64 KiB with
-              // their own 413; this stops larger ones early), idle connections.
-              .addProtocol(
-                  Http1Config.builder()
-                      .maxPrologueLength(MAX_REQUEST_LINE)
-                      .maxHeadersSize(MAX_HEADERS)
-                      .build())
+              // their own 413; this stops larger ones early), idle connections; HTTP/1.1 only,
+              // through the guard, which also holds requests to their read deadline and caps
+              // each address's connections.
+              .protocolsDiscoverServices(false)
+              .addConnectionSelector(
+                  guard.http1(
+                      Http1Config.builder()
+                          .maxPrologueLength(MAX_REQUEST_LINE)
+                          .maxHeadersSize(MAX_HEADERS)
+                          .build()))
+              .maxTcpConnections(guard.maxConnections())
               .maxPayloadSize(MAX_TRANSPORT_PAYLOAD)
               .idleConnectionTimeout(config.idleTimeout())
               .idleConnectionPeriod(IDLE_CHECK)
@@ -149,8 +159,11 @@ public final class UsermanServer implements AutoCloseable {
               .routing(routing)
               .build()
               .start();
-      return new UsermanServer(userman, web, operations.operations());
+      return new UsermanServer(userman, guard, web, operations.operations());
     } catch (RuntimeException e) {
+      if (guard != null) {
+        guard.close();
+      }
       if (userman != null) {
         userman.close();
       }
@@ -189,6 +202,7 @@ public final class UsermanServer implements AutoCloseable {
   @Override
   public void close() {
     web.stop();
+    guard.close();
     userman.close();
   }
 }
