@@ -94,13 +94,7 @@ class SlowClientTest {
     try (TestServer s = TestServer.start("USERMAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS=3")) {
       List<Socket> held = new ArrayList<>();
       try {
-        for (int i = 0; i < 3; i++) {
-          Socket h = connect(s);
-          h.setSoTimeout(20_000);
-          send(h, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
-          assertThat(readHead(h.getInputStream())).startsWith("HTTP/1.1 200");
-          held.add(h);
-        }
+        holdServed(s, 3, held);
         assertThat(answer(s, 20_000)).as("a fourth connection is closed unanswered").isEmpty();
         held.remove(0).close();
         // The node counts the closed connection out once it has seen the close.
@@ -128,13 +122,7 @@ class SlowClientTest {
             "USERMAN_HTTP_TRUSTED_PROXIES=127.0.0.1,::1")) {
       List<Socket> held = new ArrayList<>();
       try {
-        for (int i = 0; i < 4; i++) {
-          Socket h = connect(s);
-          h.setSoTimeout(20_000);
-          send(h, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
-          assertThat(readHead(h.getInputStream())).startsWith("HTTP/1.1 200");
-          held.add(h);
-        }
+        holdServed(s, 4, held);
       } finally {
         for (Socket h : held) {
           h.close();
@@ -151,13 +139,7 @@ class SlowClientTest {
             "USERMAN_HTTP_MAX_CONNECTIONS=3", "USERMAN_HTTP_MAX_CONNECTIONS_PER_ADDRESS=3")) {
       List<Socket> held = new ArrayList<>();
       try {
-        for (int i = 0; i < 3; i++) {
-          Socket h = connect(s);
-          h.setSoTimeout(20_000);
-          send(h, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
-          assertThat(readHead(h.getInputStream())).startsWith("HTTP/1.1 200");
-          held.add(h);
-        }
+        holdServed(s, 3, held);
         // A fourth connection waits, unanswered, while three are open ...
         try (Socket fourth = connect(s)) {
           send(fourth, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -239,6 +221,17 @@ class SlowClientTest {
     /** How many pieces the client had sent when the server closed the connection. */
     int sent() {
       return sentAtClose;
+    }
+  }
+
+  /** Opens {@code n} connections, each answered once and then kept open, into {@code held}. */
+  private static void holdServed(TestServer s, int n, List<Socket> held) throws IOException {
+    for (int i = 0; i < n; i++) {
+      Socket h = connect(s);
+      held.add(h);
+      h.setSoTimeout(20_000);
+      send(h, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readHead(h.getInputStream())).startsWith("HTTP/1.1 200");
     }
   }
 
