@@ -256,11 +256,22 @@ public final class SigningKeyService implements SigningKeys {
 
   private Snapshot fresh() {
     Snapshot s = snapshot;
-    if (s.loadedAt().plus(RELOAD_EVERY).isBefore(clock.instant())) {
+    return stale(s) ? reloadIfStale() : s;
+  }
+
+  /**
+   * Reloads once for all the requests that found the keys stale at the same moment: the others wait
+   * for that reload rather than each running one of their own (opening every key again).
+   */
+  private synchronized Snapshot reloadIfStale() {
+    if (stale(snapshot)) {
       reload();
-      s = snapshot;
     }
-    return s;
+    return snapshot;
+  }
+
+  private boolean stale(Snapshot s) {
+    return s.loadedAt().plus(RELOAD_EVERY).isBefore(clock.instant());
   }
 
   /** The newest key whose activation has come; the first key is active from its creation. */

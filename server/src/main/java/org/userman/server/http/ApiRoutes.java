@@ -20,6 +20,8 @@ public final class ApiRoutes {
 
   private final List<Operation> operations = new ArrayList<>();
   private final HttpRouting.Builder routing;
+  private final List<Runnable> exact = new ArrayList<>();
+  private final List<Runnable> templated = new ArrayList<>();
 
   /** Declarations that go to {@code routing}; null to only list them (the OpenAPI build step). */
   public ApiRoutes(HttpRouting.Builder routing) {
@@ -52,9 +54,21 @@ public final class ApiRoutes {
     }
     operations.add(new Operation(method, path, operationId));
     if (routing != null) {
-      routing.route(method, path, handler);
+      (path.indexOf('{') < 0 ? exact : templated).add(() -> routing.route(method, path, handler));
     }
     return this;
+  }
+
+  /**
+   * Hands the declared operations to Helidon's routing, which tries routes in order: the paths
+   * without parameters first (a string comparison each, and {@code /users/import} before {@code
+   * /users/{id}}), then the templates (a regular expression each).
+   */
+  private void route() {
+    exact.forEach(Runnable::run);
+    templated.forEach(Runnable::run);
+    exact.clear();
+    templated.clear();
   }
 
   /**
@@ -83,6 +97,7 @@ public final class ApiRoutes {
     new ApiKeyRoutes(api, listing ? null : userman.apiKeys(), views).declare(routes);
     new AuditRoutes(api, listing ? null : userman.audit(), views).declare(routes);
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
+    routes.route();
     return routes;
   }
 
