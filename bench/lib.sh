@@ -38,11 +38,12 @@ bench_wait_ok() {  # url [timeout seconds] [pid]
   done
 }
 
-# Starts `./userman serve` with the USERMAN_* variables of the caller, logging to $1, and waits
-# until it is ready. Sets userman_pid (the launcher execs the JVM, so it is the JVM's pid).
+# Starts `./userman serve` (or `$2 serve`, a launcher that execs ./userman's way) with the USERMAN_*
+# variables of the caller, logging to $1, and waits until it is ready. Sets userman_pid (the launcher
+# execs the JVM, so it is the JVM's pid).
 userman_pid=""
-userman_start() {  # log file
-  ./userman serve >>"$1" 2>&1 &
+userman_start() {  # log file [launcher]
+  "${2:-./userman}" serve >>"$1" 2>&1 &
   userman_pid=$!
   if ! bench_wait_ok "http://127.0.0.1:${USERMAN_HTTP_PORT}/health/ready" 120 "$userman_pid"; then
     tail -20 "$1" >&2

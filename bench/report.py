@@ -14,6 +14,8 @@ DBS = [db for db in ("sqlite", "postgresql") if db + "_live_rps" in r]
 NAMES = {"sqlite": "Userman, SQLite", "postgresql": "Userman, PostgreSQL"}
 # Keycloak's runs take turns with Userman's on each database: "<db>_kc_userinfo_*", "<db>_kc_login_*".
 KC = any(d + "_kc_userinfo_rps" in r for d in DBS)
+# The baseline's (BENCH_BASELINE) take turns the same way: "<db>_baseline_me_*", "<db>_baseline_login_*".
+BASELINE = any(d + "_baseline_me_rps" in r for d in DBS)
 cores = int(r["cores"])
 
 
@@ -260,6 +262,8 @@ out.append(f"- machine: {cores} cores ({r['cpu']}); JDK: {r['jdk']}")
 out.append(f"- database: SQLite (embedded, the default) and PostgreSQL {r['postgres']} on the same machine (loopback)")
 if r.get("note"):
     out.append(f"- conditions: {r['note']}")
+if BASELINE:
+    out.append(f"- this build: {r.get('head', '?')}; baseline (section \"Against the baseline\"): {r.get('baseline', '?')}")
 if r.get("note_retry"):
     out.append(f"- retried after a failed wrk run (connection errors): {', '.join(many['note_retry'])}")
 if many.get("load"):
@@ -277,6 +281,49 @@ out.append("|" + "---|" * len(head))
 for cells in rows:
     out.append("| " + " | ".join(cells) + " |")
 out.append("")
+if BASELINE:
+    def start_runs(key):
+        return [float(v) for v in r.get(key, "").split()]
+
+    def start_cell(d, key, check):
+        vs = start_runs(f"{d}_{key}")
+        m = median(vs)
+        return "-" if m is None else (checked(m, 2, lambda v: v <= 1.0) if check else fmt(m, 2)) \
+            + " (" + ", ".join(fmt(v, 2) for v in vs) + ")"
+
+    base_rows = []
+    for d in DBS:
+        db = NAMES[d].split(", ")[1]
+        base_rows.append(["Users in the database (rows of `users`)", db, fmt(num(d + "_baseline_users_count")),
+                          fmt(num(d + "_users_count")), ""])
+        base_rows.append([f"Start-up to ready, median of {len(start_runs(d + '_start_runs'))} starts taken in turns"
+                          " (every start), s", db, start_cell(d, "baseline_start_runs", False),
+                          start_cell(d, "start_runs", True),
+                          by_rounds([c / b for b, c in zip(start_runs(d + "_baseline_start_runs"),
+                                                           start_runs(d + "_start_runs")) if b], 2)])
+        base_rows.append(["... CPU time the process had used when ready, median s", db,
+                          fmt(num(d + "_baseline_start_cpu"), 2), fmt(num(d + "_start_cpu"), 2),
+                          fmt(ratio(num(d + "_start_cpu"), num(d + "_baseline_start_cpu")), 2)])
+        base_rows.append(["`GET /api/v1/me`, access token, req/s at 64 connections (median of the rounds)", db,
+                          rate(d + "_baseline_me"), rate(d + "_me"), paired(d + "_me_rps", d + "_baseline_me_rps", 2, None)])
+        base_rows.append([f"Sign-in, correct password, {r['login_users']} users in turn, req/s at 16 connections (median"
+                          " of the rounds)", db, rate(d + "_baseline_login"), rate(d + "_login"),
+                          paired(d + "_login_rps", d + "_baseline_login_rps", 2, None)])
+    out.append("## Against the baseline")
+    out.append("")
+    out.append(f"This build ({r.get('head', '?')}) against the baseline {r.get('baseline', '?')}, built side by side"
+               " and measured in this one run. On each database the baseline has its own copy of the users, loaded the same"
+               " way; its start-ups alternate with this build's, one each in turn; it is warmed up as this build is"
+               " and then paused (SIGSTOP), and in each round its `/me` reads and its sign-ins run right after this"
+               " build's, the server not measured paused meanwhile, as Keycloak's do above. The ratio is this build's"
+               " figure over the baseline's, pair by pair (the median, then every pair's): above 1 is faster for reads"
+               " and sign-ins, below 1 is faster for start-ups.")
+    out.append("")
+    out.append("| measurement | database | baseline | this build | this build / baseline |")
+    out.append("|---|---|---|---|---|")
+    for cells in base_rows:
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
 out.append("Argon2id at Userman's parameters (19 MiB, t=2, p=1, 32-byte hash), one hash on one thread under JMH,"
            " same JDK and heap flags as the server; the four implementations give the same bytes:")
 out.append("")
@@ -304,7 +351,8 @@ out.append(f"- Users are bulk-loaded by `bench/loader` with JDBC batches into th
            f" listing runs {int(r['scale']):,}. On PostgreSQL the load ends with `VACUUM (ANALYZE)` (counted in its time), as"
            f" PostgreSQL's advice on populating a database asks: autovacuum, which would gather the planner's statistics"
            f" later, is {r.get('pg_autovacuum', 'unknown')} on this server.")
-jit_keys = [(NAMES[d], d + "_jit_extra") for d in DBS] + ([("Keycloak", "kc_jit_extra")] if KC else [])
+jit_keys = ([(NAMES[d], d + "_jit_extra") for d in DBS] + ([("Keycloak", "kc_jit_extra")] if KC else [])
+            + [("the baseline on " + NAMES[d].split(", ")[1], d + "_baseline_jit_extra") for d in DBS])
 extra = ", ".join(f"{name} {r[k]} s" for name, k in jit_keys if k in r)
 if extra:
     out.append(f"- Warm-up: {r['warmup']} s of load on each server (half token-checked reads, half sign-ins), then more sign-ins"
