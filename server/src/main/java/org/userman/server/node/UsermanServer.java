@@ -86,7 +86,13 @@ public final class UsermanServer implements AutoCloseable {
       Userman u = userman;
       Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
-      Api api = new Api(json, userman.authenticator(), adminCheck, config.trustedProxies());
+      Api api =
+          new Api(
+              json,
+              userman.authenticator(),
+              adminCheck,
+              config.trustedProxies(),
+              (userId, sessionId) -> u.sessions().requireRecentAuthentication(userId, sessionId));
       WebPages pages =
           new WebPages(
               userman.authenticator(),
