@@ -21,6 +21,12 @@ public interface SecondFactors {
   TotpEnrolment beginTotp(String userId, Password currentPassword, Actor actor);
 
   /**
+   * The enrolment begun and not yet confirmed, to show again (its page reloaded, a wrong first
+   * code); empty when there is none.
+   */
+  java.util.Optional<TotpEnrolment> pendingTotp(String userId);
+
+  /**
    * Confirms the enrolment with a first code from the app ({@code invalid_code} when wrong): TOTP
    * is on, and the answer holds a new set of recovery codes.
    */

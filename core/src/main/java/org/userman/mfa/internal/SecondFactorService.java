@@ -177,6 +177,24 @@ public final class SecondFactorService implements SecondFactors, SecondFactorChe
     return new TotpEnrolment(secret, uri(secret, email));
   }
 
+  @Override
+  public Optional<TotpEnrolment> pendingTotp(String userId) {
+    return db.read(
+        h ->
+            store
+                .totp(h, userId)
+                .filter(t -> !t.confirmed())
+                .flatMap(
+                    t ->
+                        store
+                            .emailOf(h, userId)
+                            .map(
+                                to -> {
+                                  String secret = totpSecrets.open(t.sealedSecret(), userId);
+                                  return new TotpEnrolment(secret, uri(secret, to));
+                                })));
+  }
+
   /** The key URI authenticator apps read from a QR code (the Key Uri Format of Google's apps). */
   private String uri(String secret, String account) {
     String label = encode(issuer) + ":" + encode(account);
