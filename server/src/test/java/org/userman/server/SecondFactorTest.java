@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.userman.server.cli.RootCommand;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
 import org.userman.server.support.TotpCodes;
+import picocli.CommandLine;
 
 /** TOTP, recovery codes, the two-step sign-in, step-up and the admin's reset, over HTTP. */
 class SecondFactorTest {
@@ -404,6 +406,27 @@ class SecondFactorTest {
       assertThat(events).hasSize(1);
       assertThat(events.get(0).path("actor_id").asText())
           .isEqualTo(s.get("/api/v1/me", admin).json().path("id").asText());
+    }
+  }
+
+  @Test
+  void the_command_line_resets_a_users_factors() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register(ADA);
+      enrol(s, ADA);
+      CommandLine cl =
+          RootCommand.commandLine(s.env(), new java.io.ByteArrayInputStream(new byte[0]));
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      cl.setOut(new java.io.PrintWriter(out, true));
+      cl.setErr(new java.io.PrintWriter(err, true));
+      assertThat(cl.execute("users", "reset-factors", ADA)).as(err.toString()).isZero();
+      assertThat(out.toString()).startsWith("second factors reset for ");
+      assertThat(passwordStep(s, ADA).status()).isEqualTo(201);
+      // queued by the command line, on its own clock: for whichever node sends next
+      assertThat(s.column("SELECT subject FROM mail_queue WHERE recipient = ?", ADA))
+          .contains("An administrator removed your Userman second factor");
+      assertThat(cl.execute("users", "reset-factors", "nobody@example.org")).isNotZero();
     }
   }
 
