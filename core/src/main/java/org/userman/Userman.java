@@ -349,7 +349,7 @@ public final class Userman implements AutoCloseable {
     database.lockForServing();
     mailQueue.start();
     database.changes().start();
-    housekeeping = own(new Housekeeping(audit, limiter));
+    housekeeping = own(new Housekeeping(audit, limiter, sessions));
   }
 
   /** Waits until the work started after answers (the mails of anonymous requests) is done. */

@@ -508,6 +508,11 @@ public final class SessionService implements Sessions {
     }
   }
 
+  /** Drops the sign-ins that waited for a second factor until they expired; how many. */
+  public int pruneChallenges() {
+    return db.tx(h -> challenges.prune(h, clock.instant()));
+  }
+
   /** Ends every session of the user ("sign out everywhere"). */
   @Override
   public void revokeAll(String userId, Actor actor) {

@@ -67,4 +67,11 @@ final class SignInChallenges {
             .execute()
         == 1;
   }
+
+  /** Drops the challenges that expired before {@code now}. */
+  int prune(Handle h, Instant now) {
+    return h.createUpdate("DELETE FROM sign_in_challenges WHERE expires_at <= :now")
+        .bind("now", now.toEpochMilli())
+        .execute();
+  }
 }
