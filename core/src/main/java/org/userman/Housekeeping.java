@@ -6,11 +6,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.limit.internal.RateLimiter;
+import org.userman.session.internal.SessionService;
 
 /**
- * Background chores of a serving node: pruning audit events past their retention and rate-limit
- * buckets idle long enough to be full again. Every node runs them; they are idempotent deletes, so
- * several nodes on one database do no harm.
+ * Background chores of a serving node: pruning audit events past their retention, rate-limit
+ * buckets idle long enough to be full again, and sign-ins that waited for a second factor until
+ * they expired. Every node runs them; they are idempotent deletes, so several nodes on one database
+ * do no harm.
  */
 final class Housekeeping implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
@@ -18,7 +20,7 @@ final class Housekeeping implements AutoCloseable {
   private static final Duration EVERY = Duration.ofHours(6);
   private final ScheduledExecutorService timer;
 
-  Housekeeping(AuditLogService audit, RateLimiter limiter) {
+  Housekeeping(AuditLogService audit, RateLimiter limiter, SessionService sessions) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -29,15 +31,16 @@ final class Housekeeping implements AutoCloseable {
     // prune() catches what it throws, so the schedule never ends on its own; close() ends it
     var unused =
         timer.scheduleWithFixedDelay(
-            () -> prune(audit, limiter),
+            () -> prune(audit, limiter, sessions),
             FIRST_RUN.toSeconds(),
             EVERY.toSeconds(),
             TimeUnit.SECONDS);
   }
 
-  private static void prune(AuditLogService audit, RateLimiter limiter) {
+  private static void prune(AuditLogService audit, RateLimiter limiter, SessionService sessions) {
     try {
       limiter.prune();
+      sessions.pruneChallenges();
       int n = audit.prune();
       if (n > 0) {
         LOG.log(
@@ -48,7 +51,8 @@ final class Housekeeping implements AutoCloseable {
       // the database may be away for a while; the next run tries again
       LOG.log(
           System.Logger.Level.WARNING,
-          "pruning audit events or rate-limit buckets failed: " + e.getMessage());
+          "pruning audit events, rate-limit buckets or sign-in challenges failed: "
+              + e.getMessage());
     }
   }
 

@@ -44,6 +44,8 @@ import org.userman.mail.internal.Mailer;
 import org.userman.mail.internal.Notices;
 import org.userman.mail.internal.OutboxMailer;
 import org.userman.mail.internal.SmtpMailer;
+import org.userman.mfa.SecondFactors;
+import org.userman.mfa.internal.SecondFactorService;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
 import org.userman.session.Sessions;
@@ -83,6 +85,7 @@ public final class Userman implements AutoCloseable {
   private final PasswordHasher hasher;
   private final Background background = new Background();
   private final MailQueueService mailQueue;
+  private final SecondFactorService secondFactors;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -194,6 +197,17 @@ public final class Userman implements AutoCloseable {
               audit,
               limiter,
               background);
+      this.secondFactors =
+          new SecondFactorService(
+              database,
+              guard,
+              notices,
+              audit,
+              new SecretBox(key, "totp-secrets", random),
+              new SecretBox(key, "recovery-codes", random),
+              secrets,
+              clock,
+              mail.product());
       this.signingKeys =
           new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();
@@ -213,7 +227,9 @@ public final class Userman implements AutoCloseable {
               config.sessionTtl(),
               config.sessionIdleTimeout(),
               audit,
-              limiter);
+              limiter,
+              secondFactors,
+              config.stepUpWindow());
       this.apiKeys =
           new ApiKeyService(
               database, apiKeyStore, sessionControl, notices, secrets, ids, clock, audit);
@@ -333,7 +349,7 @@ public final class Userman implements AutoCloseable {
     database.lockForServing();
     mailQueue.start();
     database.changes().start();
-    housekeeping = own(new Housekeeping(audit, limiter));
+    housekeeping = own(new Housekeeping(audit, limiter, sessions));
   }
 
   /** Waits until the work started after answers (the mails of anonymous requests) is done. */
@@ -373,6 +389,11 @@ public final class Userman implements AutoCloseable {
 
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** TOTP and recovery codes; see {@link Sessions} for the two-step sign-in they bring. */
+  public SecondFactors secondFactors() {
+    return secondFactors;
   }
 
   public ApiKeys apiKeys() {

@@ -24,6 +24,8 @@ import org.userman.store.DatabaseSettings;
  * @param auditRetention how long audit events are kept
  * @param limits the rate limits
  * @param keys where the key that seals the signing keys comes from
+ * @param stepUpWindow how recent a proof of identity sensitive actions of an account with a second
+ *     factor need (a sign-in, or a re-authentication)
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -38,7 +40,8 @@ public record UsermanConfig(
     String audience,
     Duration auditRetention,
     LimitSettings limits,
-    KeySettings keys) {
+    KeySettings keys,
+    Duration stepUpWindow) {
 
   /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -58,12 +61,14 @@ public record UsermanConfig(
     Objects.requireNonNull(auditRetention, "auditRetention");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(stepUpWindow, "stepUpWindow");
     if (!publicUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
       throw new InvalidSettingException("public_url", "must be an http:// or https:// URL");
     }
     positive(accessTokenTtl, "tokens.access_ttl");
     positive(sessionTtl, "tokens.session_ttl");
     positive(auditRetention, "audit.retention");
+    positive(stepUpWindow, "mfa.step_up_window");
     if (hashing.memoryKib() < MIN_MEMORY_KIB && !allowWeakHashing) {
       throw new InvalidSettingException(
           "passwords.argon2.memory_kib",
@@ -109,7 +114,8 @@ public record UsermanConfig(
         null,
         Duration.ofDays(180),
         LimitSettings.defaults(),
-        KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")));
+        KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")),
+        Duration.ofMinutes(5));
   }
 
   /**
@@ -138,6 +144,7 @@ public record UsermanConfig(
     private Duration auditRetention;
     private LimitSettings limits;
     private KeySettings keys;
+    private Duration stepUpWindow;
 
     private Builder(UsermanConfig c) {
       database = c.database;
@@ -153,6 +160,7 @@ public record UsermanConfig(
       auditRetention = c.auditRetention;
       limits = c.limits;
       keys = c.keys;
+      stepUpWindow = c.stepUpWindow;
     }
 
     public Builder database(DatabaseSettings database) {
@@ -221,6 +229,12 @@ public record UsermanConfig(
       return this;
     }
 
+    /** How recent a proof sensitive actions of an account with a second factor need. */
+    public Builder stepUpWindow(Duration stepUpWindow) {
+      this.stepUpWindow = stepUpWindow;
+      return this;
+    }
+
     /**
      * The configuration; {@link InvalidSettingException} naming the setting a value does not suit.
      */
@@ -238,7 +252,8 @@ public record UsermanConfig(
           audience,
           auditRetention,
           limits,
-          keys);
+          keys,
+          stepUpWindow);
     }
   }
 }

@@ -26,7 +26,21 @@ public enum AuditType {
   /** The sign-in limit started refusing an account (a notice went to its owner). */
   LOCKED,
   /** An operator lifted an account's sign-in lock. */
-  UNLOCKED;
+  UNLOCKED,
+  /** A TOTP authenticator was confirmed: the account has a second factor. */
+  TOTP_ENABLED,
+  /** TOTP was turned off by the user. */
+  TOTP_DISABLED,
+  /** A new set of recovery codes replaced the old. */
+  RECOVERY_CODES_GENERATED,
+  /** A recovery code stood in for the second factor. */
+  RECOVERY_CODE_USED,
+  /** A wrong or spent second-factor code. */
+  SECOND_FACTOR_FAILED,
+  /** An admin or operator removed every second factor of a user. */
+  SECOND_FACTORS_RESET,
+  /** A signed-in user proved who they are again, for a sensitive action. */
+  REAUTHENTICATED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -18,6 +18,26 @@ public enum ErrorCode {
   /** Wrong current password when changing a credential of a signed-in user: 400. */
   WRONG_CURRENT_PASSWORD("invalid_credentials"),
   ACCOUNT_NOT_ACTIVE("account_not_active"),
+  /**
+   * The account has a second factor, and the sign-in asked for tokens in one step (the library's
+   * {@code login}; the two-step sign-in answers with a challenge instead): 401.
+   */
+  SECOND_FACTOR_REQUIRED("second_factor_required"),
+  /** A wrong or spent second-factor code at sign-in or re-authentication: 401. */
+  INVALID_SECOND_FACTOR("invalid_code"),
+  /** A wrong code while enrolling or turning off a second factor: 400. */
+  WRONG_CODE("invalid_code"),
+  /** A sign-in challenge that is unknown, used, expired or ended by wrong codes: 401. */
+  INVALID_CHALLENGE("invalid_token"),
+  /**
+   * A sensitive action of an account with a second factor, from a session whose last proof is not
+   * recent: re-authenticate, then repeat it (403).
+   */
+  REAUTHENTICATION_REQUIRED("reauthentication_required"),
+  /** TOTP is already on for the account (409). */
+  TOTP_ENABLED("totp_enabled"),
+  /** The action needs TOTP on, or an enrolment begun, and there is none (409). */
+  TOTP_NOT_ENABLED("totp_not_enabled"),
   FORBIDDEN("forbidden"),
   REGISTRATION_CLOSED("registration_closed"),
   NOT_FOUND("not_found"),

@@ -4,13 +4,29 @@ import java.util.List;
 import org.userman.account.User;
 import org.userman.common.Actor;
 import org.userman.common.ClientInfo;
+import org.userman.mfa.SecondFactorProof;
 import org.userman.password.Password;
 
 /** Sign-in, one session per device, refresh-token rotation with reuse detection, and sign-out. */
 public interface Sessions {
   /**
    * Signs in with an email or a username. Unknown accounts and wrong passwords fail alike and cost
-   * one hash each; an inactive account is told so only after its right password.
+   * one hash each; an inactive account is told so only after its right password. An account with a
+   * second factor gets a {@link SecondFactorChallenge}, which {@link #completeSignIn} completes.
+   */
+  SignInStep signIn(
+      String email, String username, Password password, String device, ClientInfo client);
+
+  /**
+   * Completes a sign-in that waits for its second factor. A wrong code counts against the account's
+   * sign-in limit, and a few end the challenge; {@code invalid_token} for an unknown, used or
+   * expired challenge, {@code invalid_code} for a wrong or spent code.
+   */
+  LoginResult completeSignIn(String challenge, SecondFactorProof proof, ClientInfo client);
+
+  /**
+   * {@link #signIn} for accounts known to have no second factor (programs that embed the library
+   * and sign in users of their own): {@code second_factor_required} for one that has.
    */
   LoginResult login(
       String email, String username, Password password, String device, ClientInfo client);
@@ -19,10 +35,14 @@ public interface Sessions {
    * Signs in from a web page: the same checks, limits and audit as {@link #login}, but the session
    * is held by a browser cookie (the returned secret) instead of a refresh token.
    */
-  CookieLogin loginWithCookie(String email, String username, Password password, ClientInfo client);
+  CookieSignInStep loginWithCookie(
+      String email, String username, Password password, ClientInfo client);
+
+  /** {@link #completeSignIn} for a sign-in begun from a web page. */
+  CookieLogin completeCookieSignIn(String challenge, SecondFactorProof proof, ClientInfo client);
 
   /** A web sign-in: the cookie's secret, shown this once, and the session it holds. */
-  record CookieLogin(String cookie, Session session, User user) {
+  record CookieLogin(String cookie, Session session, User user) implements CookieSignInStep {
     @Override
     public String toString() {
       return "CookieLogin[session=" + session.id() + ", user=" + user.id() + ", cookie=****]";
@@ -42,4 +62,24 @@ public interface Sessions {
 
   /** Ends every session of the user ("sign out everywhere"). */
   void revokeAll(String userId, Actor actor);
+
+  /**
+   * The user proves who they are again, on the session they act through: with the password, or, for
+   * an account with a second factor, with a code or a recovery code (the password may come too).
+   * Under the account's sign-in limit; {@code invalid_credentials} or {@code invalid_code} when
+   * wrong.
+   */
+  void reauthenticate(
+      String userId,
+      String sessionId,
+      Password password,
+      SecondFactorProof proof,
+      ClientInfo client);
+
+  /**
+   * For a sensitive action (a new password or email, an API key, second factors): passes when the
+   * account has no second factor, or when the session's user proved who they are within the
+   * configured window; {@code reauthentication_required} otherwise.
+   */
+  void requireRecentAuthentication(String userId, String sessionId);
 }

@@ -46,6 +46,7 @@ import org.userman.common.Actor;
 import org.userman.password.Password;
 import org.userman.server.support.Mails;
 import org.userman.server.support.TestServer;
+import org.userman.server.support.TotpCodes;
 import org.userman.testkit.EmbeddedServers;
 
 /**
@@ -314,6 +315,74 @@ class BrowserTest {
     assertThat(text("#alert")).contains("wrong");
     signIn("ada", "a brand new passphrase");
     assertThat(path()).isEqualTo("/account");
+  }
+
+  @Test
+  void a_person_turns_on_two_step_sign_in_from_the_qr_page_and_signs_in_with_a_code()
+      throws Exception {
+    String grace = "grace@example.org";
+    String gracePassword = "a tidy stack of punched cards";
+    server
+        .userman()
+        .accounts()
+        .create(
+            new NewUser(
+                grace,
+                Password.of(gracePassword),
+                "Grace Hopper",
+                null,
+                null,
+                UserStatus.ACTIVE,
+                java.util.List.of(),
+                true),
+            true,
+            Actor.COMMAND_LINE);
+    browser.manage().deleteAllCookies();
+    signIn(grace, gracePassword);
+    assertThat(path()).isEqualTo("/account");
+    type("totp_current_password", gracePassword);
+    ((JavascriptExecutor) browser)
+        .executeScript("arguments[0].scrollIntoView()", field("totp_current_password"));
+    shot("totp-account-off");
+    submit("Set up an authenticator app");
+    assertThat(path()).isEqualTo("/account/totp");
+    assertThat(browser.findElements(By.cssSelector("figure.qr svg path"))).hasSize(1);
+    shot("totp-setup-qr");
+    // The app is this test: it reads the key from the page, as a person would type it.
+    String secret = text("#totp-secret");
+    type("code", TotpCodes.at(secret, server.clock.instant()));
+    submit("Turn on two-step sign-in");
+    assertThat(heading()).isEqualTo("Your recovery codes");
+    assertThat(browser.findElements(By.cssSelector("#recovery-codes li"))).hasSize(10);
+    String recovery = text("#recovery-codes li");
+    shot("totp-recovery-codes");
+
+    open("/logout");
+    submit("Sign out");
+    server.clock.advance(Duration.ofSeconds(30));
+    signIn(grace, gracePassword);
+    assertThat(heading()).isEqualTo("Two-step sign-in");
+    shot("totp-second-form");
+    type("code", "000000");
+    submit("Verify");
+    assertThat(errorOf("code")).contains("wrong");
+    shot("totp-second-form-wrong-code");
+    type("code", TotpCodes.at(secret, server.clock.instant()));
+    submit("Verify");
+    assertThat(path()).isEqualTo("/account");
+    assertThat(text("main")).contains("You have 10 unused recovery codes");
+    shot("totp-account-on");
+
+    // A recovery code stands in for the phone, once.
+    open("/logout");
+    submit("Sign out");
+    signIn(grace, gracePassword);
+    browser.findElement(By.tagName("summary")).click();
+    type("recovery_code", recovery);
+    shot("totp-second-form-recovery-code");
+    submit("Use recovery code");
+    assertThat(path()).isEqualTo("/account");
+    assertThat(text("main")).contains("You have 9 unused recovery codes");
   }
 
   @Test

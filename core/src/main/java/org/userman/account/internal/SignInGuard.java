@@ -123,6 +123,39 @@ public final class SignInGuard implements SignInAccounts {
     }
   }
 
+  @Override
+  public void rehashed(Handle h, String userId, String hash, Instant now) {
+    store.setPasswordHash(h, userId, hash, now);
+  }
+
+  @Override
+  public void checkPassword(String userId, Password password, Actor actor) {
+    checkCurrentPassword(userId, password, AuditType.REAUTHENTICATED, actor);
+  }
+
+  /**
+   * Runs a check of a second factor under the account's sign-in budget: one attempt is taken before
+   * it and given back when it passed, so wrong codes and wrong passwords share one limit.
+   */
+  public boolean guarded(String userId, Actor actor, java.util.function.BooleanSupplier attempt) {
+    AccountStore.LoginCandidate c =
+        db.read(h -> store.passwordCheck(h, userId))
+            .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+    String key = budgetKey(c);
+    long left = limiter.consume(LimitRule.LOGIN_PER_ACCOUNT, key, actor, c.userId());
+    boolean right = attempt.getAsBoolean();
+    if (right) {
+      limiter.refund(LimitRule.LOGIN_PER_ACCOUNT, key);
+    } else if (left == 0) {
+      background.run(() -> locked(c.userId(), key, actor));
+    }
+    return right;
+  }
+
+  private static String budgetKey(AccountStore.LoginCandidate c) {
+    return "user:" + c.userId() + ":" + (c.unlockedAt() == null ? 0 : c.unlockedAt());
+  }
+
   /**
    * Checks the current password of a signed-in user against the same budget as sign-in; a wrong one
    * is audited as a refused {@code attempt} and fails with {@code invalid_credentials} (400).
@@ -162,7 +195,7 @@ public final class SignInGuard implements SignInAccounts {
    * right.
    */
   private boolean check(AccountStore.LoginCandidate c, Password password, Actor actor) {
-    String key = "user:" + c.userId() + ":" + (c.unlockedAt() == null ? 0 : c.unlockedAt());
+    String key = budgetKey(c);
     long left = limiter.consume(LimitRule.LOGIN_PER_ACCOUNT, key, actor, c.userId());
     boolean right = password != null && hasher.verify(password, c.passwordHash());
     if (right) {

@@ -123,6 +123,15 @@ public final class MailTemplates {
     return render("account-locked", to, Map.of("period", duration(period)));
   }
 
+  /** See {@link Notices#secondFactorChanged}. */
+  public Mail secondFactorChanged(String to, String change) {
+    return render("second-factor-changed", to, Map.of("change", change));
+  }
+
+  public Mail recoveryCodeUsed(String to, int left) {
+    return render("recovery-code-used", to, Map.of("left", left));
+  }
+
   private Mail withToken(String name, String to, String link, String token, Duration ttl) {
     return render(name, to, Map.of("link", link, "token", token, "expires", duration(ttl)));
   }

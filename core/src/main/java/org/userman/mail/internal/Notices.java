@@ -43,6 +43,18 @@ public final class Notices {
     queue.enqueue(h, mails.accountLocked(to, period));
   }
 
+  /**
+   * A change to the account's second factors: {@code enabled}, {@code disabled}, {@code
+   * recovery_codes} (a new set) or {@code reset} (by an admin or the operator).
+   */
+  public void secondFactorChanged(Handle h, String to, String change) {
+    queue.enqueue(h, mails.secondFactorChanged(to, change));
+  }
+
+  public void recoveryCodeUsed(Handle h, String to, int left) {
+    queue.enqueue(h, mails.recoveryCodeUsed(to, left));
+  }
+
   /** Asks the sender to look now (after the transaction that queued a notice committed). */
   public void nudge() {
     queue.nudge();

@@ -17,10 +17,10 @@ import java.util.Optional;
 import org.userman.account.User;
 
 /**
- * Short-lived ES256 JWTs naming the user ({@code sub}) and the session ({@code sid}), and the
- * configured audience ({@code aud}) when there is one. A token is accepted only as this service
- * issues them: this issuer, this audience, a lifetime no longer than the configured one, and an
- * issue time no later than the clock skew allows.
+ * Short-lived ES256 JWTs naming the user ({@code sub}), the session ({@code sid}) and how the user
+ * signed in ({@code amr}, RFC 8176), and the configured audience ({@code aud}) when there is one. A
+ * token is accepted only as this service issues them: this issuer, this audience, a lifetime no
+ * longer than the configured one, and an issue time no later than the clock skew allows.
  */
 public final class AccessTokens {
   private static final int MAX_TOKEN_LENGTH = 8192;
@@ -62,7 +62,11 @@ public final class AccessTokens {
     return ttl;
   }
 
-  public String issue(User user, String sessionId) {
+  /**
+   * A token for the user's session; {@code amr} says how the user signed in ({@code pwd}, {@code
+   * otp}, {@code mfa}), for services that require a second factor.
+   */
+  public String issue(User user, String sessionId, java.util.List<String> amr) {
     Instant now = clock.instant();
     JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
     if (audience != null) {
@@ -74,6 +78,7 @@ public final class AccessTokens {
             .subject(user.id())
             .claim("sid", sessionId)
             .claim("roles", user.roles())
+            .claim("amr", amr)
             .issueTime(Date.from(now))
             .expirationTime(Date.from(now.plus(ttl)))
             .build();

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.userman.account.User;
 import org.userman.account.UserStatus;
 import org.userman.audit.AuditType;
@@ -22,11 +24,15 @@ import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
+import org.userman.mfa.SecondFactorProof;
 import org.userman.password.Password;
 import org.userman.password.internal.PasswordHasher;
+import org.userman.session.CookieSignInStep;
 import org.userman.session.LoginResult;
+import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Session;
 import org.userman.session.Sessions;
+import org.userman.session.SignInStep;
 import org.userman.store.internal.Database;
 
 /**
@@ -47,6 +53,9 @@ public final class SessionService implements Sessions {
   private final Duration idleTimeout;
   private final AuditLogService audit;
   private final RateLimiter limiter;
+  private final SignInChallenges challenges = new SignInChallenges();
+  private final SecondFactorCheck secondFactors;
+  private final Duration stepUpWindow;
 
   public SessionService(
       Database db,
@@ -60,8 +69,12 @@ public final class SessionService implements Sessions {
       Duration sessionTtl,
       Duration idleTimeout,
       AuditLogService audit,
-      RateLimiter limiter) {
+      RateLimiter limiter,
+      SecondFactorCheck secondFactors,
+      Duration stepUpWindow) {
     this.limiter = limiter;
+    this.secondFactors = secondFactors;
+    this.stepUpWindow = stepUpWindow;
     this.db = db;
     this.store = store;
     this.accounts = accounts;
@@ -75,32 +88,74 @@ public final class SessionService implements Sessions {
     this.audit = audit;
   }
 
+  /** How long a sign-in waits for its second factor. */
+  static final Duration CHALLENGE_TTL = Duration.ofMinutes(5);
+
+  /** Wrong proofs that end a waiting sign-in (the account's sign-in limit counts them too). */
+  static final int CHALLENGE_TRIES = 5;
+
+  private static final List<String> PASSWORD = List.of("pwd");
+
   /**
    * Signs in with an email or a username. Unknown accounts and wrong passwords fail alike and cost
-   * one hash each; an inactive account is told so only after its correct password.
+   * one hash each; an inactive account is told so only after its correct password. An account with
+   * a second factor gets a challenge instead of tokens.
    */
+  @Override
+  public SignInStep signIn(
+      String email, String username, Password password, String device, ClientInfo client) {
+    return switch (passwordStep(email, username, password, device, client, false)) {
+      case SignedIn s -> result(s.session(), s.user(), s.secret());
+      case Waiting w -> w.challenge();
+    };
+  }
+
   @Override
   public LoginResult login(
       String email, String username, Password password, String device, ClientInfo client) {
-    SignedIn s = signIn(email, username, password, device, client, false);
-    return result(s.session(), s.user(), s.secret());
+    return switch (signIn(email, username, password, device, client)) {
+      case LoginResult r -> r;
+      case SecondFactorChallenge c ->
+          throw new UsermanException(
+              ErrorCode.SECOND_FACTOR_REQUIRED,
+              "This account has a second factor: sign in in two steps.");
+    };
   }
 
   /**
-   * Signs in from the web pages: the same checks, limits and audit as {@link #login}, but the
+   * Signs in from the web pages: the same checks, limits and audit as {@link #signIn}, but the
    * session is held by a browser cookie (the returned secret) instead of a refresh token. It is
    * listed and signed out like any other session.
    */
   @Override
-  public CookieLogin loginWithCookie(
+  public CookieSignInStep loginWithCookie(
       String email, String username, Password password, ClientInfo client) {
-    SignedIn s = signIn(email, username, password, null, client, true);
+    return switch (passwordStep(email, username, password, null, client, true)) {
+      case SignedIn s -> new CookieLogin(s.secret(), s.session(), s.user());
+      case Waiting w -> w.challenge();
+    };
+  }
+
+  @Override
+  public LoginResult completeSignIn(String challenge, SecondFactorProof proof, ClientInfo client) {
+    SignedIn s = secondFactorStep(challenge, proof, client, false);
+    return result(s.session(), s.user(), s.secret());
+  }
+
+  @Override
+  public CookieLogin completeCookieSignIn(
+      String challenge, SecondFactorProof proof, ClientInfo client) {
+    SignedIn s = secondFactorStep(challenge, proof, client, true);
     return new CookieLogin(s.secret(), s.session(), s.user());
   }
 
-  private record SignedIn(Session session, User user, String secret) {}
+  private sealed interface Step permits SignedIn, Waiting {}
 
-  private SignedIn signIn(
+  private record SignedIn(Session session, User user, String secret) implements Step {}
+
+  private record Waiting(SecondFactorChallenge challenge) implements Step {}
+
+  private Step passwordStep(
       String email,
       String username,
       Password password,
@@ -141,37 +196,113 @@ public final class SessionService implements Sessions {
           ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
     String upgraded = hasher.needsRehash(hash) ? hasher.hash(password) : null;
+    List<String> factors = secondFactors.factors(user.id());
+    if (!factors.isEmpty()) {
+      String secret = secrets.newToken();
+      Instant now = clock.instant();
+      db.tx(
+          h -> {
+            if (!accounts.stillHolds(h, verified)) {
+              throw invalidCredentials();
+            }
+            challenges.insert(
+                h,
+                Secrets.hash(secret),
+                user.id(),
+                cleanDevice,
+                cookie,
+                now,
+                now.plus(CHALLENGE_TTL));
+            if (upgraded != null) {
+              accounts.rehashed(h, user.id(), upgraded, now);
+            }
+            return null;
+          });
+      return new Waiting(new SecondFactorChallenge(secret, CHALLENGE_TTL.toSeconds(), factors));
+    }
+    return db.tx(
+        h -> {
+          if (!accounts.stillHolds(h, verified)) {
+            throw invalidCredentials();
+          }
+          return startSession(h, user, cleanDevice, client, cookie, upgraded, PASSWORD);
+        });
+  }
+
+  /** The second step: the challenge, then the proof under the account's sign-in limit. */
+  private SignedIn secondFactorStep(
+      String challenge, SecondFactorProof proof, ClientInfo client, boolean cookie) {
+    if (proof == null) {
+      throw new ValidationException(FieldError.required("code"));
+    }
+    Actor actor = Actor.anonymous(client);
+    limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
+    if (challenge == null || challenge.isEmpty() || challenge.length() > 200) {
+      throw invalidChallenge();
+    }
+    String hash = Secrets.hash(challenge);
+    Instant asked = clock.instant();
+    SignInChallenges.Pending pending =
+        db.read(h -> challenges.find(h, hash))
+            .filter(p -> p.cookie() == cookie && p.expiresAt().isAfter(asked))
+            .orElseThrow(SessionService::invalidChallenge);
+    Optional<List<String>> methods = secondFactors.verify(pending.userId(), proof, actor);
+    if (methods.isEmpty()) {
+      db.tx(
+          h -> {
+            challenges.failed(h, hash, CHALLENGE_TRIES);
+            return null;
+          });
+      throw new UsermanException(
+          ErrorCode.INVALID_SECOND_FACTOR, "The code is wrong or was used already.");
+    }
+    List<String> amr = new ArrayList<>(PASSWORD);
+    amr.addAll(methods.get());
+    amr.add("mfa");
+    return db.tx(
+        h -> {
+          if (!challenges.take(h, hash)) {
+            throw invalidChallenge();
+          }
+          User user =
+              accounts
+                  .find(h, pending.userId())
+                  .filter(u -> u.status() == UserStatus.ACTIVE)
+                  .orElseThrow(SessionService::invalidChallenge);
+          return startSession(h, user, pending.device(), client, cookie, null, amr);
+        });
+  }
+
+  /** Records a sign-in and its new session, in the caller's transaction. */
+  private SignedIn startSession(
+      Handle h,
+      User user,
+      String device,
+      ClientInfo client,
+      boolean cookie,
+      String upgraded,
+      List<String> amr) {
     Instant now = clock.instant();
     Session session =
         new Session(
             ids.next(),
             user.id(),
-            cleanDevice,
+            device,
             client.ip(),
             client.userAgent(),
             now,
             now,
-            now.plus(sessionTtl));
+            now.plus(sessionTtl),
+            amr);
     String secret = secrets.newToken();
-    db.tx(
-        h -> {
-          if (!accounts.stillHolds(h, verified)) {
-            throw invalidCredentials();
-          }
-          store.insert(
-              h,
-              session,
-              cookie ? null : Secrets.hash(secret),
-              cookie ? Secrets.hash(secret) : null);
-          accounts.signedIn(h, user.id(), upgraded, now);
-          audit.record(
-              h,
-              AuditType.LOGIN_SUCCEEDED,
-              actor.as(user.id()),
-              user.id(),
-              Map.of("session_id", session.id()));
-          return null;
-        });
+    store.insert(
+        h, session, cookie ? null : Secrets.hash(secret), cookie ? Secrets.hash(secret) : null);
+    accounts.signedIn(h, user.id(), upgraded, now);
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("session_id", session.id());
+    details.put("amr", String.join(" ", amr));
+    audit.record(
+        h, AuditType.LOGIN_SUCCEEDED, Actor.anonymous(client).as(user.id()), user.id(), details);
     User signedIn =
         new User(
             user.id(),
@@ -186,6 +317,94 @@ public final class SessionService implements Sessions {
             user.updatedAt(),
             now);
     return new SignedIn(session, signedIn, secret);
+  }
+
+  private static UsermanException invalidChallenge() {
+    return new UsermanException(
+        ErrorCode.INVALID_CHALLENGE,
+        "The sign-in is unknown, expired or was ended by wrong codes; sign in again.");
+  }
+
+  @Override
+  public void reauthenticate(
+      String userId,
+      String sessionId,
+      Password password,
+      SecondFactorProof proof,
+      ClientInfo client) {
+    Actor actor = new Actor(userId, sessionId, client);
+    boolean hasFactor = !secondFactors.factors(userId).isEmpty();
+    if (hasFactor ? proof == null : password == null) {
+      throw new ValidationException(FieldError.required(hasFactor ? "code" : "password"));
+    }
+    List<String> amr = new ArrayList<>();
+    if (password != null) {
+      accounts.checkPassword(userId, password, actor);
+      amr.add("pwd");
+    }
+    if (proof != null) {
+      if (!hasFactor) {
+        throw new UsermanException(
+            ErrorCode.TOTP_NOT_ENABLED, "This account has no second factor.");
+      }
+      List<String> methods =
+          secondFactors
+              .verify(userId, proof, actor)
+              .orElseThrow(
+                  () ->
+                      new UsermanException(
+                          ErrorCode.INVALID_SECOND_FACTOR,
+                          "The code is wrong or was used already."));
+      amr.addAll(methods);
+    }
+    db.tx(
+        h -> {
+          Instant now = clock.instant();
+          Session live =
+              store
+                  .findLive(h, sessionId, now)
+                  .filter(s -> s.userId().equals(userId))
+                  .orElseThrow(
+                      () ->
+                          new UsermanException(
+                              ErrorCode.UNAUTHENTICATED,
+                              "The credential is missing, invalid, expired or revoked."));
+          List<String> merged = new ArrayList<>(live.amr());
+          for (String m : amr) {
+            if (!merged.contains(m)) {
+              merged.add(m);
+            }
+          }
+          if (merged.contains("otp") && !merged.contains("mfa")) {
+            merged.add("mfa");
+          }
+          store.reauthenticated(h, sessionId, merged, now);
+          audit.record(
+              h,
+              AuditType.REAUTHENTICATED,
+              actor,
+              userId,
+              Map.of("session_id", sessionId, "amr", String.join(" ", amr)));
+          return null;
+        });
+  }
+
+  @Override
+  public void requireRecentAuthentication(String userId, String sessionId) {
+    if (sessionId == null || secondFactors.factors(userId).isEmpty()) {
+      return;
+    }
+    Instant since = clock.instant().minus(stepUpWindow);
+    boolean recent =
+        db.read(h -> store.authenticatedAt(h, sessionId))
+            .filter(at -> !at.isBefore(since))
+            .isPresent();
+    if (!recent) {
+      throw new UsermanException(
+          ErrorCode.REAUTHENTICATION_REQUIRED,
+          "This needs a recent sign-in: re-authenticate with a code from your authenticator app,"
+              + " then try again.");
+    }
   }
 
   private static UsermanException invalidCredentials() {
@@ -259,7 +478,7 @@ public final class SessionService implements Sessions {
 
   private LoginResult result(Session session, User user, String refresh) {
     return new LoginResult(
-        accessTokens.issue(user, session.id()),
+        accessTokens.issue(user, session.id(), session.amr()),
         accessTokens.ttl().toSeconds(),
         refresh,
         session,
@@ -287,6 +506,11 @@ public final class SessionService implements Sessions {
     if (!done) {
       throw new UsermanException(ErrorCode.NOT_FOUND, "No such session.");
     }
+  }
+
+  /** Drops the sign-ins that waited for a second factor until they expired; how many. */
+  public int pruneChallenges() {
+    return db.tx(h -> challenges.prune(h, clock.instant()));
   }
 
   /** Ends every session of the user ("sign out everywhere"). */

@@ -15,9 +15,11 @@ public final class SessionStore {
    */
   void insert(Handle h, Session s, String refreshHash, String cookieHash) {
     h.createUpdate(
-            "INSERT INTO sessions (id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at, cookie_hash)"
-                + " VALUES (:id, :user, :device, :ip, :ua, :created, :used, :expires, :cookie)")
+            "INSERT INTO sessions (id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at,"
+                + " cookie_hash, amr, authenticated_at)"
+                + " VALUES (:id, :user, :device, :ip, :ua, :created, :used, :expires, :cookie, :amr, :created)")
         .bind("id", s.id())
+        .bind("amr", String.join(" ", s.amr()))
         .bind("cookie", cookieHash)
         .bind("user", s.userId())
         .bind("device", s.device())
@@ -138,8 +140,15 @@ public final class SessionStore {
         .execute();
   }
 
-  /** Ends every session of the user except {@code keepSessionId} (which may be null). */
+  /**
+   * Ends every session of the user except {@code keepSessionId} (which may be null), and every
+   * sign-in that waits for its second factor: what ends sessions (a new password, a reset,
+   * disabling) also ends the sign-ins begun before it.
+   */
   public void revokeAll(Handle h, String userId, String keepSessionId, Instant now) {
+    h.createUpdate("DELETE FROM sign_in_challenges WHERE user_id = :user")
+        .bind("user", userId)
+        .execute();
     h.createUpdate(
             "UPDATE sessions SET revoked_at = :now WHERE user_id = :user AND revoked_at IS NULL AND id <> :keep")
         .bind("user", userId)
@@ -196,6 +205,35 @@ public final class SessionStore {
         rs.getString("user_agent"),
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("last_used_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")));
+        Instant.ofEpochMilli(rs.getLong("expires_at")),
+        amr(rs.getString("amr")));
+  }
+
+  /** Sessions made before second factors existed were signed in with a password. */
+  private static List<String> amr(String stored) {
+    return stored == null || stored.isBlank() ? List.of("pwd") : List.of(stored.split(" "));
+  }
+
+  /**
+   * When the session's user last proved who they are: its sign-in, or a later re-authentication.
+   */
+  Optional<Instant> authenticatedAt(Handle h, String sessionId) {
+    return h.createQuery("SELECT authenticated_at, created_at FROM sessions WHERE id = :id")
+        .bind("id", sessionId)
+        .map(
+            (rs, ctx) -> {
+              long at = rs.getLong(1);
+              return Instant.ofEpochMilli(rs.wasNull() ? rs.getLong(2) : at);
+            })
+        .findOne();
+  }
+
+  /** A fresh proof on a live session: when, and how (the methods join those it had). */
+  void reauthenticated(Handle h, String sessionId, List<String> amr, Instant now) {
+    h.createUpdate("UPDATE sessions SET authenticated_at = :now, amr = :amr WHERE id = :id")
+        .bind("id", sessionId)
+        .bind("amr", String.join(" ", amr))
+        .bind("now", now.toEpochMilli())
+        .execute();
   }
 }

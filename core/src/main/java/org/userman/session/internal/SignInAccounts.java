@@ -38,4 +38,13 @@ public interface SignInAccounts {
    * rehashed.
    */
   void signedIn(Handle h, String userId, String rehashed, Instant now);
+
+  /** Stores the password's new hash (new costs) in the caller's transaction. */
+  void rehashed(Handle h, String userId, String hash, Instant now);
+
+  /**
+   * Checks a signed-in user's password again (re-authentication) under the same budget as sign-in;
+   * {@code invalid_credentials} (400) when wrong.
+   */
+  void checkPassword(String userId, Password password, Actor actor);
 }

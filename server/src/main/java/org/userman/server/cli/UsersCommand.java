@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
       UsersCommand.Update.class,
       UsersCommand.Delete.class,
       UsersCommand.SetPassword.class,
-      UsersCommand.Unlock.class
+      UsersCommand.Unlock.class,
+      UsersCommand.ResetFactors.class
     })
 final class UsersCommand implements Runnable {
   @ParentCommand RootCommand root;
@@ -59,7 +60,8 @@ final class UsersCommand implements Runnable {
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new CliException(
-        "name a users command: create, list, show, update, delete, set-password or unlock");
+        "name a users command: create, list, show, update, delete, set-password, unlock or"
+            + " reset-factors");
   }
 
   /**
@@ -421,6 +423,28 @@ final class UsersCommand implements Runnable {
     public void run() {
       String id = users.onUser(user, (um, uid) -> um.accounts().unlock(uid, Actor.COMMAND_LINE));
       spec.commandLine().getOut().println("unlocked " + id);
+    }
+  }
+
+  @Command(
+      name = "reset-factors",
+      mixinStandardHelpOptions = true,
+      description =
+          "Remove the user's second factors (TOTP and recovery codes), for a lost phone: signing in"
+              + " asks for the password alone until they set up an app again. Audited, and the user"
+              + " is told by mail.")
+  static final class ResetFactors implements Runnable {
+    @ParentCommand UsersCommand users;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "USER", description = "Email or id.")
+    String user;
+
+    @Override
+    public void run() {
+      String id =
+          users.onUser(user, (um, uid) -> um.secondFactors().reset(uid, Actor.COMMAND_LINE));
+      spec.commandLine().getOut().println("second factors reset for " + id);
     }
   }
 

@@ -74,6 +74,7 @@ public final class ConfigLoader {
     d.put("tokens.verification_ttl", "24h");
     d.put("tokens.reset_ttl", "1h");
     d.put("tokens.session_idle_timeout", "7d");
+    d.put("mfa.step_up_window", "5m");
     d.put("tokens.audience", null);
     d.put("keys.encryption_key", null);
     d.put("keys.encryption_key_file", null);
@@ -229,7 +230,8 @@ public final class ConfigLoader {
               s.optional("tokens.audience"),
               s.duration("audit.retention"),
               limits(s),
-              keys(s, dataDir, db.url()));
+              keys(s, dataDir, db.url()),
+              s.duration("mfa.step_up_window"));
       TrustedProxies proxies;
       try {
         proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));

@@ -23,12 +23,15 @@ public final class Api {
   private final Authenticator authenticator;
   private final Call.AdminCheck adminCheck;
   private final TrustedProxies proxies;
+  private final Call.StepUp stepUp;
 
   public Api(
       ObjectMapper json,
       Authenticator authenticator,
       Call.AdminCheck adminCheck,
-      TrustedProxies proxies) {
+      TrustedProxies proxies,
+      Call.StepUp stepUp) {
+    this.stepUp = stepUp;
     this.json = json;
     this.authenticator = authenticator;
     this.adminCheck = adminCheck;
@@ -37,7 +40,7 @@ public final class Api {
 
   /** The request as a handler reads it; make one per request. */
   public Call call(ServerRequest req) {
-    return new Call(req, json, authenticator, adminCheck, proxies);
+    return new Call(req, json, authenticator, adminCheck, proxies, stepUp);
   }
 
   /**

@@ -29,7 +29,7 @@ public final class ApiKeyRoutes {
             "createApiKey",
             (req, res) -> {
               Call c = api.call(req);
-              String userId = c.sessionUser().userId();
+              String userId = c.recentSessionUser().userId();
               JsonBody b = c.body(Set.of("name", "expires_at"));
               String name = b.string("name");
               Instant expiresAt = b.instant("expires_at");

@@ -95,6 +95,7 @@ public final class ApiRoutes {
     new SessionRoutes(api, listing ? null : userman.sessions(), views).declare(routes);
     new MeRoutes(api, listing ? null : userman.accounts(), views).declare(routes);
     new ApiKeyRoutes(api, listing ? null : userman.apiKeys(), views).declare(routes);
+    new SecondFactorRoutes(api, listing ? null : userman.secondFactors(), views).declare(routes);
     new AuditRoutes(api, listing ? null : userman.audit(), views).declare(routes);
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
     routes.route();

@@ -34,7 +34,17 @@ public final class Call {
   private final Authenticator authenticator;
   private final AdminCheck adminCheck;
   private final TrustedProxies proxies;
+  private final StepUp stepUp;
   private Optional<Principal> principal;
+
+  /**
+   * Whether the session's user proved who they are recently enough for a sensitive action; {@code
+   * reauthentication_required} otherwise.
+   */
+  @FunctionalInterface
+  public interface StepUp {
+    void require(String userId, String sessionId);
+  }
 
   /** Whether a user holds the admin role now (roles are read at each check, not from the token). */
   @FunctionalInterface
@@ -47,8 +57,10 @@ public final class Call {
       ObjectMapper json,
       Authenticator authenticator,
       AdminCheck adminCheck,
-      TrustedProxies proxies) {
+      TrustedProxies proxies,
+      StepUp stepUp) {
     this.proxies = proxies;
+    this.stepUp = stepUp;
     this.req = req;
     this.json = json;
     this.authenticator = authenticator;
@@ -198,6 +210,16 @@ public final class Call {
       throw new UsermanException(
           ErrorCode.FORBIDDEN, "API keys cannot manage credentials or sessions; sign in.");
     }
+    return p;
+  }
+
+  /**
+   * The caller, signed in (not an API key), for a sensitive action: an account with a second factor
+   * needs a recent sign-in or re-authentication ({@code reauthentication_required}).
+   */
+  public Principal recentSessionUser() {
+    Principal p = sessionUser();
+    stepUp.require(p.userId(), p.sessionId());
     return p;
   }
 

@@ -26,12 +26,23 @@ public final class Problems {
 
   public static int status(ErrorCode code) {
     return switch (code) {
-      case MALFORMED_REQUEST, VALIDATION_FAILED, INVALID_TOKEN, WRONG_CURRENT_PASSWORD -> 400;
-      case UNAUTHENTICATED, INVALID_CREDENTIALS, INVALID_REFRESH_TOKEN -> 401;
-      case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED -> 403;
+      case MALFORMED_REQUEST,
+          VALIDATION_FAILED,
+          INVALID_TOKEN,
+          WRONG_CURRENT_PASSWORD,
+          WRONG_CODE ->
+          400;
+      case UNAUTHENTICATED,
+          INVALID_CREDENTIALS,
+          INVALID_REFRESH_TOKEN,
+          INVALID_CHALLENGE,
+          INVALID_SECOND_FACTOR,
+          SECOND_FACTOR_REQUIRED ->
+          401;
+      case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED, REAUTHENTICATION_REQUIRED -> 403;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
-      case EMAIL_TAKEN, USERNAME_TAKEN, LAST_ADMIN -> 409;
+      case EMAIL_TAKEN, USERNAME_TAKEN, LAST_ADMIN, TOTP_ENABLED, TOTP_NOT_ENABLED -> 409;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case RATE_LIMITED -> 429;
@@ -44,7 +55,12 @@ public final class Problems {
     return switch (code) {
       case MALFORMED_REQUEST -> "Malformed request";
       case VALIDATION_FAILED -> "Validation failed";
-      case INVALID_TOKEN, INVALID_REFRESH_TOKEN -> "Invalid token";
+      case INVALID_TOKEN, INVALID_REFRESH_TOKEN, INVALID_CHALLENGE -> "Invalid token";
+      case INVALID_SECOND_FACTOR, WRONG_CODE -> "Invalid code";
+      case SECOND_FACTOR_REQUIRED -> "Second factor required";
+      case REAUTHENTICATION_REQUIRED -> "Re-authentication required";
+      case TOTP_ENABLED -> "TOTP is on";
+      case TOTP_NOT_ENABLED -> "TOTP is not on";
       case UNAUTHENTICATED -> "Unauthenticated";
       case INVALID_CREDENTIALS, WRONG_CURRENT_PASSWORD -> "Invalid credentials";
       case ACCOUNT_NOT_ACTIVE -> "Account not active";

@@ -4,7 +4,10 @@ import java.util.Set;
 import org.userman.auth.Principal;
 import org.userman.common.FieldError;
 import org.userman.common.ValidationException;
+import org.userman.mfa.SecondFactorProof;
 import org.userman.password.Password;
+import org.userman.session.LoginResult;
+import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Sessions;
 
 /**
@@ -33,10 +36,48 @@ public final class SessionRoutes {
               Password password = b.password("password");
               String device = b.string("device");
               b.done();
+              switch (sessions.signIn(email, username, password, device, c.client())) {
+                case LoginResult done -> api.json(res, 201, views.login(done));
+                case SecondFactorChallenge ch -> api.ok(res, views.challenge(ch));
+              }
+            })
+        .post(
+            "/api/v1/sessions/mfa",
+            "completeSignIn",
+            (req, res) -> {
+              Call c = api.call(req);
+              JsonBody b = c.body(Set.of("challenge", "code", "recovery_code"));
+              String challenge = b.string("challenge");
+              String code = b.string("code");
+              String recovery = b.string("recovery_code");
+              b.done();
+              ValidationException.requireBoth(
+                  challenge, "challenge", code != null ? code : recovery, "code");
               api.json(
                   res,
                   201,
-                  views.login(sessions.login(email, username, password, device, c.client())));
+                  views.login(
+                      sessions.completeSignIn(
+                          challenge, new SecondFactorProof(code, recovery), c.client())));
+            })
+        .post(
+            "/api/v1/sessions/current/reauthenticate",
+            "reauthenticate",
+            (req, res) -> {
+              Call c = api.call(req);
+              Principal p = c.sessionUser();
+              JsonBody b = c.body(Set.of("password", "code", "recovery_code"));
+              Password password = b.password("password");
+              String code = b.string("code");
+              String recovery = b.string("recovery_code");
+              b.done();
+              sessions.reauthenticate(
+                  p.userId(),
+                  p.sessionId(),
+                  password,
+                  SecondFactorProof.ofNullable(code, recovery),
+                  c.client());
+              api.noContent(res);
             })
         .post(
             "/api/v1/sessions/refresh",

@@ -17,7 +17,11 @@ import org.userman.account.User;
 import org.userman.apikey.ApiKey;
 import org.userman.audit.AuditEvent;
 import org.userman.mail.QueuedMail;
+import org.userman.mfa.FactorStatus;
+import org.userman.mfa.RecoveryCodes;
+import org.userman.mfa.TotpEnrolment;
 import org.userman.session.LoginResult;
+import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Session;
 
 /** The JSON shapes of the contract. */
@@ -96,6 +100,42 @@ public final class Views {
     n.put("last_used_at", time(s.lastUsedAt()));
     n.put("expires_at", time(s.expiresAt()));
     n.put("current", s.id().equals(currentSessionId));
+    ArrayNode amr = n.putArray("amr");
+    s.amr().forEach(amr::add);
+    return n;
+  }
+
+  /** A sign-in that waits for its second factor. */
+  public ObjectNode challenge(SecondFactorChallenge c) {
+    ObjectNode n = json.createObjectNode();
+    n.put("second_factor_required", true);
+    n.put("challenge", c.challenge());
+    n.put("expires_in", c.expiresIn());
+    ArrayNode factors = n.putArray("factors");
+    c.factors().forEach(factors::add);
+    return n;
+  }
+
+  public ObjectNode factorStatus(FactorStatus s) {
+    ObjectNode n = json.createObjectNode();
+    ObjectNode totp = n.putObject("totp");
+    totp.put("enabled", s.totp());
+    totp.put("pending", s.totpPending());
+    n.put("recovery_codes_left", s.recoveryCodesLeft());
+    return n;
+  }
+
+  public ObjectNode totpEnrolment(TotpEnrolment e) {
+    ObjectNode n = json.createObjectNode();
+    n.put("secret", e.secret());
+    n.put("uri", e.uri());
+    return n;
+  }
+
+  public ObjectNode recoveryCodes(RecoveryCodes r) {
+    ObjectNode n = json.createObjectNode();
+    ArrayNode codes = n.putArray("recovery_codes");
+    r.codes().forEach(codes::add);
     return n;
   }
 

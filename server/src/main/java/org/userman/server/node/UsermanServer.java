@@ -30,6 +30,7 @@ import org.userman.server.http.TransportProblems;
 import org.userman.server.http.Views;
 import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
+import org.userman.server.web.SecondFactorPages;
 import org.userman.server.web.SignInPages;
 import org.userman.server.web.WebPages;
 
@@ -90,7 +91,13 @@ public final class UsermanServer implements AutoCloseable {
       Userman u = userman;
       Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
-      Api api = new Api(json, userman.authenticator(), adminCheck, config.trustedProxies());
+      Api api =
+          new Api(
+              json,
+              userman.authenticator(),
+              adminCheck,
+              config.trustedProxies(),
+              (userId, sessionId) -> u.sessions().requireRecentAuthentication(userId, sessionId));
       WebPages pages =
           new WebPages(
               userman.authenticator(),
@@ -110,7 +117,16 @@ public final class UsermanServer implements AutoCloseable {
               userman.passwordResets(),
               config.core().accounts().registration())
           .declare();
-      new AccountPages(pages, userman.accounts(), userman.sessions(), userman.apiKeys()).declare();
+      AccountPages accountPages =
+          new AccountPages(
+              pages,
+              userman.accounts(),
+              userman.sessions(),
+              userman.apiKeys(),
+              userman.secondFactors());
+      accountPages.declare();
+      new SecondFactorPages(pages, accountPages, userman.secondFactors(), userman.sessions())
+          .declare();
       new AdminPages(pages, userman.accounts()).declare();
       Problems problems = new Problems(json);
       SecurityHeaders headers = new SecurityHeaders(config.https());

@@ -12,6 +12,7 @@ import org.userman.auth.Principal;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
+import org.userman.mfa.SecondFactors;
 import org.userman.password.Password;
 import org.userman.session.Sessions;
 
@@ -29,6 +30,7 @@ public final class AccountPages {
   private final Accounts accounts;
   private final Sessions sessions;
   private final ApiKeys apiKeys;
+  private final SecondFactors secondFactors;
 
   /** A session as the page lists it. */
   public record SessionRow(
@@ -44,7 +46,13 @@ public final class AccountPages {
   public record KeyRow(
       String id, String name, String prefix, String created, String lastUsed, String expires) {}
 
-  public AccountPages(WebPages web, Accounts accounts, Sessions sessions, ApiKeys apiKeys) {
+  public AccountPages(
+      WebPages web,
+      Accounts accounts,
+      Sessions sessions,
+      ApiKeys apiKeys,
+      SecondFactors secondFactors) {
+    this.secondFactors = secondFactors;
     this.web = web;
     this.accounts = accounts;
     this.sessions = sessions;
@@ -116,6 +124,7 @@ public final class AccountPages {
     model.put("user", user);
     model.put("sessions", rows);
     model.put("keys", keys);
+    model.put("factors", secondFactors.status(p.userId()));
     Map<String, String> values = new HashMap<>();
     values.put("name", user.name());
     values.put("username", user.username() == null ? "" : user.username());
@@ -125,7 +134,7 @@ public final class AccountPages {
   }
 
   /** The account page again, showing why a form failed; what was typed (but passwords) stays. */
-  private WebReply failed(
+  WebReply failed(
       Principal p, UsermanException e, Map<String, String> rename, Map<String, String> typed) {
     WebReply base = page(p, Map.of());
     @SuppressWarnings("unchecked")
@@ -170,6 +179,7 @@ public final class AccountPages {
     Password current = c.password("email_current_password");
     try {
       ValidationException.requireBoth(email, "email", current, "current_password");
+      sessions.requireRecentAuthentication(p.userId(), p.sessionId());
       accounts.requestEmailChange(p.userId(), email, current, c.actor());
     } catch (UsermanException e) {
       return failed(p, e, EMAIL_FIELDS, Map.of("new_email", email == null ? "" : email));
@@ -183,6 +193,7 @@ public final class AccountPages {
     Password next = c.password("new_password");
     try {
       ValidationException.requireBoth(current, "current_password", next, "new_password");
+      sessions.requireRecentAuthentication(p.userId(), p.sessionId());
       accounts.changePassword(p.userId(), p.sessionId(), current, next, c.actor());
     } catch (UsermanException e) {
       return failed(p, e, Map.of(), Map.of());
@@ -211,6 +222,7 @@ public final class AccountPages {
     String name = c.optional("key_name");
     CreatedApiKey created;
     try {
+      sessions.requireRecentAuthentication(p.userId(), p.sessionId());
       created = apiKeys.create(p.userId(), name, null, c.actor());
     } catch (UsermanException e) {
       return failed(p, e, KEY_FIELDS, Map.of("key_name", name == null ? "" : name));

@@ -1,6 +1,7 @@
 package org.userman.server.web;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
@@ -14,7 +15,9 @@ import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
+import org.userman.mfa.SecondFactorProof;
 import org.userman.password.Password;
+import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Sessions;
 
 /**
@@ -51,6 +54,7 @@ public final class SignInPages {
     web.get("/", c -> WebReply.redirect(c.principal().isPresent() ? "/account" : "/login"))
         .get("/login", this::loginForm)
         .post("/login", this::login)
+        .post("/login/second-factor", this::secondFactor)
         .get(
             "/logout",
             c ->
@@ -103,10 +107,12 @@ public final class SignInPages {
         Map.of("next", next, "values", Map.of("login", login == null ? "" : login));
     try {
       boolean email = login != null && login.contains("@");
-      Sessions.CookieLogin in =
-          sessions.loginWithCookie(
-              email ? login : null, email ? null : login, password, c.client());
-      return WebReply.redirect(next).withCookie(web.signInCookie(in.cookie()));
+      return switch (sessions.loginWithCookie(
+          email ? login : null, email ? null : login, password, c.client())) {
+        case Sessions.CookieLogin in ->
+            WebReply.redirect(next).withCookie(web.signInCookie(in.cookie()));
+        case SecondFactorChallenge ch -> secondFactorForm(ch.challenge(), next, ch.factors());
+      };
     } catch (UsermanException e) {
       if (e.code() == ErrorCode.ACCOUNT_NOT_ACTIVE) {
         e =
@@ -116,6 +122,46 @@ public final class SignInPages {
                     + " A new account opens when its email address is verified, or when an admin approves it.");
       }
       return WebPages.invalid("login", model, e, LOGIN_FIELDS);
+    }
+  }
+
+  private static WebReply secondFactorForm(String challenge, String next, List<String> factors) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("challenge", challenge);
+    model.put("next", next);
+    model.put("recovery", factors.contains("recovery_code"));
+    model.put("values", Map.of("code", ""));
+    return WebReply.page("login-second-factor", model);
+  }
+
+  /**
+   * The second form of a sign-in: a code from the app, or a recovery code. A wrong one shows the
+   * form again while the challenge lives; an ended challenge sends the person back to sign in.
+   */
+  private WebReply secondFactor(WebCall c) {
+    String challenge = c.optional("challenge");
+    String code = c.optional("code");
+    String recovery = c.optional("recovery_code");
+    String next = web.returnPath(c.field("next"));
+    try {
+      SecondFactorProof proof = SecondFactorProof.ofNullable(code, code == null ? recovery : null);
+      if (proof == null) {
+        throw new ValidationException(FieldError.required("code"));
+      }
+      Sessions.CookieLogin in =
+          sessions.completeCookieSignIn(challenge == null ? "" : challenge, proof, c.client());
+      return WebReply.redirect(next).withCookie(web.signInCookie(in.cookie()));
+    } catch (UsermanException e) {
+      if (e.code() == ErrorCode.INVALID_CHALLENGE) {
+        return WebPages.invalid(
+            "login", Map.of("next", next, "values", Map.of("login", "")), e, LOGIN_FIELDS);
+      }
+      Map<String, Object> model = new HashMap<>();
+      model.put("challenge", challenge == null ? "" : challenge);
+      model.put("next", next);
+      model.put("recovery", true);
+      model.put("values", Map.of("code", ""));
+      return WebPages.invalid("login-second-factor", model, e, Map.of("recovery_code", "code"));
     }
   }
 
@@ -161,8 +207,13 @@ public final class SignInPages {
       return WebPages.invalid("register", model, e, Map.of());
     }
     if (user.status() == UserStatus.ACTIVE) {
-      Sessions.CookieLogin in = sessions.loginWithCookie(user.email(), null, password, c.client());
-      return WebReply.redirect("/account?notice=welcome").withCookie(web.signInCookie(in.cookie()));
+      // A new account has no second factor yet: the password is the whole sign-in.
+      if (sessions.loginWithCookie(user.email(), null, password, c.client())
+          instanceof Sessions.CookieLogin in) {
+        return WebReply.redirect("/account?notice=welcome")
+            .withCookie(web.signInCookie(in.cookie()));
+      }
+      return WebReply.redirect("/login");
     }
     return sent(
         "Check your email",

@@ -75,7 +75,11 @@ public final class WebPages {
           Map.entry("roles_saved", "The user's roles are saved."),
           Map.entry(
               "unlocked", "The user's sign-in lock is lifted: they can sign in again at once."),
-          Map.entry("deleted", "The user is deleted."));
+          Map.entry("deleted", "The user is deleted."),
+          Map.entry("totp_off", "Two-step sign-in is off. Signing in asks for your password only."),
+          Map.entry(
+              "reauthenticated",
+              "Thank you: you can change your password, email, API keys and recovery codes now."));
 
   /** A page's handler. */
   @FunctionalInterface
@@ -257,6 +261,7 @@ public final class WebPages {
             case EMAIL_TAKEN -> "email";
             case USERNAME_TAKEN -> "username";
             case WRONG_CURRENT_PASSWORD -> "current_password";
+            case WRONG_CODE, INVALID_SECOND_FACTOR -> "code";
             default -> null;
           };
       if (field != null) {
