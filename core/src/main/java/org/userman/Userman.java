@@ -120,7 +120,7 @@ public final class Userman implements AutoCloseable {
                   audit,
                   config.database().connectTimeout(),
                   new SecretBox(key, "rate-limit-buckets", random)));
-      this.hasher = own(new PasswordHasher(config.hashing(), secrets));
+      this.hasher = own(new PasswordHasher(config.hashing(), secrets, config.legacyHashes()));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
       Mailer mailer =
@@ -205,7 +205,6 @@ public final class Userman implements AutoCloseable {
               database,
               sessionStore,
               guard,
-              hasher,
               accessTokens,
               secrets,
               ids,

@@ -23,7 +23,6 @@ import org.userman.internal.Secrets;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.password.Password;
-import org.userman.password.internal.PasswordHasher;
 import org.userman.session.LoginResult;
 import org.userman.session.Session;
 import org.userman.session.Sessions;
@@ -38,7 +37,6 @@ public final class SessionService implements Sessions {
   private final Database db;
   private final SessionStore store;
   private final SignInAccounts accounts;
-  private final PasswordHasher hasher;
   private final AccessTokens accessTokens;
   private final Secrets secrets;
   private final Ids ids;
@@ -52,7 +50,6 @@ public final class SessionService implements Sessions {
       Database db,
       SessionStore store,
       SignInAccounts accounts,
-      PasswordHasher hasher,
       AccessTokens accessTokens,
       Secrets secrets,
       Ids ids,
@@ -65,7 +62,6 @@ public final class SessionService implements Sessions {
     this.db = db;
     this.store = store;
     this.accounts = accounts;
-    this.hasher = hasher;
     this.accessTokens = accessTokens;
     this.secrets = secrets;
     this.ids = ids;
@@ -125,7 +121,6 @@ public final class SessionService implements Sessions {
     limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
     String login = email != null ? email : username;
     SignInAccounts.Verified verified = accounts.signIn(email, username, password, actor);
-    String hash = verified.passwordHash();
     // A concurrent deletion between the two reads looks like a wrong password, which is what it now
     // is.
     User user =
@@ -140,7 +135,7 @@ public final class SessionService implements Sessions {
       throw new UsermanException(
           ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
-    String upgraded = hasher.needsRehash(hash) ? hasher.hash(password) : null;
+    String upgraded = verified.rehashed();
     Instant now = clock.instant();
     Session session =
         new Session(

@@ -27,6 +27,7 @@ import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.mail.SmtpSettings;
 import org.userman.password.HashParameters;
+import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Dialect;
 
@@ -86,6 +87,10 @@ public final class ConfigLoader {
     d.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
     d.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
     d.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
+    d.put("passwords.import.firebase.signer_key", null);
+    d.put("passwords.import.firebase.salt_separator", null);
+    d.put("passwords.import.firebase.rounds", "8");
+    d.put("passwords.import.firebase.mem_cost", "14");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -226,7 +231,8 @@ public final class ConfigLoader {
               s.optional("tokens.audience"),
               s.duration("audit.retention"),
               limits(s),
-              keys(s, dataDir, db.url()));
+              keys(s, dataDir, db.url()),
+              legacyHashes(s));
       TrustedProxies proxies;
       try {
         proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));
@@ -252,6 +258,20 @@ public final class ConfigLoader {
                   "^setting " + java.util.regex.Pattern.quote(e.setting()),
                   "setting " + e.setting() + " (" + envName(e.setting()) + ")"));
     }
+  }
+
+  /** Firebase's scrypt parameters when a signer key is set: they apply only together. */
+  private static LegacyHashSettings legacyHashes(Settings s) {
+    String key = s.optional("passwords.import.firebase.signer_key");
+    if (key == null) {
+      return LegacyHashSettings.NONE;
+    }
+    return new LegacyHashSettings(
+        LegacyHashSettings.FirebaseScrypt.fromBase64(
+            key,
+            s.string("passwords.import.firebase.salt_separator"),
+            s.whole("passwords.import.firebase.rounds"),
+            s.whole("passwords.import.firebase.mem_cost")));
   }
 
   /** Typed reads of the merged values, each failing with the key's name. */
