@@ -13,12 +13,14 @@ import java.util.List;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
 import org.userman.account.PasswordResets;
+import org.userman.account.UserTransfers;
 import org.userman.account.internal.AccountService;
 import org.userman.account.internal.AccountStore;
 import org.userman.account.internal.EmailVerificationService;
 import org.userman.account.internal.OneTimeTokens;
 import org.userman.account.internal.PasswordResetService;
 import org.userman.account.internal.SignInGuard;
+import org.userman.account.internal.TransferService;
 import org.userman.apikey.ApiKeys;
 import org.userman.apikey.internal.ApiKeyRevoker;
 import org.userman.apikey.internal.ApiKeyService;
@@ -72,6 +74,7 @@ public final class Userman implements AutoCloseable {
   private final Database database;
   private final Storage storage;
   private final AccountService accounts;
+  private final TransferService transfers;
   private final EmailVerificationService verifications;
   private final PasswordResetService resets;
   private final SessionService sessions;
@@ -176,6 +179,7 @@ public final class Userman implements AutoCloseable {
               ids,
               audit,
               limiter);
+      this.transfers = new TransferService(database, accountStore, hasher, audit, json, ids, clock);
       this.resets =
           new PasswordResetService(
               database,
@@ -360,6 +364,11 @@ public final class Userman implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Imports and exports of users, with their password hashes. */
+  public UserTransfers transfers() {
+    return transfers;
   }
 
   public EmailVerifications verifications() {

@@ -26,7 +26,11 @@ public enum AuditType {
   /** The sign-in limit started refusing an account (a notice went to its owner). */
   LOCKED,
   /** An operator lifted an account's sign-in lock. */
-  UNLOCKED;
+  UNLOCKED,
+  /** A user came in from an import file. */
+  IMPORTED,
+  /** An operator exported every user, with their password hashes. */
+  EXPORTED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -299,6 +299,42 @@ public final class AccountStore {
     return new Page<>(users, page.nextAfterId());
   }
 
+  /** A user as an export writes it: with the stored password hash. */
+  public record Exported(User user, String passwordHash) {}
+
+  /** Up to {@code limit} users after {@code afterId} (null: from the first), in id order. */
+  List<Exported> exportPage(Handle h, String afterId, int limit) {
+    Query q =
+        h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + ", password_hash FROM users"
+                    + (afterId == null ? "" : " WHERE id > :after")
+                    + " ORDER BY id LIMIT :limit")
+            .bind("limit", limit);
+    if (afterId != null) {
+      q.bind("after", afterId);
+    }
+    List<Map.Entry<Row, String>> rows =
+        q
+            .map(
+                (rs, ctx) -> Map.entry(row(rs), Optional.ofNullable(rs.getString("password_hash"))))
+            .list()
+            .stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue().orElse("")))
+            .toList();
+    Map<String, List<String>> roles = roles(h, rows.stream().map(e -> e.getKey().id()).toList());
+    List<Exported> out = new ArrayList<>(rows.size());
+    for (Map.Entry<Row, String> e : rows) {
+      Row r = e.getKey();
+      out.add(
+          new Exported(
+              r.toUser(roles.getOrDefault(r.id(), List.of())),
+              e.getValue().isEmpty() ? null : e.getValue()));
+    }
+    return out;
+  }
+
   private Optional<User> one(Handle h, String where, String value) {
     Optional<Row> row =
         h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + where)
