@@ -1,7 +1,7 @@
 package org.userman.account;
 
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.Writer;
 import org.userman.common.Actor;
 
 /**
@@ -26,5 +26,5 @@ public interface UserTransfers {
    * Writes every user as JSON Lines, in id order, with the stored password hash (Argon2id, or a
    * legacy hash not yet replaced); returns how many.
    */
-  long exportUsers(OutputStream out, Actor actor);
+  long exportUsers(Writer out, Actor actor);
 }

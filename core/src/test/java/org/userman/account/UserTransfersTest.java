@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,9 +120,9 @@ class UserTransfersTest {
   }
 
   private static String export(Userman u) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter out = new StringWriter();
     u.transfers().exportUsers(out, Actor.COMMAND_LINE);
-    return out.toString(StandardCharsets.UTF_8);
+    return out.toString();
   }
 
   /** The stored hash of {@code email}, as the export shows it. */

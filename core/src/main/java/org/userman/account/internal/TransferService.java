@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -230,7 +230,7 @@ public final class TransferService implements UserTransfers {
   }
 
   @Override
-  public long exportUsers(OutputStream out, Actor actor) {
+  public long exportUsers(Writer out, Actor actor) {
     long count = 0;
     try (JsonGenerator g =
         json.getFactory()

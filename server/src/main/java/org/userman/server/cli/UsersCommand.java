@@ -49,7 +49,9 @@ import picocli.CommandLine.Spec;
       UsersCommand.Update.class,
       UsersCommand.Delete.class,
       UsersCommand.SetPassword.class,
-      UsersCommand.Unlock.class
+      UsersCommand.Unlock.class,
+      TransferCommands.Import.class,
+      TransferCommands.Export.class
     })
 final class UsersCommand implements Runnable {
   @ParentCommand RootCommand root;
@@ -59,7 +61,8 @@ final class UsersCommand implements Runnable {
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new CliException(
-        "name a users command: create, list, show, update, delete, set-password or unlock");
+        "name a users command: create, list, show, update, delete, set-password, unlock, import or"
+            + " export");
   }
 
   /**
