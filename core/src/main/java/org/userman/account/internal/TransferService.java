@@ -119,10 +119,10 @@ public final class TransferService implements UserTransfers {
     }
     List<Settled> settled;
     if (dryRun != null) {
-      settled = db.read(h -> batch.stream().map(p -> dryRun.check(h, p)).toList());
+      settled = db.read(h -> dryRun.check(h, batch));
     } else {
       try {
-        settled = db.tx(h -> batch.stream().map(p -> write(h, p, format, actor)).toList());
+        settled = db.tx(h -> write(h, batch, format, actor));
       } catch (RuntimeException e) {
         // each record alone, so that the one that failed the batch fails only itself
         settled = new ArrayList<>();
@@ -138,63 +138,112 @@ public final class TransferService implements UserTransfers {
 
   private Settled writeAlone(Pending p, ImportFormat format, Actor actor) {
     try {
-      return db.tx(h -> write(h, p, format, actor));
+      return db.tx(h -> write(h, List.of(p), format, actor)).getFirst();
     } catch (RuntimeException e) {
       return new Settled(ImportOutcome.FAILED, "could not be written: " + e.getMessage());
     }
   }
 
-  private Settled write(Handle h, Pending p, ImportFormat format, Actor actor) {
-    Settled clash = clash(h, p);
-    if (clash != null) {
-      return clash;
+  /**
+   * Writes the records of {@code batch} that clash with no account, and with no record before them:
+   * three queries find the accounts that hold their emails, names and ids, and one batch of
+   * statements each inserts the users, their roles and their audit events.
+   */
+  private List<Settled> write(Handle h, List<Pending> batch, ImportFormat format, Actor actor) {
+    Clashes clashes = new Clashes(h, batch);
+    List<Settled> out = new ArrayList<>(batch.size());
+    List<User> users = new ArrayList<>();
+    List<String> hashes = new ArrayList<>();
+    for (Pending p : batch) {
+      Settled clash = clashes.of(p);
+      if (clash != null) {
+        out.add(clash);
+        continue;
+      }
+      users.add(p.candidate().user());
+      hashes.add(p.candidate().passwordHash());
+      out.add(new Settled(ImportOutcome.IMPORTED, null));
     }
-    User u = p.candidate().user();
-    store.insert(h, u, p.candidate().passwordHash());
-    audit.record(h, AuditType.IMPORTED, actor, u.id(), Map.of("format", format.code()));
-    return new Settled(ImportOutcome.IMPORTED, null);
+    store.insertAll(h, users, hashes);
+    audit.recordAll(
+        h,
+        AuditType.IMPORTED,
+        actor,
+        users.stream().map(User::id).toList(),
+        Map.of("format", format.code()));
+    return out;
   }
 
-  /** Why {@code p} is not to be written: unreadable, or an account holds its email, name or id. */
-  private Settled clash(Handle h, Pending p) {
-    if (p.failure() != null) {
-      return new Settled(ImportOutcome.FAILED, p.failure());
+  /**
+   * What keeps a record of a batch out: unreadable, or its email, username or id held by an account
+   * or by a record before it.
+   */
+  private final class Clashes {
+    private final Set<String> emails = new HashSet<>();
+    private final Set<String> usernames = new HashSet<>();
+    private final Set<String> ids = new HashSet<>();
+
+    Clashes(Handle h, List<Pending> batch) {
+      List<User> users =
+          batch.stream().filter(p -> p.candidate() != null).map(p -> p.candidate().user()).toList();
+      emails.addAll(
+          store.existing(h, "email_norm", users.stream().map(u -> Text.fold(u.email())).toList()));
+      usernames.addAll(
+          store.existing(
+              h,
+              "username",
+              users.stream().map(User::username).filter(java.util.Objects::nonNull).toList()));
+      ids.addAll(store.existing(h, "id", users.stream().map(User::id).toList()));
     }
-    User u = p.candidate().user();
-    if (store.emailTaken(h, u.email(), null)) {
-      return new Settled(ImportOutcome.SKIPPED, "an account with this email exists");
+
+    Settled of(Pending p) {
+      if (p.failure() != null) {
+        return new Settled(ImportOutcome.FAILED, p.failure());
+      }
+      User u = p.candidate().user();
+      String email = Text.fold(u.email());
+      if (emails.contains(email)) {
+        return new Settled(ImportOutcome.SKIPPED, "an account with this email exists");
+      }
+      if (u.username() != null && usernames.contains(u.username())) {
+        return new Settled(ImportOutcome.FAILED, "username: another account holds it");
+      }
+      if (ids.contains(u.id())) {
+        return new Settled(ImportOutcome.FAILED, "id: another account holds it");
+      }
+      emails.add(email);
+      if (u.username() != null) {
+        usernames.add(u.username());
+      }
+      ids.add(u.id());
+      return null;
     }
-    if (u.username() != null && store.usernameTaken(h, u.username(), null)) {
-      return new Settled(ImportOutcome.FAILED, "username: another account holds it");
-    }
-    if (store.findById(h, u.id()).isPresent()) {
-      return new Settled(ImportOutcome.FAILED, "id: another account holds it");
-    }
-    return null;
   }
 
-  /** A dry run checks against the database and against the records before it in the file. */
+  /**
+   * A dry run checks against the database and against every record before it in the file, as the
+   * writes of a real run would.
+   */
   private final class DryRun {
     private final Set<String> emails = new HashSet<>();
     private final Set<String> usernames = new HashSet<>();
     private final Set<String> ids = new HashSet<>();
 
-    Settled check(Handle h, Pending p) {
-      Settled clash = clash(h, p);
-      if (clash != null) {
-        return clash;
+    List<Settled> check(Handle h, List<Pending> batch) {
+      Clashes clashes = new Clashes(h, batch);
+      clashes.emails.addAll(emails);
+      clashes.usernames.addAll(usernames);
+      clashes.ids.addAll(ids);
+      List<Settled> out = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        Settled clash = clashes.of(p);
+        out.add(clash != null ? clash : new Settled(ImportOutcome.IMPORTED, null));
       }
-      User u = p.candidate().user();
-      if (!emails.add(Text.fold(u.email()))) {
-        return new Settled(ImportOutcome.SKIPPED, "an account with this email exists");
-      }
-      if (u.username() != null && !usernames.add(u.username())) {
-        return new Settled(ImportOutcome.FAILED, "username: another account holds it");
-      }
-      if (!ids.add(u.id())) {
-        return new Settled(ImportOutcome.FAILED, "id: another account holds it");
-      }
-      return new Settled(ImportOutcome.IMPORTED, null);
+      // what this batch would have written counts against the batches after it
+      emails.addAll(clashes.emails);
+      usernames.addAll(clashes.usernames);
+      ids.addAll(clashes.ids);
+      return out;
     }
   }
 
