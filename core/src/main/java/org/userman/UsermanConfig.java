@@ -189,7 +189,8 @@ public record UsermanConfig(
               registration,
               accounts.verificationTtl(),
               accounts.resetTtl(),
-              accounts.passwordMinLength());
+              accounts.passwordMinLength(),
+              accounts.publicAttributes());
       return this;
     }
 

@@ -77,6 +77,7 @@ public final class ConfigLoader {
     d.put("keys.encryption_key_file", null);
     d.put("passwords.allow_weak_hashing", "false");
     d.put("passwords.min_length", "10");
+    d.put("profile.public_attributes", null);
     d.put("audit.retention", "180d");
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
@@ -219,7 +220,8 @@ public final class ConfigLoader {
                   registration,
                   s.duration("tokens.verification_ttl"),
                   s.duration("tokens.reset_ttl"),
-                  s.whole("passwords.min_length")),
+                  s.whole("passwords.min_length"),
+                  s.list("profile.public_attributes")),
               new HashParameters(
                   s.whole("passwords.argon2.memory_kib"),
                   s.whole("passwords.argon2.iterations"),

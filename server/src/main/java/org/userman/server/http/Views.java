@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import org.userman.account.ImportSummary;
+import org.userman.account.PublicProfile;
 import org.userman.account.User;
 import org.userman.apikey.ApiKey;
 import org.userman.audit.AuditEvent;
@@ -85,6 +86,16 @@ public final class Views {
           .put("outcome", p.outcome().code())
           .put("reason", p.reason());
     }
+    return n;
+  }
+
+  /** A user as other signed-in users see them. */
+  public ObjectNode profile(PublicProfile p) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", p.id());
+    n.put("username", p.username());
+    n.put("name", p.name());
+    n.set("attributes", p.attributes());
     return n;
   }
 
