@@ -6,12 +6,62 @@ import org.userman.common.InvalidSettingException;
 
 /**
  * What verifying imported hashes needs beyond the hash strings themselves: a Firebase project's
- * scrypt parameters, which Firebase keeps per project rather than in each hash.
+ * scrypt parameters, which Firebase keeps per project rather than in each hash, and how the system
+ * that made salted SHA-256/512 hashes laid out salt and password.
  *
  * @param firebase the Firebase project's parameters; null when no Firebase hashes are imported
+ * @param saltedSha the salted SHA layout; null when no salted SHA hashes are imported
  */
-public record LegacyHashSettings(FirebaseScrypt firebase) {
-  public static final LegacyHashSettings NONE = new LegacyHashSettings(null);
+public record LegacyHashSettings(FirebaseScrypt firebase, SaltedSha saltedSha) {
+  public static final LegacyHashSettings NONE = new LegacyHashSettings(null, null);
+
+  /** Firebase's parameters alone. */
+  public LegacyHashSettings(FirebaseScrypt firebase) {
+    this(firebase, null);
+  }
+
+  /**
+   * How a system hashed passwords with one round of SHA-256 or SHA-512 and a salt: which comes
+   * first, and how its salts are written in the hash strings ({@code text}: their UTF-8 bytes as
+   * they are; {@code hex}; {@code base64}).
+   */
+  public record SaltedSha(boolean saltFirst, SaltEncoding saltEncoding) {
+    public SaltedSha {
+      if (saltEncoding == null) {
+        throw new InvalidSettingException(
+            "passwords.import.salted_sha.salt_encoding", "is required");
+      }
+    }
+
+    /** How salts are written. */
+    public enum SaltEncoding {
+      TEXT,
+      HEX,
+      BASE64
+    }
+
+    /** From the settings' words: {@code salt_password} or {@code password_salt}, and the coding. */
+    public static SaltedSha of(String layout, String saltEncoding) {
+      boolean saltFirst =
+          switch (layout) {
+            case "salt_password" -> true;
+            case "password_salt" -> false;
+            default ->
+                throw new InvalidSettingException(
+                    "passwords.import.salted_sha.layout", "must be salt_password or password_salt");
+          };
+      SaltEncoding coding =
+          switch (saltEncoding) {
+            case "text" -> SaltEncoding.TEXT;
+            case "hex" -> SaltEncoding.HEX;
+            case "base64" -> SaltEncoding.BASE64;
+            default ->
+                throw new InvalidSettingException(
+                    "passwords.import.salted_sha.salt_encoding", "must be text, hex or base64");
+          };
+      return new SaltedSha(saltFirst, coding);
+    }
+  }
 
   /**
    * A Firebase project's "password hash parameters", as its console shows them: the signer key and

@@ -45,6 +45,9 @@ import org.userman.password.LegacyHashSettings;
  *       bcrypt_sha256$$2b$...}
  *   <li>Firebase's modified scrypt: {@code $firebase-scrypt$salt$hash}, both in base64 as Firebase
  *       exports them; the project's parameters come from {@link LegacyHashSettings}
+ *   <li>One round of SHA-256 or SHA-512 over salt and password: {@code $salted-sha256$salt$hash},
+ *       {@code $salted-sha512$...}, the hash in hex or base64; the order and the salt's coding come
+ *       from {@link LegacyHashSettings}
  * </ul>
  */
 public sealed interface LegacyHash {
@@ -111,6 +114,9 @@ public sealed interface LegacyHash {
     }
     if (encoded.startsWith("$firebase-scrypt$")) {
       return FirebaseScrypt.parse(encoded, settings.firebase());
+    }
+    if (encoded.startsWith("$salted-sha")) {
+      return SaltedSha.parse(encoded, settings.saltedSha());
     }
     throw new UnusableHashException("unknown hash format");
   }
@@ -473,6 +479,68 @@ public sealed interface LegacyHash {
     }
   }
 
+  /** One round of SHA-256 or SHA-512 over salt and password, in the configured order. */
+  final class SaltedSha implements LegacyHash {
+    private static final Pattern SALTED =
+        Pattern.compile("\\$salted-(sha256|sha512)\\$([^$]{0,256})\\$([A-Za-z0-9+/=]+)");
+    private final String digest;
+    private final byte[] salt;
+    private final byte[] hash;
+    private final boolean saltFirst;
+
+    private SaltedSha(String digest, byte[] salt, byte[] hash, boolean saltFirst) {
+      this.digest = digest;
+      this.salt = salt;
+      this.hash = hash;
+      this.saltFirst = saltFirst;
+    }
+
+    static SaltedSha parse(String encoded, LegacyHashSettings.SaltedSha layout) {
+      if (layout == null) {
+        throw new UnusableHashException(
+            "a salted SHA hash needs its layout (passwords.import.salted_sha)");
+      }
+      Matcher m = SALTED.matcher(encoded);
+      if (!m.matches()) {
+        throw new UnusableHashException("malformed salted SHA hash ($salted-sha256$SALT$HASH)");
+      }
+      int length = m.group(1).equals("sha256") ? 32 : 64;
+      String h = m.group(3);
+      byte[] hash =
+          h.length() == length * 2 && h.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+              ? Codings.hex(h)
+              : Codings.base64(h);
+      if (hash.length != length) {
+        throw new UnusableHashException("salted SHA hash of the wrong length");
+      }
+      byte[] salt =
+          switch (layout.saltEncoding()) {
+            case TEXT -> m.group(2).getBytes(StandardCharsets.UTF_8);
+            case HEX -> Codings.hex(m.group(2));
+            case BASE64 -> Codings.base64(m.group(2));
+          };
+      return new SaltedSha(
+          m.group(1).equals("sha256") ? "SHA-256" : "SHA-512", salt, hash, layout.saltFirst());
+    }
+
+    @Override
+    public boolean matches(byte[] password) {
+      try {
+        MessageDigest md = MessageDigest.getInstance(digest);
+        md.update(saltFirst ? salt : password);
+        md.update(saltFirst ? password : salt);
+        return MessageDigest.isEqual(md.digest(), hash);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public String format() {
+      return digest.equals("SHA-256") ? "salted_sha256" : "salted_sha512";
+    }
+  }
+
   /** The codings the formats use, each failing as a malformed hash. */
   final class Codings {
     private Codings() {}
@@ -492,10 +560,11 @@ public sealed interface LegacyHash {
     }
 
     static byte[] hex(String s) {
-      if (s.length() % 2 != 0) {
+      try {
+        return HexFormat.of().parseHex(s.toLowerCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
         throw new UnusableHashException("malformed hex in hash");
       }
-      return HexFormat.of().parseHex(s.toLowerCase(Locale.ROOT));
     }
   }
 

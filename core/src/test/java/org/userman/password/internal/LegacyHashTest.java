@@ -131,6 +131,36 @@ class LegacyHashTest {
   }
 
   @Test
+  void salted_sha_hashes_are_checked_with_the_configured_layout() {
+    // Made with OpenSSL 3.0.19: printf 'SALT''PASSWORD' | openssl dgst -sha256 (or -sha512, and
+    // -binary | base64), salt "pepper-and-salt", password "correct horse battery staple".
+    LegacyHashSettings saltFirst =
+        new LegacyHashSettings(null, LegacyHashSettings.SaltedSha.of("salt_password", "text"));
+    LegacyHashSettings passwordFirst =
+        new LegacyHashSettings(null, LegacyHashSettings.SaltedSha.of("password_salt", "text"));
+    byte[] right = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+    String sha256 =
+        "$salted-sha256$pepper-and-salt$0827653dc5b039eb370a6be768ed409f5236f958a5a1ad8ba7eeb6edce9c515e";
+    String sha512Base64 =
+        "$salted-sha512$pepper-and-salt$QfAyBNv3mzNwgtW4+DxoJUjE1K4R6C5aybU7MmCRaeusEBvkQ5i7UDm838hoXEOtwHyWkTrQ7krMmq48MvT/kw==";
+    String sha512PasswordFirst =
+        "$salted-sha512$pepper-and-salt$528dc82ba79a048179d178bb2c7d7a29837dee3c214e116af412c8a44982113372f70c910b2ad127bda1a50d4b15a74ee2a0855b54c5cc8a4175299e501dc78b";
+
+    assertThat(LegacyHash.parse(sha256, saltFirst).matches(right)).isTrue();
+    assertThat(LegacyHash.parse(sha512Base64, saltFirst).matches(right)).isTrue();
+    assertThat(LegacyHash.parse(sha512PasswordFirst, passwordFirst).matches(right)).isTrue();
+    assertThat(LegacyHash.parse(sha256, passwordFirst).matches(right)).isFalse();
+    assertThat(
+            LegacyHash.parse(sha256, saltFirst).matches("wrong".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+    assertThatThrownBy(() -> LegacyHash.parse(sha256, LegacyHashSettings.NONE))
+        .isInstanceOf(LegacyHash.UnusableHashException.class)
+        .hasMessageContaining("passwords.import.salted_sha");
+    assertThatThrownBy(() -> LegacyHash.parse("$salted-sha256$s$0827653d", saltFirst))
+        .isInstanceOf(LegacyHash.UnusableHashException.class);
+  }
+
+  @Test
   void a_firebase_hash_without_the_projects_parameters_is_refused() {
     assertThatThrownBy(
             () ->

@@ -92,6 +92,8 @@ public final class ConfigLoader {
     d.put("passwords.import.firebase.salt_separator", null);
     d.put("passwords.import.firebase.rounds", "8");
     d.put("passwords.import.firebase.mem_cost", "14");
+    d.put("passwords.import.salted_sha.layout", null);
+    d.put("passwords.import.salted_sha.salt_encoding", "text");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -262,18 +264,25 @@ public final class ConfigLoader {
     }
   }
 
-  /** Firebase's scrypt parameters when a signer key is set: they apply only together. */
+  /**
+   * Firebase's scrypt parameters when a signer key is set (they apply only together), and the
+   * salted SHA layout when one is set.
+   */
   private static LegacyHashSettings legacyHashes(Settings s) {
     String key = s.optional("passwords.import.firebase.signer_key");
-    if (key == null) {
-      return LegacyHashSettings.NONE;
-    }
+    String layout = s.optional("passwords.import.salted_sha.layout");
     return new LegacyHashSettings(
-        LegacyHashSettings.FirebaseScrypt.fromBase64(
-            key,
-            s.string("passwords.import.firebase.salt_separator"),
-            s.whole("passwords.import.firebase.rounds"),
-            s.whole("passwords.import.firebase.mem_cost")));
+        key == null
+            ? null
+            : LegacyHashSettings.FirebaseScrypt.fromBase64(
+                key,
+                s.string("passwords.import.firebase.salt_separator"),
+                s.whole("passwords.import.firebase.rounds"),
+                s.whole("passwords.import.firebase.mem_cost")),
+        layout == null
+            ? null
+            : LegacyHashSettings.SaltedSha.of(
+                layout, s.string("passwords.import.salted_sha.salt_encoding")));
   }
 
   /** Typed reads of the merged values, each failing with the key's name. */
