@@ -223,17 +223,29 @@ final class TransferCommands {
     private final boolean terminal;
     private final long size;
     private final java.util.function.LongSupplier bytesRead;
-    private final long started = System.nanoTime();
+    private final long started;
     private long records;
     private long lastDrawn;
     private boolean drawn;
 
     ImportDisplay(
         PrintWriter err, boolean terminal, long size, java.util.function.LongSupplier bytesRead) {
+      this(err, terminal, size, bytesRead, System.nanoTime());
+    }
+
+    /** As above, started at {@code started}, on {@link System#nanoTime}'s scale. */
+    ImportDisplay(
+        PrintWriter err,
+        boolean terminal,
+        long size,
+        java.util.function.LongSupplier bytesRead,
+        long started) {
       this.err = err;
       this.terminal = terminal;
       this.size = size;
       this.bytesRead = bytesRead;
+      this.started = started;
+      this.lastDrawn = started;
     }
 
     @Override
