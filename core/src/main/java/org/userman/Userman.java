@@ -13,12 +13,14 @@ import java.util.List;
 import org.userman.account.Accounts;
 import org.userman.account.EmailVerifications;
 import org.userman.account.PasswordResets;
+import org.userman.account.UserTransfers;
 import org.userman.account.internal.AccountService;
 import org.userman.account.internal.AccountStore;
 import org.userman.account.internal.EmailVerificationService;
 import org.userman.account.internal.OneTimeTokens;
 import org.userman.account.internal.PasswordResetService;
 import org.userman.account.internal.SignInGuard;
+import org.userman.account.internal.TransferService;
 import org.userman.apikey.ApiKeys;
 import org.userman.apikey.internal.ApiKeyRevoker;
 import org.userman.apikey.internal.ApiKeyService;
@@ -74,6 +76,7 @@ public final class Userman implements AutoCloseable {
   private final Database database;
   private final Storage storage;
   private final AccountService accounts;
+  private final TransferService transfers;
   private final EmailVerificationService verifications;
   private final PasswordResetService resets;
   private final SessionService sessions;
@@ -123,7 +126,7 @@ public final class Userman implements AutoCloseable {
                   audit,
                   config.database().connectTimeout(),
                   new SecretBox(key, "rate-limit-buckets", random)));
-      this.hasher = own(new PasswordHasher(config.hashing(), secrets));
+      this.hasher = own(new PasswordHasher(config.hashing(), secrets, config.legacyHashes()));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
       Mailer mailer =
@@ -179,6 +182,7 @@ public final class Userman implements AutoCloseable {
               ids,
               audit,
               limiter);
+      this.transfers = new TransferService(database, accountStore, hasher, audit, json, ids, clock);
       this.resets =
           new PasswordResetService(
               database,
@@ -219,7 +223,6 @@ public final class Userman implements AutoCloseable {
               database,
               sessionStore,
               guard,
-              hasher,
               accessTokens,
               secrets,
               ids,
@@ -377,6 +380,11 @@ public final class Userman implements AutoCloseable {
 
   public Accounts accounts() {
     return accounts;
+  }
+
+  /** Imports and exports of users, with their password hashes. */
+  public UserTransfers transfers() {
+    return transfers;
   }
 
   public EmailVerifications verifications() {

@@ -11,6 +11,7 @@ import org.userman.crypto.KeySettings;
 import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
+import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
 
 /**
@@ -26,6 +27,7 @@ import org.userman.store.DatabaseSettings;
  * @param keys where the key that seals the signing keys comes from
  * @param stepUpWindow how recent a proof of identity sensitive actions of an account with a second
  *     factor need (a sign-in, or a re-authentication)
+ * @param legacyHashes what checking imported hashes needs beyond the hashes themselves
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -41,7 +43,8 @@ public record UsermanConfig(
     Duration auditRetention,
     LimitSettings limits,
     KeySettings keys,
-    Duration stepUpWindow) {
+    Duration stepUpWindow,
+    LegacyHashSettings legacyHashes) {
 
   /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -62,6 +65,7 @@ public record UsermanConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(stepUpWindow, "stepUpWindow");
+    Objects.requireNonNull(legacyHashes, "legacyHashes");
     if (!publicUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
       throw new InvalidSettingException("public_url", "must be an http:// or https:// URL");
     }
@@ -115,7 +119,8 @@ public record UsermanConfig(
         Duration.ofDays(180),
         LimitSettings.defaults(),
         KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        LegacyHashSettings.NONE);
   }
 
   /**
@@ -145,6 +150,7 @@ public record UsermanConfig(
     private LimitSettings limits;
     private KeySettings keys;
     private Duration stepUpWindow;
+    private LegacyHashSettings legacyHashes;
 
     private Builder(UsermanConfig c) {
       database = c.database;
@@ -161,6 +167,7 @@ public record UsermanConfig(
       limits = c.limits;
       keys = c.keys;
       stepUpWindow = c.stepUpWindow;
+      legacyHashes = c.legacyHashes;
     }
 
     public Builder database(DatabaseSettings database) {
@@ -190,7 +197,8 @@ public record UsermanConfig(
               registration,
               accounts.verificationTtl(),
               accounts.resetTtl(),
-              accounts.passwordMinLength());
+              accounts.passwordMinLength(),
+              accounts.publicAttributes());
       return this;
     }
 
@@ -235,6 +243,11 @@ public record UsermanConfig(
       return this;
     }
 
+    public Builder legacyHashes(LegacyHashSettings legacyHashes) {
+      this.legacyHashes = legacyHashes;
+      return this;
+    }
+
     /**
      * The configuration; {@link InvalidSettingException} naming the setting a value does not suit.
      */
@@ -253,7 +266,8 @@ public record UsermanConfig(
           auditRetention,
           limits,
           keys,
-          stepUpWindow);
+          stepUpWindow,
+          legacyHashes);
     }
   }
 }

@@ -1,23 +1,41 @@
 package org.userman.account;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.userman.common.InvalidSettingException;
 
 /**
  * The account rules an operator sets: who may register, how long mailed tokens last, and the least
  * password length (NIST SP 800-63B: at least 8; passwords are at most {@link #MAX_PASSWORD_LENGTH}
- * characters).
+ * characters), and which attributes a user's public profile shows to other signed-in users.
  */
 public record AccountSettings(
     RegistrationPolicy registration,
     Duration verificationTtl,
     Duration resetTtl,
-    int passwordMinLength) {
+    int passwordMinLength,
+    List<String> publicAttributes) {
   public static final int ABSOLUTE_MIN_PASSWORD_LENGTH = 8;
   public static final int MAX_PASSWORD_LENGTH = 256;
 
+  /** The settings with no attribute public. */
+  public AccountSettings(
+      RegistrationPolicy registration,
+      Duration verificationTtl,
+      Duration resetTtl,
+      int passwordMinLength) {
+    this(registration, verificationTtl, resetTtl, passwordMinLength, List.of());
+  }
+
   public AccountSettings {
+    publicAttributes = List.copyOf(publicAttributes);
+    for (String name : publicAttributes) {
+      if (name.isBlank() || name.length() > 64) {
+        throw new InvalidSettingException(
+            "profile.public_attributes", "must name attributes of 1 to 64 characters");
+      }
+    }
     Objects.requireNonNull(registration, "registration");
     Objects.requireNonNull(verificationTtl, "verificationTtl");
     Objects.requireNonNull(resetTtl, "resetTtl");

@@ -19,6 +19,12 @@ public interface Accounts {
   /** The user with this id; {@code not_found} otherwise. */
   User get(String id);
 
+  /**
+   * The public profile of an active user, for any signed-in user; {@code not_found} for an unknown,
+   * pending or disabled one, alike.
+   */
+  PublicProfile publicProfile(String id);
+
   /** The user with this email, in any case. */
   Optional<User> findByEmail(String email);
 

@@ -40,7 +40,11 @@ public enum AuditType {
   /** An admin or operator removed every second factor of a user. */
   SECOND_FACTORS_RESET,
   /** A signed-in user proved who they are again, for a sensitive action. */
-  REAUTHENTICATED;
+  REAUTHENTICATED,
+  /** A user came in from an import file. */
+  IMPORTED,
+  /** An operator exported every user, with their password hashes. */
+  EXPORTED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

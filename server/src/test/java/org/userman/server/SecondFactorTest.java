@@ -128,7 +128,7 @@ class SecondFactorTest {
       s.register(ADA);
       Enrolled e = enrol(s, ADA);
       Resp first = passwordStep(s, ADA);
-      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.status()).isEqualTo(202);
       assertThat(first.header("Cache-Control")).isEqualTo("no-store");
       assertThat(first.json().path("second_factor_required").asBoolean()).isTrue();
       assertThat(first.json().has("access_token")).isFalse();

@@ -1,6 +1,7 @@
 package org.userman.account.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.jdbi.v3.core.Handle;
 import org.userman.account.AccountSettings;
 import org.userman.account.Accounts;
 import org.userman.account.NewUser;
+import org.userman.account.PublicProfile;
 import org.userman.account.RegistrationPolicy;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
@@ -208,6 +210,22 @@ public final class AccountService implements Accounts {
   @Override
   public User get(String id) {
     return find(id).orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+  }
+
+  @Override
+  public PublicProfile publicProfile(String id) {
+    User u =
+        find(id)
+            .filter(x -> x.status() == UserStatus.ACTIVE)
+            .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
+    ObjectNode all = u.attributes();
+    ObjectNode shown = json.createObjectNode();
+    for (String name : settings.publicAttributes()) {
+      if (all.has(name)) {
+        shown.set(name, all.get(name));
+      }
+    }
+    return new PublicProfile(u.id(), u.username(), u.name(), shown);
   }
 
   @Override

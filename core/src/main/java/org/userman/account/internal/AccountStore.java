@@ -7,12 +7,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
 import org.userman.account.User;
@@ -297,6 +301,100 @@ public final class AccountStore {
       users.add(r.toUser(roles.getOrDefault(r.id(), List.of())));
     }
     return new Page<>(users, page.nextAfterId());
+  }
+
+  /**
+   * Inserts new users at once, with their password hashes (null: none), as one batch of statements
+   * for the users and one for their roles: an import's write.
+   */
+  void insertAll(Handle h, List<User> users, List<String> passwordHashes) {
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO users (id, email, email_norm, email_verified, username, name, name_norm, status,"
+                + " password_hash, attributes, created_at, updated_at, last_login_at) VALUES (:id, :email,"
+                + " :email_norm, :verified, :username, :name, :name_norm, :status, :hash, :attributes,"
+                + " :created, :updated, NULL)");
+    PreparedBatch roles =
+        h.prepareBatch("INSERT INTO user_roles (user_id, role) VALUES (:id, :role)");
+    boolean anyRole = false;
+    for (int i = 0; i < users.size(); i++) {
+      User u = users.get(i);
+      batch
+          .bind("id", u.id())
+          .bind("email", u.email())
+          .bind("email_norm", Text.fold(u.email()))
+          .bind("verified", u.emailVerified() ? 1 : 0)
+          .bind("username", u.username())
+          .bind("name", u.name())
+          .bind("name_norm", Text.fold(u.name()))
+          .bind("status", u.status().wire())
+          .bind("attributes", write(u.attributes()))
+          .bind("updated", u.updatedAt().toEpochMilli())
+          .bind("hash", passwordHashes.get(i))
+          .bind("created", u.createdAt().toEpochMilli())
+          .add();
+      for (String role : new TreeSet<>(u.roles())) {
+        roles.bind("id", u.id()).bind("role", role).add();
+        anyRole = true;
+      }
+    }
+    if (!users.isEmpty()) {
+      batch.execute();
+    }
+    if (anyRole) {
+      roles.execute();
+    }
+  }
+
+  /** Which of {@code values} a row of {@code column} (email_norm, username or id) holds already. */
+  Set<String> existing(Handle h, String column, Collection<String> values) {
+    if (!Set.of("email_norm", "username", "id").contains(column)) {
+      throw new IllegalArgumentException(column);
+    }
+    if (values.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        h.createQuery("SELECT " + column + " FROM users WHERE " + column + " IN (<values>)")
+            .bindList("values", List.copyOf(values))
+            .mapTo(String.class)
+            .list());
+  }
+
+  /** A user as an export writes it: with the stored password hash. */
+  public record Exported(User user, String passwordHash) {}
+
+  /** Up to {@code limit} users after {@code afterId} (null: from the first), in id order. */
+  List<Exported> exportPage(Handle h, String afterId, int limit) {
+    Query q =
+        h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + ", password_hash FROM users"
+                    + (afterId == null ? "" : " WHERE id > :after")
+                    + " ORDER BY id LIMIT :limit")
+            .bind("limit", limit);
+    if (afterId != null) {
+      q.bind("after", afterId);
+    }
+    List<Map.Entry<Row, String>> rows =
+        q
+            .map(
+                (rs, ctx) -> Map.entry(row(rs), Optional.ofNullable(rs.getString("password_hash"))))
+            .list()
+            .stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue().orElse("")))
+            .toList();
+    Map<String, List<String>> roles = roles(h, rows.stream().map(e -> e.getKey().id()).toList());
+    List<Exported> out = new ArrayList<>(rows.size());
+    for (Map.Entry<Row, String> e : rows) {
+      Row r = e.getKey();
+      out.add(
+          new Exported(
+              r.toUser(roles.getOrDefault(r.id(), List.of())),
+              e.getValue().isEmpty() ? null : e.getValue()));
+    }
+    return out;
   }
 
   private Optional<User> one(Handle h, String where, String value) {

@@ -94,7 +94,8 @@ public final class SignInGuard implements SignInAccounts {
       throw invalidCredentials();
     }
     AccountStore.LoginCandidate c = found.get();
-    if (!check(c, password, actor)) {
+    PasswordHasher.Check check = check(c, password, actor);
+    if (!check.matched()) {
       audit.recordFailure(
           AuditType.LOGIN_FAILED,
           actor,
@@ -102,7 +103,7 @@ public final class SignInGuard implements SignInAccounts {
           Map.of("reason", "wrong_password", "login", login));
       throw invalidCredentials();
     }
-    return new Verified(c.userId(), c.passwordHash());
+    return new Verified(c.userId(), c.passwordHash(), check.upgrade());
   }
 
   @Override
@@ -166,7 +167,7 @@ public final class SignInGuard implements SignInAccounts {
     AccountStore.LoginCandidate c =
         db.read(h -> store.passwordCheck(h, userId))
             .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
-    if (!check(c, current, actor)) {
+    if (!check(c, current, actor).matched()) {
       audit.recordFailure(attempt, actor, userId, Map.of("reason", "wrong_current_password"));
       throw new UsermanException(
           ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
@@ -194,16 +195,21 @@ public final class SignInGuard implements SignInAccounts {
    * Takes one attempt from the account's budget, hashes, and gives it back if the password was
    * right.
    */
-  private boolean check(AccountStore.LoginCandidate c, Password password, Actor actor) {
+  private PasswordHasher.Check check(
+      AccountStore.LoginCandidate c, Password password, Actor actor) {
     String key = budgetKey(c);
     long left = limiter.consume(LimitRule.LOGIN_PER_ACCOUNT, key, actor, c.userId());
-    boolean right = password != null && hasher.verify(password, c.passwordHash());
+    PasswordHasher.Check check =
+        password == null
+            ? new PasswordHasher.Check(false, null)
+            : hasher.check(password, c.passwordHash());
+    boolean right = check.matched();
     if (right) {
       limiter.refund(LimitRule.LOGIN_PER_ACCOUNT, key);
     } else if (left == 0) {
       background.run(() -> locked(c.userId(), key, actor));
     }
-    return right;
+    return check;
   }
 
   /** The budget just ran out: the owner hears of it, once a period whatever node saw it. */

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.userman.audit.AuditEvent;
 import org.userman.audit.AuditLog;
@@ -44,6 +46,36 @@ public final class AuditLogService implements AuditLog {
   public void record(
       Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details) {
     insert(h, type, actor, subjectId, true, details);
+  }
+
+  /**
+   * Records one successful change of a kind for each of {@code subjectIds}, as one batch of
+   * statements inside the caller's transaction (an import's users).
+   */
+  public void recordAll(
+      Handle h, AuditType type, Actor actor, List<String> subjectIds, Map<String, String> details) {
+    if (subjectIds.isEmpty()) {
+      return;
+    }
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO audit_events (id, type, at, actor_id, subject_id, ip, user_agent, success, details)"
+                + " VALUES (:id, :type, :at, :actor, :subject, :ip, :ua, 1, :details)");
+    long at = clock.instant().toEpochMilli();
+    String written = write(details);
+    for (String subject : subjectIds) {
+      batch
+          .bind("id", ids.next())
+          .bind("type", type.code())
+          .bind("at", at)
+          .bind("actor", actor.userId())
+          .bind("subject", subject)
+          .bind("ip", actor.client().ip())
+          .bind("ua", actor.client().userAgent())
+          .bind("details", written)
+          .add();
+    }
+    batch.execute();
   }
 
   /** Records a refused attempt inside the caller's transaction (a write came of it). */

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.userman.common.Text;
 import org.userman.internal.Secrets;
 import org.userman.password.HashParameters;
+import org.userman.password.LegacyHashSettings;
 import org.userman.password.Password;
 
 /**
@@ -62,10 +63,29 @@ public final class PasswordHasher implements AutoCloseable {
   /** libsodium, or libargon2 when the parameters ask for more lanes than libsodium computes. */
   private final Argon2id library;
 
+  private final LegacyHashSettings legacy;
+
   public PasswordHasher(HashParameters params, Secrets secrets) {
+    this(params, secrets, LegacyHashSettings.NONE);
+  }
+
+  public PasswordHasher(HashParameters params, Secrets secrets, LegacyHashSettings legacy) {
     this.params = params;
+    this.legacy = legacy;
     this.library =
         params.parallelism() > 1 ? new Libargon2(params, secrets) : new Libsodium(params);
+  }
+
+  /**
+   * What checking a password against a stored hash found.
+   *
+   * @param matched whether the password is the one hashed
+   * @param upgrade when it matched: a new Argon2id hash at the configured parameters to store in
+   *     place of the checked one (an imported legacy hash, or Argon2id at other parameters); else
+   *     null
+   */
+  public record Check(boolean matched, String upgrade) {
+    static final Check FAILED = new Check(false, null);
   }
 
   public String hash(Password password) {
@@ -73,7 +93,68 @@ public final class PasswordHasher implements AutoCloseable {
   }
 
   public boolean verify(Password password, String encoded) {
-    return onHashThread(() -> verifyHere(password, encoded));
+    return check(password, encoded).matched();
+  }
+
+  /**
+   * Checks {@code password} against {@code encoded}, Userman's own Argon2id or an imported legacy
+   * hash ({@link LegacyHash}), and makes the hash that should replace it.
+   *
+   * <p>A legacy hash costs its own algorithm and then one Argon2id hash, made whether or not the
+   * password matched and kept only when it did: a sign-in to an account that still holds a legacy
+   * hash spends the Argon2id hash that every sign-in spends, right or wrong, and the time of the
+   * legacy check on top. A string that is no usable hash costs one Argon2id hash and matches
+   * nothing, as an unknown account does.
+   */
+  public Check check(Password password, String encoded) {
+    return onHashThread(() -> checkHere(password, encoded));
+  }
+
+  /**
+   * Whether {@code encoded} is a hash this hasher could verify: its own Argon2id, or a legacy hash
+   * it knows; if not, an {@link LegacyHash.UnusableHashException} says why.
+   */
+  public void requireUsable(String encoded) {
+    if (!isOwn(encoded)) {
+      LegacyHash.parse(encoded, legacy);
+    }
+  }
+
+  private Check checkHere(Password password, String encoded) {
+    if (encoded == null || Text.hasLoneSurrogate(password.reveal())) {
+      hashHere(password);
+      return Check.FAILED;
+    }
+    if (isOwn(encoded)) {
+      boolean matched = verifyHere(password, encoded);
+      return new Check(matched, matched && needsRehash(encoded) ? hashHere(password) : null);
+    }
+    LegacyHash hash;
+    try {
+      hash = LegacyHash.parse(encoded, legacy);
+    } catch (LegacyHash.UnusableHashException e) {
+      hashHere(password); // the dummy verification: as long as a real one
+      return Check.FAILED;
+    }
+    // The other system hashed the password as typed, not normalized as Userman hashes it.
+    byte[] typed = password.revealAsTyped().getBytes(StandardCharsets.UTF_8);
+    boolean matched;
+    try {
+      matched = hash.matches(typed);
+    } finally {
+      Arrays.fill(typed, (byte) 0);
+    }
+    String upgrade = hashHere(password);
+    return matched ? new Check(true, upgrade) : Check.FAILED;
+  }
+
+  /**
+   * Whether {@code encoded} is Argon2id that {@link #library} verifies: libsodium computes one lane
+   * only, so other Argon2 strings go to libargon2 as legacy ones.
+   */
+  private boolean isOwn(String encoded) {
+    Matcher m = encoded == null ? null : PHC.matcher(encoded);
+    return m != null && m.matches() && (m.group(3).equals("1") || library instanceof Libargon2);
   }
 
   /**

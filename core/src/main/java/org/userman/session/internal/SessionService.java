@@ -26,7 +26,6 @@ import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.mfa.SecondFactorProof;
 import org.userman.password.Password;
-import org.userman.password.internal.PasswordHasher;
 import org.userman.session.CookieSignInStep;
 import org.userman.session.LoginResult;
 import org.userman.session.SecondFactorChallenge;
@@ -44,7 +43,6 @@ public final class SessionService implements Sessions {
   private final Database db;
   private final SessionStore store;
   private final SignInAccounts accounts;
-  private final PasswordHasher hasher;
   private final AccessTokens accessTokens;
   private final Secrets secrets;
   private final Ids ids;
@@ -61,7 +59,6 @@ public final class SessionService implements Sessions {
       Database db,
       SessionStore store,
       SignInAccounts accounts,
-      PasswordHasher hasher,
       AccessTokens accessTokens,
       Secrets secrets,
       Ids ids,
@@ -78,7 +75,6 @@ public final class SessionService implements Sessions {
     this.db = db;
     this.store = store;
     this.accounts = accounts;
-    this.hasher = hasher;
     this.accessTokens = accessTokens;
     this.secrets = secrets;
     this.ids = ids;
@@ -180,7 +176,6 @@ public final class SessionService implements Sessions {
     limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
     String login = email != null ? email : username;
     SignInAccounts.Verified verified = accounts.signIn(email, username, password, actor);
-    String hash = verified.passwordHash();
     // A concurrent deletion between the two reads looks like a wrong password, which is what it now
     // is.
     User user =
@@ -195,7 +190,7 @@ public final class SessionService implements Sessions {
       throw new UsermanException(
           ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
-    String upgraded = hasher.needsRehash(hash) ? hasher.hash(password) : null;
+    String upgraded = verified.rehashed();
     List<String> factors = secondFactors.factors(user.id());
     if (!factors.isEmpty()) {
       String secret = secrets.newToken();

@@ -13,8 +13,11 @@ import org.userman.password.Password;
  * no account's internals.
  */
 public interface SignInAccounts {
-  /** A password that matched: the account, and its stored hash (to rehash with new costs). */
-  record Verified(String userId, String passwordHash) {}
+  /**
+   * A password that matched: the account, its stored hash, and the hash to store in its place (an
+   * imported legacy hash or one at old costs, rehashed), or null.
+   */
+  record Verified(String userId, String passwordHash, String rehashed) {}
 
   /**
    * The account {@code email} or {@code username} names, if {@code password} is its password;

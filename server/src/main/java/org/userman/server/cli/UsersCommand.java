@@ -50,7 +50,9 @@ import picocli.CommandLine.Spec;
       UsersCommand.Delete.class,
       UsersCommand.SetPassword.class,
       UsersCommand.Unlock.class,
-      UsersCommand.ResetFactors.class
+      UsersCommand.ResetFactors.class,
+      TransferCommands.Import.class,
+      TransferCommands.Export.class
     })
 final class UsersCommand implements Runnable {
   @ParentCommand RootCommand root;
@@ -60,8 +62,8 @@ final class UsersCommand implements Runnable {
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
     throw new CliException(
-        "name a users command: create, list, show, update, delete, set-password, unlock or"
-            + " reset-factors");
+        "name a users command: create, list, show, update, delete, set-password, unlock,"
+            + " reset-factors, import or export");
   }
 
   /**

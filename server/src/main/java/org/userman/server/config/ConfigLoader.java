@@ -27,6 +27,7 @@ import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.mail.SmtpSettings;
 import org.userman.password.HashParameters;
+import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Dialect;
 
@@ -80,6 +81,7 @@ public final class ConfigLoader {
     d.put("keys.encryption_key_file", null);
     d.put("passwords.allow_weak_hashing", "false");
     d.put("passwords.min_length", "10");
+    d.put("profile.public_attributes", null);
     d.put("audit.retention", "180d");
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
@@ -90,6 +92,12 @@ public final class ConfigLoader {
     d.put("passwords.argon2.memory_kib", String.valueOf(HashParameters.OWASP.memoryKib()));
     d.put("passwords.argon2.iterations", String.valueOf(HashParameters.OWASP.iterations()));
     d.put("passwords.argon2.parallelism", String.valueOf(HashParameters.OWASP.parallelism()));
+    d.put("passwords.import.firebase.signer_key", null);
+    d.put("passwords.import.firebase.salt_separator", null);
+    d.put("passwords.import.firebase.rounds", "8");
+    d.put("passwords.import.firebase.mem_cost", "14");
+    d.put("passwords.import.salted_sha.layout", null);
+    d.put("passwords.import.salted_sha.salt_encoding", "text");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -218,7 +226,8 @@ public final class ConfigLoader {
                   registration,
                   s.duration("tokens.verification_ttl"),
                   s.duration("tokens.reset_ttl"),
-                  s.whole("passwords.min_length")),
+                  s.whole("passwords.min_length"),
+                  s.list("profile.public_attributes")),
               new HashParameters(
                   s.whole("passwords.argon2.memory_kib"),
                   s.whole("passwords.argon2.iterations"),
@@ -231,7 +240,8 @@ public final class ConfigLoader {
               s.duration("audit.retention"),
               limits(s),
               keys(s, dataDir, db.url()),
-              s.duration("mfa.step_up_window"));
+              s.duration("mfa.step_up_window"),
+              legacyHashes(s));
       TrustedProxies proxies;
       try {
         proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));
@@ -261,6 +271,27 @@ public final class ConfigLoader {
                   "^setting " + java.util.regex.Pattern.quote(e.setting()),
                   "setting " + e.setting() + " (" + envName(e.setting()) + ")"));
     }
+  }
+
+  /**
+   * Firebase's scrypt parameters when a signer key is set (they apply only together), and the
+   * salted SHA layout when one is set.
+   */
+  private static LegacyHashSettings legacyHashes(Settings s) {
+    String key = s.optional("passwords.import.firebase.signer_key");
+    String layout = s.optional("passwords.import.salted_sha.layout");
+    return new LegacyHashSettings(
+        key == null
+            ? null
+            : LegacyHashSettings.FirebaseScrypt.fromBase64(
+                key,
+                s.string("passwords.import.firebase.salt_separator"),
+                s.whole("passwords.import.firebase.rounds"),
+                s.whole("passwords.import.firebase.mem_cost")),
+        layout == null
+            ? null
+            : LegacyHashSettings.SaltedSha.of(
+                layout, s.string("passwords.import.salted_sha.salt_encoding")));
   }
 
   /** Typed reads of the merged values, each failing with the key's name. */

@@ -86,6 +86,7 @@ public final class ApiRoutes {
             Duration.ofSeconds(2))
         .declare(routes);
     new UserRoutes(api, listing ? null : userman.accounts(), views).declare(routes);
+    new TransferRoutes(api, listing ? null : userman.transfers(), views).declare(routes);
     new MailTokenRoutes(
             api,
             listing ? null : userman.verifications(),

@@ -38,7 +38,9 @@ public final class SessionRoutes {
               b.done();
               switch (sessions.signIn(email, username, password, device, c.client())) {
                 case LoginResult done -> api.json(res, 201, views.login(done));
-                case SecondFactorChallenge ch -> api.ok(res, views.challenge(ch));
+                // 202: accepted, not yet done; 201 stays the one answer with tokens, which is also
+                // what clients generated from the OpenAPI document take as the result
+                case SecondFactorChallenge ch -> api.json(res, 202, views.challenge(ch));
               }
             })
         .post(

@@ -58,6 +58,14 @@ public final class UserRoutes {
               c.admin();
               api.ok(res, views.user(accounts.get(c.pathParam("id"))));
             })
+        .get(
+            "/api/v1/users/{id}/profile",
+            "getUserProfile",
+            (req, res) -> {
+              Call c = api.call(req);
+              c.user();
+              api.ok(res, views.profile(accounts.publicProfile(c.pathParam("id"))));
+            })
         .patch("/api/v1/users/{id}", "updateUser", this::update)
         .delete(
             "/api/v1/users/{id}",

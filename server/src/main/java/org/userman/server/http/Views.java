@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
+import org.userman.account.ImportSummary;
+import org.userman.account.PublicProfile;
 import org.userman.account.User;
 import org.userman.apikey.ApiKey;
 import org.userman.audit.AuditEvent;
@@ -71,6 +73,34 @@ public final class Views {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a user did not serialize", e);
     }
+  }
+
+  /** What an import did: the counts, and the first problems by line. */
+  public ObjectNode importSummary(ImportSummary s) {
+    ObjectNode n = json.createObjectNode();
+    n.put("imported", s.imported());
+    n.put("skipped", s.skipped());
+    n.put("failed", s.failed());
+    n.put("dry_run", s.dryRun());
+    ArrayNode problems = n.putArray("problems");
+    for (ImportSummary.Problem p : s.problems()) {
+      problems
+          .addObject()
+          .put("line", p.line())
+          .put("outcome", p.outcome().code())
+          .put("reason", p.reason());
+    }
+    return n;
+  }
+
+  /** A user as other signed-in users see them. */
+  public ObjectNode profile(PublicProfile p) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", p.id());
+    n.put("username", p.username());
+    n.put("name", p.name());
+    n.set("attributes", p.attributes());
+    return n;
   }
 
   public ObjectNode user(User u) {
