@@ -30,6 +30,9 @@ import org.userman.auth.internal.AuthenticatorService;
 import org.userman.crypto.EncryptionKey;
 import org.userman.crypto.internal.Keys;
 import org.userman.crypto.internal.SecretBox;
+import org.userman.event.Events;
+import org.userman.event.internal.EventDispatcher;
+import org.userman.event.internal.EventOutbox;
 import org.userman.internal.Background;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
@@ -83,6 +86,7 @@ public final class Userman implements AutoCloseable {
   private final PasswordHasher hasher;
   private final Background background = new Background();
   private final MailQueueService mailQueue;
+  private final EventDispatcher events;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -104,13 +108,15 @@ public final class Userman implements AutoCloseable {
     }
     this.database = own(Database.open(config.database(), Ticker.SYSTEM));
     this.storage = new StorageView(database);
+    this.events = own(new EventDispatcher());
     try {
       EncryptionKey key = Keys.resolve(config.keys(), random);
       AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
-      this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention());
+      EventOutbox outbox = new EventOutbox(json, ids, clock, events, List.of());
+      this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention(), outbox);
       this.limiter =
           own(
               RateLimiter.open(
@@ -388,6 +394,14 @@ public final class Userman implements AutoCloseable {
    */
   public MailQueue mailQueue() {
     return mailQueue;
+  }
+
+  /**
+   * Account events: subscribe a listener, called after each change commits on a thread the library
+   * owns (docs/embedding.md); webhooks deliver the same events over HTTP.
+   */
+  public Events events() {
+    return events;
   }
 
   public AuditLog audit() {
