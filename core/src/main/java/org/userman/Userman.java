@@ -60,6 +60,10 @@ import org.userman.session.internal.SigningKeyService;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Storage;
 import org.userman.store.internal.Database;
+import org.userman.webhook.Webhooks;
+import org.userman.webhook.internal.WebhookQueue;
+import org.userman.webhook.internal.WebhookSender;
+import org.userman.webhook.internal.WebhookService;
 
 /**
  * The library's entry point and composition root: {@link #open} builds every object once and wires
@@ -87,6 +91,8 @@ public final class Userman implements AutoCloseable {
   private final Background background = new Background();
   private final MailQueueService mailQueue;
   private final EventDispatcher events;
+  private final WebhookSender webhookSender;
+  private final WebhookService webhooks;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -115,7 +121,10 @@ public final class Userman implements AutoCloseable {
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
-      EventOutbox outbox = new EventOutbox(json, ids, clock, events, List.of());
+      // the queue asks the sender to look after a commit; the sender is made below, with the audit
+      // log it needs, before any change can commit
+      WebhookQueue webhookQueue = new WebhookQueue(clock, this::nudgeWebhooks);
+      EventOutbox outbox = new EventOutbox(json, ids, clock, events, List.of(webhookQueue));
       this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention(), outbox);
       this.limiter =
           own(
@@ -126,6 +135,19 @@ public final class Userman implements AutoCloseable {
                   audit,
                   config.database().connectTimeout(),
                   new SecretBox(key, "rate-limit-buckets", random)));
+      SecretBox webhookSecrets = new SecretBox(key, "webhook-secrets", random);
+      this.webhookSender =
+          own(new WebhookSender(database, webhookSecrets, clock, random, audit, config.webhooks()));
+      this.webhooks =
+          new WebhookService(
+              database,
+              webhookSecrets,
+              secrets,
+              ids,
+              clock,
+              audit,
+              config.webhooks(),
+              webhookSender);
       this.hasher = own(new PasswordHasher(config.hashing(), secrets));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
@@ -235,6 +257,10 @@ public final class Userman implements AutoCloseable {
     }
   }
 
+  private void nudgeWebhooks() {
+    webhookSender.nudge();
+  }
+
   private <T extends AutoCloseable> T own(T resource) {
     owned.add(resource);
     return resource;
@@ -338,6 +364,7 @@ public final class Userman implements AutoCloseable {
     }
     database.lockForServing();
     mailQueue.start();
+    webhookSender.start();
     database.changes().start();
     housekeeping = own(new Housekeeping(audit, limiter));
   }
@@ -402,6 +429,11 @@ public final class Userman implements AutoCloseable {
    */
   public Events events() {
     return events;
+  }
+
+  /** Webhook endpoints, their delivery logs, and delivering what is due now (tools and tests). */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   public AuditLog audit() {

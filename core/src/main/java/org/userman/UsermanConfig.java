@@ -12,6 +12,7 @@ import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
+import org.userman.webhook.WebhookSettings;
 
 /**
  * Everything the library needs. It checks what it can on its own when it is made, and fails with an
@@ -24,6 +25,7 @@ import org.userman.store.DatabaseSettings;
  * @param auditRetention how long audit events are kept
  * @param limits the rate limits
  * @param keys where the key that seals the signing keys comes from
+ * @param webhooks how webhooks reach out
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -38,7 +40,8 @@ public record UsermanConfig(
     String audience,
     Duration auditRetention,
     LimitSettings limits,
-    KeySettings keys) {
+    KeySettings keys,
+    WebhookSettings webhooks) {
 
   /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -58,6 +61,7 @@ public record UsermanConfig(
     Objects.requireNonNull(auditRetention, "auditRetention");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(webhooks, "webhooks");
     if (!publicUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
       throw new InvalidSettingException("public_url", "must be an http:// or https:// URL");
     }
@@ -109,7 +113,8 @@ public record UsermanConfig(
         null,
         Duration.ofDays(180),
         LimitSettings.defaults(),
-        KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")));
+        KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")),
+        WebhookSettings.defaults());
   }
 
   /**
@@ -138,6 +143,7 @@ public record UsermanConfig(
     private Duration auditRetention;
     private LimitSettings limits;
     private KeySettings keys;
+    private WebhookSettings webhooks;
 
     private Builder(UsermanConfig c) {
       database = c.database;
@@ -153,6 +159,7 @@ public record UsermanConfig(
       auditRetention = c.auditRetention;
       limits = c.limits;
       keys = c.keys;
+      webhooks = c.webhooks;
     }
 
     public Builder database(DatabaseSettings database) {
@@ -221,6 +228,11 @@ public record UsermanConfig(
       return this;
     }
 
+    public Builder webhooks(WebhookSettings webhooks) {
+      this.webhooks = webhooks;
+      return this;
+    }
+
     /**
      * The configuration; {@link InvalidSettingException} naming the setting a value does not suit.
      */
@@ -238,7 +250,8 @@ public record UsermanConfig(
           audience,
           auditRetention,
           limits,
-          keys);
+          keys,
+          webhooks);
     }
   }
 }

@@ -26,7 +26,19 @@ public enum AuditType {
   /** The sign-in limit started refusing an account (a notice went to its owner). */
   LOCKED,
   /** An operator lifted an account's sign-in lock. */
-  UNLOCKED;
+  UNLOCKED,
+  /** An admin registered a webhook endpoint. */
+  WEBHOOK_CREATED,
+  /** An admin changed a webhook endpoint (its URL, events, description, or enabled it). */
+  WEBHOOK_UPDATED,
+  /** An admin deleted a webhook endpoint. */
+  WEBHOOK_DELETED,
+  /** An admin rotated a webhook endpoint's signing secret. */
+  WEBHOOK_SECRET_ROTATED,
+  /** An admin queued a delivery again. */
+  WEBHOOK_REDELIVERED,
+  /** Userman disabled a webhook endpoint that failed for too long. */
+  WEBHOOK_DISABLED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -114,6 +114,13 @@ public final class EventOutbox implements AuditLogService.Follower {
       case API_KEY_CREATED -> EventType.API_KEY_CREATED;
       case API_KEY_REVOKED -> EventType.API_KEY_REVOKED;
       case LOGIN_FAILED, REFRESH_REUSE_DETECTED, RATE_LIMITED, LOCKED, UNLOCKED -> null;
+      case WEBHOOK_CREATED,
+          WEBHOOK_UPDATED,
+          WEBHOOK_DELETED,
+          WEBHOOK_SECRET_ROTATED,
+          WEBHOOK_REDELIVERED,
+          WEBHOOK_DISABLED ->
+          null;
     };
   }
 

@@ -29,6 +29,7 @@ import org.userman.mail.SmtpSettings;
 import org.userman.password.HashParameters;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Dialect;
+import org.userman.webhook.WebhookSettings;
 
 /**
  * Reads settings from a YAML file and the environment (which wins) and maps them to the settings
@@ -77,6 +78,9 @@ public final class ConfigLoader {
     d.put("passwords.allow_weak_hashing", "false");
     d.put("passwords.min_length", "10");
     d.put("audit.retention", "180d");
+    d.put("webhooks.allow_private_targets", "false");
+    d.put("webhooks.connect_timeout", "3s");
+    d.put("webhooks.timeout", "10s");
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
     d.put("redis.prefix", "userman:");
@@ -226,7 +230,11 @@ public final class ConfigLoader {
               s.optional("tokens.audience"),
               s.duration("audit.retention"),
               limits(s),
-              keys(s, dataDir, db.url()));
+              keys(s, dataDir, db.url()),
+              new WebhookSettings(
+                  s.bool("webhooks.allow_private_targets"),
+                  s.duration("webhooks.connect_timeout"),
+                  s.duration("webhooks.timeout")));
       TrustedProxies proxies;
       try {
         proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));
