@@ -83,6 +83,7 @@ public final class ApiRoutes {
     new ApiKeyRoutes(api, listing ? null : userman.apiKeys(), views).declare(routes);
     new AuditRoutes(api, listing ? null : userman.audit(), views).declare(routes);
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
+    new WebhookRoutes(api, listing ? null : userman.webhooks(), views).declare(routes);
     return routes;
   }
 
