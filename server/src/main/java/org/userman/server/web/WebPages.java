@@ -75,7 +75,10 @@ public final class WebPages {
           Map.entry("roles_saved", "The user's roles are saved."),
           Map.entry(
               "unlocked", "The user's sign-in lock is lifted: they can sign in again at once."),
-          Map.entry("deleted", "The user is deleted."));
+          Map.entry("deleted", "The user is deleted."),
+          Map.entry("webhook_enabled", "The webhook endpoint is enabled."),
+          Map.entry("webhook_disabled", "The webhook endpoint is disabled."),
+          Map.entry("redelivered", "The delivery is queued again."));
 
   /** A page's handler. */
   @FunctionalInterface
