@@ -6,11 +6,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.limit.internal.RateLimiter;
+import org.userman.webhook.internal.WebhookService;
 
 /**
- * Background chores of a serving node: pruning audit events past their retention and rate-limit
- * buckets idle long enough to be full again. Every node runs them; they are idempotent deletes, so
- * several nodes on one database do no harm.
+ * Background chores of a serving node: pruning audit events past their retention, rate-limit
+ * buckets idle long enough to be full again, and events and webhook deliveries past a month. Every
+ * node runs them; they are idempotent deletes, so several nodes on one database do no harm.
  */
 final class Housekeeping implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
@@ -18,7 +19,7 @@ final class Housekeeping implements AutoCloseable {
   private static final Duration EVERY = Duration.ofHours(6);
   private final ScheduledExecutorService timer;
 
-  Housekeeping(AuditLogService audit, RateLimiter limiter) {
+  Housekeeping(AuditLogService audit, RateLimiter limiter, WebhookService webhooks) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -29,15 +30,16 @@ final class Housekeeping implements AutoCloseable {
     // prune() catches what it throws, so the schedule never ends on its own; close() ends it
     var unused =
         timer.scheduleWithFixedDelay(
-            () -> prune(audit, limiter),
+            () -> prune(audit, limiter, webhooks),
             FIRST_RUN.toSeconds(),
             EVERY.toSeconds(),
             TimeUnit.SECONDS);
   }
 
-  private static void prune(AuditLogService audit, RateLimiter limiter) {
+  private static void prune(AuditLogService audit, RateLimiter limiter, WebhookService webhooks) {
     try {
       limiter.prune();
+      webhooks.prune();
       int n = audit.prune();
       if (n > 0) {
         LOG.log(

@@ -366,7 +366,7 @@ public final class Userman implements AutoCloseable {
     mailQueue.start();
     webhookSender.start();
     database.changes().start();
-    housekeeping = own(new Housekeeping(audit, limiter));
+    housekeeping = own(new Housekeeping(audit, limiter, webhooks));
   }
 
   /** Waits until the work started after answers (the mails of anonymous requests) is done. */

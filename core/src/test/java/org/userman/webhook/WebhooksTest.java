@@ -32,6 +32,7 @@ import org.userman.password.HashParameters;
 import org.userman.password.Password;
 import org.userman.store.internal.FreshDatabase;
 import org.userman.testkit.MutableClock;
+import org.userman.webhook.internal.WebhookService;
 
 /**
  * Webhooks against a real HTTP receiver in the test JVM, on the run's database, with time moved by
@@ -315,6 +316,27 @@ class WebhooksTest {
     }
     List<String> ids = receiver.requests().stream().map(Receiver.Request::id).toList();
     assertThat(ids).hasSize(30).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void finished_deliveries_and_their_events_are_pruned_after_a_month_and_pending_ones_kept() {
+    CreatedWebhook hook = endpoint();
+    create("ada@example.org");
+    userman.webhooks().deliverDue();
+    receiver.otherwise(500);
+    create("bob@example.org");
+    userman.webhooks().deliverDue();
+    userman
+        .webhooks()
+        .update(hook.webhook().id(), new WebhookPatch(null, null, false, null), Actor.COMMAND_LINE);
+    clock.advance(Duration.ofDays(31));
+
+    WebhookService service = (WebhookService) userman.webhooks();
+    assertThat(service.prune()).isEqualTo(2); // ada's delivery and event
+    assertThat(deliveries(hook))
+        .extracting(WebhookDelivery::status)
+        .containsExactly(WebhookDelivery.Status.PENDING);
+    assertThat(fresh.number("SELECT COUNT(*) FROM events")).isOne();
   }
 
   @Test

@@ -40,6 +40,10 @@ import org.userman.webhook.Webhooks;
 public final class WebhookService implements Webhooks {
   static final int MAX_DESCRIPTION = 500;
   private static final Duration MAX_OVERLAP = Duration.ofDays(30);
+
+  /** How long events and the delivery log are kept. */
+  public static final Duration KEEP = Duration.ofDays(30);
+
   private final Database db;
   private final SecretBox box;
   private final Secrets secrets;
@@ -280,6 +284,25 @@ public final class WebhookService implements Webhooks {
             });
     sender.nudge();
     return d;
+  }
+
+  /**
+   * Deletes the finished deliveries (delivered or given up) queued more than {@link #KEEP} ago, and
+   * the events that old which no pending delivery still needs; returns how many rows went.
+   */
+  public int prune() {
+    long cutoff = clock.instant().minus(KEEP).toEpochMilli();
+    return db.tx(
+        h ->
+            h.createUpdate(
+                        "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < :cutoff")
+                    .bind("cutoff", cutoff)
+                    .execute()
+                + h.createUpdate(
+                        "DELETE FROM events WHERE created_at < :cutoff AND NOT EXISTS"
+                            + " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = events.id)")
+                    .bind("cutoff", cutoff)
+                    .execute());
   }
 
   @Override
