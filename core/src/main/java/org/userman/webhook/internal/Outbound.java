@@ -39,6 +39,8 @@ final class Outbound implements AutoCloseable {
     this.settings = settings;
     this.client =
         HttpClient.newBuilder()
+            // receivers speak HTTP/1.1; asking each new connection to upgrade to h2c gains nothing
+            .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(settings.connectTimeout())
             .build();

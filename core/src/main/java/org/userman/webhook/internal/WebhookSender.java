@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.userman.audit.AuditType;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.common.Actor;
@@ -24,9 +25,10 @@ import org.userman.webhook.Webhooks;
  * endpoint's due deliveries one at a time in the order of their events, and gives the lease back.
  * So each delivery goes out once in the steady state, an endpoint receives its events in order
  * while it answers, and a node that dies mid-round leaves the rest to whoever takes the lease when
- * it lapses: at least once. A failed attempt ends the endpoint's round (the ones after it wait) and
- * is retried with exponential backoff and jitter until {@link Webhooks#RETRY_FOR} after it was
- * queued; an endpoint that has failed that long is disabled, and audited.
+ * it lapses: at least once (what it had sent but not yet marked goes out again). A failed attempt
+ * ends the endpoint's round (the ones after it wait) and is retried with exponential backoff and
+ * jitter until {@link Webhooks#RETRY_FOR} after it was queued; an endpoint that has failed that
+ * long is disabled, and audited.
  */
 public final class WebhookSender implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WebhookSender.class.getName());
@@ -37,6 +39,14 @@ public final class WebhookSender implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofSeconds(5);
   private static final int BATCH = 50;
+
+  /**
+   * Successes are marked in one transaction for up to this many (and before a failure is written,
+   * and at the end of a round): fewer commits competing with the changes for the database's writer.
+   * A node that dies loses at most these marks, and those deliveries go out again.
+   */
+  static final int MARK_EVERY = 20;
+
   private static final Actor SELF = new Actor(null, null, new ClientInfo(null, "userman webhooks"));
 
   private final Database db;
@@ -126,6 +136,15 @@ public final class WebhookSender implements AutoCloseable {
    * not due (one waiting for its retry holds back the ones after it).
    */
   private int deliverEndpoint(String endpointId) {
+    List<Done> done = new ArrayList<>();
+    try {
+      return deliverEndpoint(endpointId, done);
+    } finally {
+      mark(endpointId, done);
+    }
+  }
+
+  private int deliverEndpoint(String endpointId, List<Done> done) {
     int delivered = 0;
     List<Due> due;
     do {
@@ -160,7 +179,7 @@ public final class WebhookSender implements AutoCloseable {
                                   rs.getString("payload")))
                       .list());
       for (Due d : due) {
-        if (d.nextAttemptAt() > now || !attempt(endpoint, secrets, d)) {
+        if (d.nextAttemptAt() > now || !attempt(endpoint, secrets, d, done)) {
           return delivered;
         }
         delivered++;
@@ -169,7 +188,42 @@ public final class WebhookSender implements AutoCloseable {
     return delivered;
   }
 
-  private boolean attempt(WebhookStore.Row endpoint, List<String> secrets, Due d) {
+  /** A delivery that succeeded and is not yet marked so. */
+  private record Done(String eventId, long at, int status, long latency, String excerpt) {}
+
+  /** Marks the deliveries in {@code done} delivered, in one transaction, and empties it. */
+  private void mark(String endpointId, List<Done> done) {
+    if (done.isEmpty()) {
+      return;
+    }
+    db.tx(
+        h -> {
+          PreparedBatch batch =
+              h.prepareBatch(
+                  "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = :now,"
+                      + " response_status = :code, latency_ms = :latency, response_excerpt = :excerpt, last_error = NULL,"
+                      + " delivered_at = :now WHERE endpoint_id = :endpoint AND event_id = :event");
+          for (Done d : done) {
+            batch
+                .bind("now", d.at())
+                .bind("code", d.status())
+                .bind("latency", d.latency())
+                .bind("excerpt", d.excerpt())
+                .bind("endpoint", endpointId)
+                .bind("event", d.eventId())
+                .add();
+          }
+          batch.execute();
+          h.createUpdate(
+                  "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
+              .bind("id", endpointId)
+              .execute();
+          return null;
+        });
+    done.clear();
+  }
+
+  private boolean attempt(WebhookStore.Row endpoint, List<String> secrets, Due d, List<Done> done) {
     long start = clock.millis();
     long timestamp = start / 1000;
     List<String> headers =
@@ -185,27 +239,13 @@ public final class WebhookSender implements AutoCloseable {
     long latency = now - start;
     String endpointId = endpoint.webhook().id();
     if (r.delivered()) {
-      db.tx(
-          h -> {
-            h.createUpdate(
-                    "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = :now,"
-                        + " response_status = :code, latency_ms = :latency, response_excerpt = :excerpt, last_error = NULL,"
-                        + " delivered_at = :now WHERE endpoint_id = :endpoint AND event_id = :event")
-                .bind("now", now)
-                .bind("code", r.status())
-                .bind("latency", latency)
-                .bind("excerpt", r.excerpt())
-                .bind("endpoint", endpointId)
-                .bind("event", d.eventId())
-                .execute();
-            h.createUpdate(
-                    "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
-                .bind("id", endpointId)
-                .execute();
-            return null;
-          });
+      done.add(new Done(d.eventId(), now, r.status(), latency, r.excerpt()));
+      if (done.size() >= MARK_EVERY) {
+        mark(endpointId, done);
+      }
       return true;
     }
+    mark(endpointId, done);
     int attempts = d.attempts() + 1;
     boolean giveUp = now >= d.giveUpAt();
     String error =
