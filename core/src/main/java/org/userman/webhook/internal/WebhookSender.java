@@ -25,10 +25,11 @@ import org.userman.webhook.Webhooks;
  * endpoint's due deliveries one at a time in the order of their events, and gives the lease back.
  * So each delivery goes out once in the steady state, an endpoint receives its events in order
  * while it answers, and a node that dies mid-round leaves the rest to whoever takes the lease when
- * it lapses: at least once (what it had sent but not yet marked goes out again). A failed attempt
- * ends the endpoint's round (the ones after it wait) and is retried with exponential backoff and
- * jitter until {@link Webhooks#RETRY_FOR} after it was queued; an endpoint that has failed that
- * long is disabled, and audited.
+ * it lapses: at least once (what it had sent but not yet marked goes out again). A failed delivery
+ * is retried with exponential backoff and jitter until {@link Webhooks#RETRY_FOR} after it was
+ * queued, and holds back the endpoint's later deliveries until it succeeds or is given up: an
+ * endpoint receives its events in order, and one that is down is tried once per backoff, not once
+ * per event. An endpoint that has failed for {@link Webhooks#RETRY_FOR} is disabled, and audited.
  */
 public final class WebhookSender implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(WebhookSender.class.getName());
