@@ -3,6 +3,7 @@ package org.userman.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.userman.Userman;
 import org.userman.UsermanConfig;
 import org.userman.account.NewUser;
@@ -34,6 +36,7 @@ class EventsTest {
   private static final Password PASSWORD = Password.of("analytical engine, 1837");
   private static final Password NEXT = Password.of("difference engine no. 2");
 
+  @TempDir Path dataDir;
   private FreshDatabase fresh;
   private Userman userman;
   private final BlockingQueue<Event> heard = new LinkedBlockingQueue<>();
@@ -42,8 +45,7 @@ class EventsTest {
   void open() {
     fresh = FreshDatabase.create();
     UsermanConfig config =
-        UsermanConfig.embedded(java.nio.file.Path.of("unused"), "https://accounts.example.org")
-            .toBuilder()
+        UsermanConfig.embedded(dataDir, "https://accounts.example.org").toBuilder()
             .database(fresh.settings())
             .hashing(new HashParameters(8, 1, 1), true)
             .build();
