@@ -7,12 +7,13 @@ import java.util.concurrent.TimeUnit;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.session.internal.SessionService;
+import org.userman.webhook.internal.WebhookService;
 
 /**
  * Background chores of a serving node: pruning audit events past their retention, rate-limit
- * buckets idle long enough to be full again, and sign-ins that waited for a second factor until
- * they expired. Every node runs them; they are idempotent deletes, so several nodes on one database
- * do no harm.
+ * buckets idle long enough to be full again, sign-ins that waited for a second factor until they
+ * expired, and events and webhook deliveries past a month. Every node runs them; they are
+ * idempotent deletes, so several nodes on one database do no harm.
  */
 final class Housekeeping implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
@@ -20,7 +21,11 @@ final class Housekeeping implements AutoCloseable {
   private static final Duration EVERY = Duration.ofHours(6);
   private final ScheduledExecutorService timer;
 
-  Housekeeping(AuditLogService audit, RateLimiter limiter, SessionService sessions) {
+  Housekeeping(
+      AuditLogService audit,
+      RateLimiter limiter,
+      SessionService sessions,
+      WebhookService webhooks) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -31,16 +36,21 @@ final class Housekeeping implements AutoCloseable {
     // prune() catches what it throws, so the schedule never ends on its own; close() ends it
     var unused =
         timer.scheduleWithFixedDelay(
-            () -> prune(audit, limiter, sessions),
+            () -> prune(audit, limiter, sessions, webhooks),
             FIRST_RUN.toSeconds(),
             EVERY.toSeconds(),
             TimeUnit.SECONDS);
   }
 
-  private static void prune(AuditLogService audit, RateLimiter limiter, SessionService sessions) {
+  private static void prune(
+      AuditLogService audit,
+      RateLimiter limiter,
+      SessionService sessions,
+      WebhookService webhooks) {
     try {
       limiter.prune();
       sessions.pruneChallenges();
+      webhooks.prune();
       int n = audit.prune();
       if (n > 0) {
         LOG.log(

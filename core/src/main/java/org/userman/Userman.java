@@ -32,6 +32,9 @@ import org.userman.auth.internal.AuthenticatorService;
 import org.userman.crypto.EncryptionKey;
 import org.userman.crypto.internal.Keys;
 import org.userman.crypto.internal.SecretBox;
+import org.userman.event.Events;
+import org.userman.event.internal.EventDispatcher;
+import org.userman.event.internal.EventOutbox;
 import org.userman.internal.Background;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
@@ -61,6 +64,10 @@ import org.userman.session.internal.SigningKeyService;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Storage;
 import org.userman.store.internal.Database;
+import org.userman.webhook.Webhooks;
+import org.userman.webhook.internal.WebhookQueue;
+import org.userman.webhook.internal.WebhookSender;
+import org.userman.webhook.internal.WebhookService;
 
 /**
  * The library's entry point and composition root: {@link #open} builds every object once and wires
@@ -89,6 +96,9 @@ public final class Userman implements AutoCloseable {
   private final Background background = new Background();
   private final MailQueueService mailQueue;
   private final SecondFactorService secondFactors;
+  private final EventDispatcher events;
+  private final WebhookSender webhookSender;
+  private final WebhookService webhooks;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -110,13 +120,18 @@ public final class Userman implements AutoCloseable {
     }
     this.database = own(Database.open(config.database(), Ticker.SYSTEM));
     this.storage = new StorageView(database);
+    this.events = own(new EventDispatcher());
     try {
       EncryptionKey key = Keys.resolve(config.keys(), random);
       AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
-      this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention());
+      // the queue asks the sender to look after a commit; the sender is made below, with the audit
+      // log it needs, before any change can commit
+      WebhookQueue webhookQueue = new WebhookQueue(clock, this::nudgeWebhooks);
+      EventOutbox outbox = new EventOutbox(json, ids, clock, events, List.of(webhookQueue));
+      this.audit = new AuditLogService(database, json, ids, clock, config.auditRetention(), outbox);
       this.limiter =
           own(
               RateLimiter.open(
@@ -126,6 +141,19 @@ public final class Userman implements AutoCloseable {
                   audit,
                   config.database().connectTimeout(),
                   new SecretBox(key, "rate-limit-buckets", random)));
+      SecretBox webhookSecrets = new SecretBox(key, "webhook-secrets", random);
+      this.webhookSender =
+          own(new WebhookSender(database, webhookSecrets, clock, random, audit, config.webhooks()));
+      this.webhooks =
+          new WebhookService(
+              database,
+              webhookSecrets,
+              secrets,
+              ids,
+              clock,
+              audit,
+              config.webhooks(),
+              webhookSender);
       this.hasher = own(new PasswordHasher(config.hashing(), secrets, config.legacyHashes()));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
@@ -248,6 +276,10 @@ public final class Userman implements AutoCloseable {
     }
   }
 
+  private void nudgeWebhooks() {
+    webhookSender.nudge();
+  }
+
   private <T extends AutoCloseable> T own(T resource) {
     owned.add(resource);
     return resource;
@@ -351,8 +383,9 @@ public final class Userman implements AutoCloseable {
     }
     database.lockForServing();
     mailQueue.start();
+    webhookSender.start();
     database.changes().start();
-    housekeeping = own(new Housekeeping(audit, limiter, sessions));
+    housekeeping = own(new Housekeeping(audit, limiter, sessions, webhooks));
   }
 
   /** Waits until the work started after answers (the mails of anonymous requests) is done. */
@@ -417,6 +450,19 @@ public final class Userman implements AutoCloseable {
    */
   public MailQueue mailQueue() {
     return mailQueue;
+  }
+
+  /**
+   * Account events: subscribe a listener, called after each change commits on a thread the library
+   * owns (docs/embedding.md); webhooks deliver the same events over HTTP.
+   */
+  public Events events() {
+    return events;
+  }
+
+  /** Webhook endpoints, their delivery logs, and delivering what is due now (tools and tests). */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   public AuditLog audit() {

@@ -13,6 +13,7 @@ import org.userman.mail.MailSettings;
 import org.userman.password.HashParameters;
 import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
+import org.userman.webhook.WebhookSettings;
 
 /**
  * Everything the library needs. It checks what it can on its own when it is made, and fails with an
@@ -28,6 +29,7 @@ import org.userman.store.DatabaseSettings;
  * @param stepUpWindow how recent a proof of identity sensitive actions of an account with a second
  *     factor need (a sign-in, or a re-authentication)
  * @param legacyHashes what checking imported hashes needs beyond the hashes themselves
+ * @param webhooks how webhooks reach out
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -44,7 +46,8 @@ public record UsermanConfig(
     LimitSettings limits,
     KeySettings keys,
     Duration stepUpWindow,
-    LegacyHashSettings legacyHashes) {
+    LegacyHashSettings legacyHashes,
+    WebhookSettings webhooks) {
 
   /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -66,6 +69,7 @@ public record UsermanConfig(
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(stepUpWindow, "stepUpWindow");
     Objects.requireNonNull(legacyHashes, "legacyHashes");
+    Objects.requireNonNull(webhooks, "webhooks");
     if (!publicUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
       throw new InvalidSettingException("public_url", "must be an http:// or https:// URL");
     }
@@ -120,7 +124,8 @@ public record UsermanConfig(
         LimitSettings.defaults(),
         KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")),
         Duration.ofMinutes(5),
-        LegacyHashSettings.NONE);
+        LegacyHashSettings.NONE,
+        WebhookSettings.defaults());
   }
 
   /**
@@ -151,6 +156,7 @@ public record UsermanConfig(
     private KeySettings keys;
     private Duration stepUpWindow;
     private LegacyHashSettings legacyHashes;
+    private WebhookSettings webhooks;
 
     private Builder(UsermanConfig c) {
       database = c.database;
@@ -168,6 +174,7 @@ public record UsermanConfig(
       keys = c.keys;
       stepUpWindow = c.stepUpWindow;
       legacyHashes = c.legacyHashes;
+      webhooks = c.webhooks;
     }
 
     public Builder database(DatabaseSettings database) {
@@ -248,6 +255,11 @@ public record UsermanConfig(
       return this;
     }
 
+    public Builder webhooks(WebhookSettings webhooks) {
+      this.webhooks = webhooks;
+      return this;
+    }
+
     /**
      * The configuration; {@link InvalidSettingException} naming the setting a value does not suit.
      */
@@ -267,7 +279,8 @@ public record UsermanConfig(
           limits,
           keys,
           stepUpWindow,
-          legacyHashes);
+          legacyHashes,
+          webhooks);
     }
   }
 }

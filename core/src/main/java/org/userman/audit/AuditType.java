@@ -44,7 +44,19 @@ public enum AuditType {
   /** A user came in from an import file. */
   IMPORTED,
   /** An operator exported every user, with their password hashes. */
-  EXPORTED;
+  EXPORTED,
+  /** An admin registered a webhook endpoint. */
+  WEBHOOK_CREATED,
+  /** An admin changed a webhook endpoint (its URL, events, description, or enabled it). */
+  WEBHOOK_UPDATED,
+  /** An admin deleted a webhook endpoint. */
+  WEBHOOK_DELETED,
+  /** An admin rotated a webhook endpoint's signing secret. */
+  WEBHOOK_SECRET_ROTATED,
+  /** An admin queued a delivery again. */
+  WEBHOOK_REDELIVERED,
+  /** Userman disabled a webhook endpoint that failed for too long. */
+  WEBHOOK_DISABLED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -33,9 +33,23 @@ public final class AuditLogService implements AuditLog {
   private final Ids ids;
   private final Clock clock;
   private final Duration retention;
+  private final Follower follower;
 
-  public AuditLogService(Database db, ObjectMapper json, Ids ids, Clock clock, Duration retention) {
+  /**
+   * What else a successful change's record causes, in the same transaction (the event outbox): an
+   * audited change cannot lack it, and a rolled-back one has none.
+   */
+  public interface Follower {
+    Follower NONE = (h, type, actor, subjectId, details) -> {};
+
+    void recorded(
+        Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details);
+  }
+
+  public AuditLogService(
+      Database db, ObjectMapper json, Ids ids, Clock clock, Duration retention, Follower follower) {
     this.db = db;
+    this.follower = follower;
     this.json = json;
     this.ids = ids;
     this.clock = clock;
@@ -46,6 +60,7 @@ public final class AuditLogService implements AuditLog {
   public void record(
       Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details) {
     insert(h, type, actor, subjectId, true, details);
+    follower.recorded(h, type, actor, subjectId, details);
   }
 
   /**
@@ -76,6 +91,9 @@ public final class AuditLogService implements AuditLog {
           .add();
     }
     batch.execute();
+    for (String subject : subjectIds) {
+      follower.recorded(h, type, actor, subject, details);
+    }
   }
 
   /** Records a refused attempt inside the caller's transaction (a write came of it). */

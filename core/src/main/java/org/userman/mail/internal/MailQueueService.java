@@ -6,13 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.userman.common.Page;
+import org.userman.internal.Backoff;
 import org.userman.internal.Ids;
+import org.userman.internal.PollingWorker;
 import org.userman.mail.MailQueue;
 import org.userman.mail.QueuedMail;
 import org.userman.store.internal.Database;
@@ -26,8 +25,8 @@ import org.userman.store.internal.Database;
  */
 public final class MailQueueService implements AutoCloseable, MailQueue {
   private static final System.Logger LOG = System.getLogger(MailQueueService.class.getName());
-  private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
-  private static final Duration MAX_RETRY = Duration.ofHours(1);
+  private static final Backoff BACKOFF =
+      new Backoff(Duration.ofSeconds(30), Duration.ofHours(1), 0);
 
   /** How long a claimed mail is left to the node sending it before another may try. */
   private static final Duration LEASE = Duration.ofMinutes(2);
@@ -38,9 +37,10 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   private final Mailer mailer;
   private final Ids ids;
   private final Clock clock;
-  private ScheduledExecutorService worker;
+  private final PollingWorker worker;
 
   public MailQueueService(Database db, Mailer mailer, Ids ids, Clock clock) {
+    this.worker = new PollingWorker("userman-mail", POLL, this::sendDue);
     this.db = db;
     this.mailer = mailer;
     this.ids = ids;
@@ -63,36 +63,13 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   }
 
   /** Starts sending in the background: every few seconds, and at once after {@link #nudge}. */
-  public synchronized void start() {
-    if (worker == null) {
-      worker =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "userman-mail");
-                t.setDaemon(true);
-                return t;
-              });
-      // sendDueQuietly catches what it throws, so the schedule runs until close() ends it
-      var unused =
-          worker.scheduleWithFixedDelay(
-              this::sendDueQuietly, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
-    }
+  public void start() {
+    worker.start();
   }
 
   /** Asks the background sender to look now (a mail was just queued). */
-  public synchronized void nudge() {
-    if (worker != null) {
-      worker.execute(this::sendDueQuietly);
-    }
-  }
-
-  private void sendDueQuietly() {
-    try {
-      sendDue();
-    } catch (RuntimeException e) {
-      // the database may be away; the next round tries again
-      LOG.log(System.Logger.Level.WARNING, "sending queued mail failed: " + e.getMessage());
-    }
+  public void nudge() {
+    worker.nudge();
   }
 
   /**
@@ -173,8 +150,7 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
 
   /** 30 s after the first failure, doubling, at most an hour. */
   static Duration backoff(int attempts) {
-    Duration d = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 20));
-    return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
+    return BACKOFF.after(attempts);
   }
 
   /** The queue for admins, newest first; {@code status} may be null (all). */
@@ -204,11 +180,8 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   }
 
   @Override
-  public synchronized void close() {
-    if (worker != null) {
-      worker.shutdownNow();
-      worker = null;
-    }
+  public void close() {
+    worker.close();
   }
 
   private record Due(String id, Mail mail, int attempts, long nextAttemptAt) {}

@@ -54,7 +54,8 @@ class RateLimiterTest {
                     Userman.jsonMapper(),
                     new Ids(clock, new SecureRandom()),
                     clock,
-                    Duration.ofDays(180)),
+                    Duration.ofDays(180),
+                    AuditLogService.Follower.NONE),
                 Duration.ofSeconds(5),
                 new SecretBox(
                     EncryptionKey.generate(new SecureRandom()), "test", new SecureRandom()))) {

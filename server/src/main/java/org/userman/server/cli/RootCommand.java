@@ -19,7 +19,13 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "userman 0.1.0",
     description = "The Userman user-account service and its administration commands.",
-    subcommands = {ServeCommand.class, UsersCommand.class, DbCommand.class, KeysCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      UsersCommand.class,
+      DbCommand.class,
+      KeysCommand.class,
+      WebhooksCommand.class
+    })
 public final class RootCommand implements Runnable {
   @Option(
       names = "--config",

@@ -30,6 +30,7 @@ import org.userman.password.HashParameters;
 import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Dialect;
+import org.userman.webhook.WebhookSettings;
 
 /**
  * Reads settings from a YAML file and the environment (which wins) and maps them to the settings
@@ -83,6 +84,9 @@ public final class ConfigLoader {
     d.put("passwords.min_length", "10");
     d.put("profile.public_attributes", null);
     d.put("audit.retention", "180d");
+    d.put("webhooks.allow_private_targets", "false");
+    d.put("webhooks.connect_timeout", "3s");
+    d.put("webhooks.timeout", "10s");
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
     d.put("redis.prefix", "userman:");
@@ -241,7 +245,11 @@ public final class ConfigLoader {
               limits(s),
               keys(s, dataDir, db.url()),
               s.duration("mfa.step_up_window"),
-              legacyHashes(s));
+              legacyHashes(s),
+              new WebhookSettings(
+                  s.bool("webhooks.allow_private_targets"),
+                  s.duration("webhooks.connect_timeout"),
+                  s.duration("webhooks.timeout")));
       TrustedProxies proxies;
       try {
         proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));

@@ -99,6 +99,7 @@ public final class ApiRoutes {
     new SecondFactorRoutes(api, listing ? null : userman.secondFactors(), views).declare(routes);
     new AuditRoutes(api, listing ? null : userman.audit(), views).declare(routes);
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
+    new WebhookRoutes(api, listing ? null : userman.webhooks(), views).declare(routes);
     routes.route();
     return routes;
   }

@@ -77,6 +77,19 @@ public final class JsonBody {
     return v.booleanValue();
   }
 
+  /** A whole number, or null when absent. */
+  public Long whole(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+      typeError(field, "a whole number");
+      return null;
+    }
+    return v.longValue();
+  }
+
   public ObjectNode object(String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {

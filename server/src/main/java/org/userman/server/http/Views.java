@@ -25,6 +25,8 @@ import org.userman.mfa.TotpEnrolment;
 import org.userman.session.LoginResult;
 import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Session;
+import org.userman.webhook.Webhook;
+import org.userman.webhook.WebhookDelivery;
 
 /** The JSON shapes of the contract. */
 public final class Views {
@@ -219,6 +221,40 @@ public final class Views {
         m.status() == QueuedMail.Status.PENDING ? time(m.nextAttemptAt()) : null);
     n.put("sent_at", time(m.sentAt()));
     n.put("last_error", m.lastError());
+    return n;
+  }
+
+  /** An endpoint as admins see it; {@code events} empty means every type. */
+  public ObjectNode webhook(Webhook w) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", w.id());
+    n.put("url", w.url());
+    n.put("description", w.description());
+    ArrayNode events = n.putArray("events");
+    w.events().forEach(t -> events.add(t.code()));
+    n.put("enabled", w.enabled());
+    n.put("disabled_reason", w.disabledReason());
+    n.put("failing_since", time(w.failingSince()));
+    n.put("previous_secret_expires_at", time(w.previousSecretUntil()));
+    n.put("created_at", time(w.createdAt()));
+    n.put("updated_at", time(w.updatedAt()));
+    return n;
+  }
+
+  /** An entry of an endpoint's delivery log: no body beyond the answer's short excerpt. */
+  public ObjectNode webhookDelivery(WebhookDelivery d) {
+    ObjectNode n = json.createObjectNode();
+    n.put("event_id", d.eventId());
+    n.put("event_type", d.eventType().code());
+    n.put("status", d.status().wire());
+    n.put("attempts", d.attempts());
+    n.put("response_status", d.responseStatus());
+    n.put("latency_ms", d.latencyMillis());
+    n.put("response_excerpt", d.responseExcerpt());
+    n.put("last_error", d.lastError());
+    n.put("next_attempt_at", time(d.nextAttemptAt()));
+    n.put("created_at", time(d.createdAt()));
+    n.put("delivered_at", time(d.deliveredAt()));
     return n;
   }
 

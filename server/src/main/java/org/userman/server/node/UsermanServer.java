@@ -33,6 +33,7 @@ import org.userman.server.web.AdminPages;
 import org.userman.server.web.SecondFactorPages;
 import org.userman.server.web.SignInPages;
 import org.userman.server.web.WebPages;
+import org.userman.server.web.WebhookPages;
 
 /**
  * One running node: the library, its HTTP routes and the web server, started and stopped together.
@@ -128,6 +129,7 @@ public final class UsermanServer implements AutoCloseable {
       new SecondFactorPages(pages, accountPages, userman.secondFactors(), userman.sessions())
           .declare();
       new AdminPages(pages, userman.accounts()).declare();
+      new WebhookPages(pages, userman.webhooks()).declare();
       Problems problems = new Problems(json);
       SecurityHeaders headers = new SecurityHeaders(config.https());
       Cors cors = new Cors(config.corsOrigins());

@@ -79,7 +79,10 @@ public final class WebPages {
           Map.entry("totp_off", "Two-step sign-in is off. Signing in asks for your password only."),
           Map.entry(
               "reauthenticated",
-              "Thank you: you can change your password, email, API keys and recovery codes now."));
+              "Thank you: you can change your password, email, API keys and recovery codes now."),
+          Map.entry("webhook_enabled", "The webhook endpoint is enabled."),
+          Map.entry("webhook_disabled", "The webhook endpoint is disabled."),
+          Map.entry("redelivered", "The delivery is queued again."));
 
   /** A page's handler. */
   @FunctionalInterface

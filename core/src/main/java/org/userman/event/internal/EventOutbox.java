@@ -1,0 +1,176 @@
+package org.userman.event.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.userman.audit.AuditType;
+import org.userman.audit.internal.AuditLogService;
+import org.userman.common.Actor;
+import org.userman.event.Event;
+import org.userman.event.EventType;
+import org.userman.internal.Ids;
+
+/**
+ * Writes the events of each change into the outbox, in the change's transaction. It follows the
+ * audit log, which every change already writes in its transaction, and turns the successful changes
+ * among its records into events: so no change can be audited and lack its event. The payload is
+ * built from named details only (ids, field names, statuses, roles), never from free text, so
+ * nothing secret can reach it. After the transaction commits, the events go to the listeners.
+ */
+public final class EventOutbox implements AuditLogService.Follower {
+  /** Whatever else must happen in the transaction that writes an event (webhook deliveries). */
+  public interface Sink {
+    void written(Handle h, Event event);
+  }
+
+  private final ObjectMapper json;
+  private final Ids ids;
+  private final Clock clock;
+  private final EventDispatcher dispatcher;
+  private final List<Sink> sinks;
+
+  public EventOutbox(
+      ObjectMapper json, Ids ids, Clock clock, EventDispatcher dispatcher, List<Sink> sinks) {
+    this.json = json;
+    this.ids = ids;
+    this.clock = clock;
+    this.dispatcher = dispatcher;
+    this.sinks = List.copyOf(sinks);
+  }
+
+  @Override
+  public void recorded(
+      Handle h, AuditType audit, Actor actor, String userId, Map<String, String> details) {
+    EventType type = typeOf(audit, details);
+    if (type == null) {
+      return;
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("user_id", userId);
+    data.put("actor_id", actor.userId());
+    if (audit == AuditType.EMAIL_VERIFIED) {
+      data.put("changed_fields", List.of("email_verified"));
+    } else {
+      data.putAll(dataOf(type, details));
+    }
+    write(h, type, userId, actor.userId(), data);
+  }
+
+  private void write(
+      Handle h, EventType type, String userId, String actorId, Map<String, Object> data) {
+    String id = ids.next();
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("type", type.code());
+    body.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(at));
+    body.put("data", data);
+    String payload;
+    try {
+      payload = json.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    Event event = new Event(id, type, at, userId, actorId, data, payload);
+    h.createUpdate(
+            "INSERT INTO events (id, type, user_id, payload, created_at)"
+                + " VALUES (:id, :type, :user, :payload, :at)")
+        .bind("id", id)
+        .bind("type", type.code())
+        .bind("user", userId)
+        .bind("payload", payload)
+        .bind("at", at.toEpochMilli())
+        .execute();
+    for (Sink sink : sinks) {
+      sink.written(h, event);
+    }
+    if (dispatcher.wanted(type)) {
+      h.afterCommit(() -> dispatcher.committed(event));
+    }
+  }
+
+  /** The event an audit record stands for, or null for records that change nothing of interest. */
+  static EventType typeOf(AuditType audit, Map<String, String> details) {
+    return switch (audit) {
+      case REGISTERED -> EventType.USER_CREATED;
+      case EMAIL_VERIFIED -> EventType.USER_UPDATED;
+      case PROFILE_UPDATED ->
+          details.containsKey("status") ? EventType.USER_STATUS_CHANGED : EventType.USER_UPDATED;
+      case APPROVED, DISABLED, ENABLED -> EventType.USER_STATUS_CHANGED;
+      case EMAIL_CHANGED -> EventType.USER_EMAIL_CHANGED;
+      case ROLES_CHANGED -> EventType.USER_ROLES_CHANGED;
+      case DELETED -> EventType.USER_DELETED;
+      case PASSWORD_CHANGED -> EventType.PASSWORD_CHANGED;
+      case PASSWORD_RESET -> EventType.PASSWORD_RESET;
+      case LOGIN_SUCCEEDED -> EventType.SESSION_CREATED;
+      case LOGOUT -> EventType.SESSION_REVOKED;
+      case API_KEY_CREATED -> EventType.API_KEY_CREATED;
+      case API_KEY_REVOKED -> EventType.API_KEY_REVOKED;
+      case IMPORTED -> EventType.USER_CREATED;
+      case LOGIN_FAILED, REFRESH_REUSE_DETECTED, RATE_LIMITED, LOCKED, UNLOCKED, EXPORTED -> null;
+      // Second factors change how an account signs in, not the account a service sees.
+      case TOTP_ENABLED,
+          TOTP_DISABLED,
+          RECOVERY_CODES_GENERATED,
+          RECOVERY_CODE_USED,
+          SECOND_FACTOR_FAILED,
+          SECOND_FACTORS_RESET,
+          REAUTHENTICATED ->
+          null;
+      case WEBHOOK_CREATED,
+          WEBHOOK_UPDATED,
+          WEBHOOK_DELETED,
+          WEBHOOK_SECRET_ROTATED,
+          WEBHOOK_REDELIVERED,
+          WEBHOOK_DISABLED ->
+          null;
+    };
+  }
+
+  /** The fields of each type's {@code data} besides {@code user_id} and {@code actor_id}. */
+  private static Map<String, Object> dataOf(EventType type, Map<String, String> d) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    switch (type) {
+      case USER_CREATED -> {
+        if (d.containsKey("format")) {
+          data.put("imported", true); // an import's users: their statuses vary within one record
+        } else {
+          data.put("status", d.get("status"));
+        }
+      }
+      case USER_UPDATED -> data.put("changed_fields", d.keySet().stream().sorted().toList());
+      case USER_STATUS_CHANGED -> {
+        data.put("status", d.get("status"));
+        data.put("previous_status", d.get("previous_status"));
+      }
+      case USER_ROLES_CHANGED -> {
+        data.put("roles", roles(d.get("roles")));
+        data.put("previous_roles", roles(d.get("previous_roles")));
+      }
+      case PASSWORD_CHANGED -> data.put("how", d.get("how"));
+      case SESSION_CREATED -> data.put("session_id", d.get("session_id"));
+      case SESSION_REVOKED -> {
+        data.put("session_id", d.get("session_id"));
+        data.put("all", d.containsKey("sessions"));
+      }
+      case API_KEY_CREATED -> data.put("api_key_id", d.get("key_id"));
+      case API_KEY_REVOKED -> {
+        data.put("api_key_id", d.get("key_id"));
+        data.put("all", d.containsKey("keys"));
+      }
+      case USER_EMAIL_CHANGED, USER_DELETED, PASSWORD_RESET -> {}
+    }
+    return data;
+  }
+
+  private static List<String> roles(String joined) {
+    return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+  }
+}
