@@ -1,6 +1,7 @@
 -- Webhook endpoints that admins register. The signing secrets are sealed with the encryption key
 -- (they must be read back to sign); during a rotation the previous one signs too, until its time.
--- A node delivers an endpoint's due events while it holds the endpoint's lease (lease_until).
+-- A node delivers an endpoint's due events while it holds the endpoint's lease (lease_until, held by
+-- lease_owner, the sender that claimed it).
 CREATE TABLE webhook_endpoints (
   id                    VARCHAR(36) NOT NULL PRIMARY KEY,
   url                   VARCHAR(2048) NOT NULL,
@@ -13,6 +14,7 @@ CREATE TABLE webhook_endpoints (
   failing_since         BIGINT,
   disabled_reason       VARCHAR(500),
   lease_until           BIGINT,
+  lease_owner           VARCHAR(64),
   created_at            BIGINT NOT NULL,
   updated_at            BIGINT NOT NULL
 );
