@@ -305,7 +305,7 @@ class SecondFactorTest {
           .isEqualTo("validation_failed");
       Resp wrong =
           s.call("POST", "/api/v1/sessions/current/reauthenticate", obj("code", "000000"), token);
-      assertThat(wrong.status()).isEqualTo(401);
+      assertThat(wrong.status()).as("the token is fine: not a 401").isEqualTo(400);
       assertThat(wrong.code()).isEqualTo("invalid_code");
       assertThat(
               s.call(
@@ -393,6 +393,13 @@ class SecondFactorTest {
       String admin = s.adminToken("root@example.org");
       assertThat(s.call("DELETE", "/api/v1/users/" + id + "/second-factors", null, e(s)).status())
           .isEqualTo(403);
+      String adminKey =
+          s.call("POST", "/api/v1/me/api-keys", obj("name", "ops"), admin)
+              .json()
+              .path("key")
+              .asText();
+      Resp byKey = s.call("DELETE", "/api/v1/users/" + id + "/second-factors", null, adminKey);
+      assertThat(byKey.status()).as("an admin's API key never touches credentials").isEqualTo(403);
       assertThat(s.call("DELETE", "/api/v1/users/nobody/second-factors", null, admin).status())
           .isEqualTo(404);
       assertThat(s.call("DELETE", "/api/v1/users/" + id + "/second-factors", null, admin).status())
@@ -406,6 +413,30 @@ class SecondFactorTest {
       assertThat(events).hasSize(1);
       assertThat(events.get(0).path("actor_id").asText())
           .isEqualTo(s.get("/api/v1/me", admin).json().path("id").asText());
+    }
+  }
+
+  @Test
+  void an_admin_changing_their_own_credentials_through_the_users_api_needs_a_recent_proof_too() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.adminToken("root@example.org");
+      Enrolled e = enrol(s, "root@example.org");
+      String id = s.get("/api/v1/me", e.token()).json().path("id").asText();
+      s.clock.advance(Duration.ofMinutes(6));
+      Resp password =
+          s.call(
+              "PATCH",
+              "/api/v1/users/" + id,
+              obj("password", "a new and long passphrase"),
+              e.token());
+      assertThat(password.status()).isEqualTo(403);
+      assertThat(password.code()).isEqualTo("reauthentication_required");
+      Resp email =
+          s.call("PATCH", "/api/v1/users/" + id, obj("email", "root2@example.org"), e.token());
+      assertThat(email.code()).isEqualTo("reauthentication_required");
+      assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("name", "Root"), e.token()).status())
+          .as("the rest of a profile needs no proof")
+          .isEqualTo(200);
     }
   }
 

@@ -347,9 +347,10 @@ public final class SessionService implements Sessions {
               .verify(userId, proof, actor)
               .orElseThrow(
                   () ->
+                      // 400, as a wrong current password here: the caller's token is fine, and a
+                      // 401 would tell clients to drop it
                       new UsermanException(
-                          ErrorCode.INVALID_SECOND_FACTOR,
-                          "The code is wrong or was used already."));
+                          ErrorCode.WRONG_CODE, "The code is wrong or was used already."));
       amr.addAll(methods);
     }
     db.tx(

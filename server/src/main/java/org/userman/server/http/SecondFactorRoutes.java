@@ -89,6 +89,9 @@ public final class SecondFactorRoutes {
             (req, res) -> {
               Call c = api.call(req);
               c.admin();
+              // Taking a second factor off an account is a credential change: never through an
+              // API key, and with a recent proof of who the admin is (as for their own factors).
+              c.recentSessionUser();
               factors.reset(c.pathParam("id"), c.actor());
               api.noContent(res);
             });

@@ -127,8 +127,9 @@ public final class UserRoutes {
             b.password("password"));
     b.done();
     if (p.password() != null || p.email() != null) {
-      // A credential of any user, an admin's own included: never through an API key.
-      c.sessionUser();
+      // A credential of any user, an admin's own included: never through an API key, and, as on
+      // /me, only with a recent proof of who the admin is when their account has a second factor.
+      c.recentSessionUser();
     }
     api.ok(res, views.user(accounts.update(id, p, c.actor())));
   }
