@@ -276,6 +276,11 @@ class WebhooksTest {
             "http://10.0.0.8/",
             "http://[::1]/",
             "http://[fd00:ec2::254]/",
+            "http://[::ffff:10.0.0.8]/",
+            "http://[::127.0.0.1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[64:ff9b:1::a00:8]/",
+            "http://[2002:c0a8:0101::1]/",
             "ftp://example.org/",
             "http://user:pw@example.org/")) {
       assertThatThrownBy(

@@ -110,12 +110,45 @@ final class Targets {
       if ((first & 0xfe) == 0xfc) { // unique local fc00::/7 (fd00:ec2::254 is in it)
         return false;
       }
-      if (isMappedV4(b)) {
+      byte[] v4 = embeddedV4(b);
+      if (v4 != null) {
         try {
-          return isPublic(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+          return isPublic(InetAddress.getByAddress(v4));
         } catch (UnknownHostException e) {
           return false;
         }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The IPv4 address an IPv6 address carries and a network would deliver to, or null: mapped
+   * (::ffff:a.b.c.d) and compatible (::a.b.c.d) forms, NAT64 (64:ff9b::/96, 64:ff9b:1::/48) and
+   * 6to4 (2002:a.b.c.d::/48), so that none of them reaches a private address in disguise.
+   */
+  private static byte[] embeddedV4(byte[] b) {
+    if (isMappedV4(b) || isZero(b, 0, 12)) {
+      return java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+    int w0 = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
+    int w1 = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    if (w0 == 0x0064 && w1 == 0xff9b && isZero(b, 4, 12)) {
+      return java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+    if (w0 == 0x0064 && w1 == 0xff9b && (b[4] == 0 && b[5] == 1)) {
+      return java.util.Arrays.copyOfRange(b, 12, 16);
+    }
+    if (w0 == 0x2002) {
+      return java.util.Arrays.copyOfRange(b, 2, 6);
+    }
+    return null;
+  }
+
+  private static boolean isZero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
       }
     }
     return true;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -58,6 +59,12 @@ public final class WebhookSender implements AutoCloseable {
   private final Outbound outbound;
   private final PollingWorker worker;
 
+  /** Names this sender in the leases it holds, so that it renews and releases only its own. */
+  private final String owner;
+
+  /** Until when this sender holds the lease of the endpoint it is delivering. */
+  private long leaseUntil;
+
   public WebhookSender(
       Database db,
       SecretBox box,
@@ -72,6 +79,9 @@ public final class WebhookSender implements AutoCloseable {
     this.audit = audit;
     this.outbound = new Outbound(settings);
     this.worker = new PollingWorker("userman-webhooks", POLL, this::deliverDue);
+    this.owner =
+        HexFormat.of().toHexDigits(random.nextLong())
+            + HexFormat.of().toHexDigits(random.nextLong());
   }
 
   public void start() {
@@ -97,7 +107,7 @@ public final class WebhookSender implements AutoCloseable {
                     .list());
     int delivered = 0;
     for (String endpoint : endpoints) {
-      if (claim(endpoint, now)) {
+      if (claim(endpoint)) {
         try {
           delivered += deliverEndpoint(endpoint);
         } finally {
@@ -108,24 +118,65 @@ public final class WebhookSender implements AutoCloseable {
     return delivered;
   }
 
-  private boolean claim(String endpoint, long now) {
-    return db.tx(
-        h ->
-            h.createUpdate(
-                        "UPDATE webhook_endpoints SET lease_until = :until WHERE id = :id AND enabled = 1"
-                            + " AND (lease_until IS NULL OR lease_until < :now)")
-                    .bind("until", now + LEASE.toMillis())
-                    .bind("id", endpoint)
-                    .bind("now", now)
-                    .execute()
-                == 1);
+  /** Takes the endpoint's lease if no sender holds it, as of now (earlier endpoints took time). */
+  private boolean claim(String endpoint) {
+    long now = clock.millis();
+    long until = now + LEASE.toMillis();
+    boolean won =
+        db.tx(
+            h ->
+                h.createUpdate(
+                            "UPDATE webhook_endpoints SET lease_until = :until, lease_owner = :owner"
+                                + " WHERE id = :id AND enabled = 1"
+                                + " AND (lease_until IS NULL OR lease_until < :now)")
+                        .bind("until", until)
+                        .bind("owner", owner)
+                        .bind("id", endpoint)
+                        .bind("now", now)
+                        .execute()
+                    == 1);
+    leaseUntil = until;
+    return won;
   }
 
+  /**
+   * Whether this sender still holds the endpoint's lease, renewing it once half of it has passed: a
+   * long run of deliveries (each may take the whole request timeout) keeps it, and a sender that
+   * lost it (it stalled past its end and another took over) stops before sending again.
+   */
+  private boolean holdLease(String endpoint) {
+    long now = clock.millis();
+    if (now < leaseUntil - LEASE.toMillis() / 2) {
+      return true;
+    }
+    long until = now + LEASE.toMillis();
+    boolean held =
+        db.tx(
+            h ->
+                h.createUpdate(
+                            "UPDATE webhook_endpoints SET lease_until = :until"
+                                + " WHERE id = :id AND lease_owner = :owner AND lease_until >= :now")
+                        .bind("until", until)
+                        .bind("id", endpoint)
+                        .bind("owner", owner)
+                        .bind("now", now)
+                        .execute()
+                    == 1);
+    if (held) {
+      leaseUntil = until;
+    }
+    return held;
+  }
+
+  /** Gives the lease back, if this sender still holds it. */
   private void release(String endpoint) {
     db.tx(
         h ->
-            h.createUpdate("UPDATE webhook_endpoints SET lease_until = NULL WHERE id = :id")
+            h.createUpdate(
+                    "UPDATE webhook_endpoints SET lease_until = NULL, lease_owner = NULL"
+                        + " WHERE id = :id AND lease_owner = :owner")
                 .bind("id", endpoint)
+                .bind("owner", owner)
                 .execute());
   }
 
@@ -180,7 +231,9 @@ public final class WebhookSender implements AutoCloseable {
                                   rs.getString("payload")))
                       .list());
       for (Due d : due) {
-        if (d.nextAttemptAt() > now || !attempt(endpoint, secrets, d, done)) {
+        if (d.nextAttemptAt() > now
+            || !holdLease(endpointId)
+            || !attempt(endpoint, secrets, d, done)) {
           return delivered;
         }
         delivered++;
