@@ -36,6 +36,8 @@ import org.userman.store.internal.Database;
  * or nothing and one bad record costs only itself.
  */
 public final class TransferService implements UserTransfers {
+  private static final System.Logger LOG = System.getLogger(TransferService.class.getName());
+
   /**
    * Records a transaction: large enough to spread the commit, small enough to hold no lock long.
    */
@@ -140,8 +142,26 @@ public final class TransferService implements UserTransfers {
     try {
       return db.tx(h -> write(h, List.of(p), format, actor)).getFirst();
     } catch (RuntimeException e) {
-      return new Settled(ImportOutcome.FAILED, "could not be written: " + e.getMessage());
+      // The driver's message may quote the statement and its values (a password hash, emails):
+      // the reason names the line only, and the log the kind of failure, never its text.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "import line {0} could not be written: {1}",
+          p.line(),
+          kindOf(e));
+      return new Settled(
+          ImportOutcome.FAILED, "could not be written (the database refused it; see the log)");
     }
+  }
+
+  /** What kind of failure {@code e} is: its type, and the SQL state of a database's refusal. */
+  private static String kindOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        return e.getClass().getSimpleName() + ", SQL state " + sql.getSQLState();
+      }
+    }
+    return e.getClass().getSimpleName();
   }
 
   /**
