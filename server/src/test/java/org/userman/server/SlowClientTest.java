@@ -12,10 +12,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
 
 /**
@@ -73,6 +75,40 @@ class SlowClientTest {
         + "Content-Length: "
         + length
         + "\r\n\r\n{\"email\":\"";
+  }
+
+  @Test
+  void a_request_whose_body_has_arrived_may_take_longer_than_the_deadline_to_answer() {
+    // An import of plaintext passwords hashes each at Userman's real cost: well over a second.
+    try (TestServer s =
+        TestServer.start(
+            "USERMAN_HTTP_REQUEST_READ_TIMEOUT=1s",
+            "USERMAN_PASSWORDS_ARGON2_MEMORY_KIB=19456",
+            "USERMAN_PASSWORDS_ARGON2_ITERATIONS=2")) {
+      String admin = s.adminToken("root@example.org");
+      StringBuilder file = new StringBuilder();
+      for (int i = 0; i < 150; i++) {
+        file.append("{\"email\":\"user")
+            .append(i)
+            .append("@example.org\",\"password\":\"a long passphrase number ")
+            .append(i)
+            .append("\"}\n");
+      }
+      long start = System.nanoTime();
+      Resp done =
+          s.send(
+              "POST",
+              "/api/v1/users/import?allow_plaintext=true",
+              "application/x-ndjson",
+              file.toString(),
+              "Authorization",
+              "Bearer " + admin);
+      assertThat(done.status()).as(done.toString()).isEqualTo(200);
+      assertThat(done.json().path("imported").asLong()).isEqualTo(150);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("the answer took longer than the read deadline, so the deadline was put to the test")
+          .isGreaterThan(Duration.ofSeconds(1));
+    }
   }
 
   @Test

@@ -171,6 +171,9 @@ public final class Call {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (bytes.length <= max) {
+      req.context().get(RequestState.class, RequestState.class).ifPresent(RequestState::bodyRead);
+    }
     if (bytes.length > max) {
       throw tooLarge(what, max);
     }

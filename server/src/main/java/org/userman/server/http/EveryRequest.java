@@ -9,8 +9,10 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.userman.store.Storage;
 
@@ -32,8 +34,19 @@ public final class EveryRequest implements Filter {
   private final Cors cors;
   private final List<Header> apiHeaders;
   private final List<Header> pageHeaders;
+  private final Consumer<ServerRequest> bodyArrived;
 
-  public EveryRequest(Storage storage, RequestLog log, Cors cors, SecurityHeaders headers) {
+  /**
+   * {@code bodyArrived} hears of each request whose body a route has read to its end (the
+   * connection layer stops that request's read deadline).
+   */
+  public EveryRequest(
+      Storage storage,
+      RequestLog log,
+      Cors cors,
+      SecurityHeaders headers,
+      Consumer<ServerRequest> bodyArrived) {
+    this.bodyArrived = bodyArrived;
     this.storage = storage;
     this.log = log;
     this.cors = cors;
@@ -49,7 +62,7 @@ public final class EveryRequest implements Filter {
             .first(REQUEST_ID)
             .filter(v -> REQUEST_ID_SHAPE.matcher(v).matches())
             .orElseGet(log::newRequestId);
-    RequestState state = new RequestState(id, start);
+    RequestState state = new RequestState(id, start, () -> bodyArrived.accept(req));
     req.context().register(RequestState.class, state);
     res.beforeSend(
         () -> {

@@ -20,10 +20,20 @@ public final class RequestState {
   private final String requestId;
   private final long startedNanos;
   private volatile Area area = Area.API;
+  private final Runnable bodyArrived;
 
-  RequestState(String requestId, long startedNanos) {
+  RequestState(String requestId, long startedNanos, Runnable bodyArrived) {
     this.requestId = requestId;
     this.startedNanos = startedNanos;
+    this.bodyArrived = bodyArrived;
+  }
+
+  /**
+   * The request's body has been read to its end: it has arrived (the connection's read deadline no
+   * longer runs, however long the answer takes).
+   */
+  public void bodyRead() {
+    bodyArrived.run();
   }
 
   /** The state of {@code req}, which the pipeline's first filter registered. */

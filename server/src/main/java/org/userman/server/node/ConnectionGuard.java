@@ -8,14 +8,18 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,8 +43,9 @@ import org.userman.server.config.TrustedProxies;
  * is in, so a client that then sends a header line every few seconds holds the connection for as
  * long as it likes. The guard wraps Helidon's HTTP/1.1 connections: its listeners see the request
  * line, the headers and the answer's status, and a watchdog closes the socket of a request still
- * arriving at its deadline. A request with a body is on the clock until its answer starts, since
- * the body is read by the handler; one without stops the clock at its last header.
+ * arriving at its deadline. A request with a body is on the clock until its route has read the body
+ * (or, when the route answers without reading it, until Helidon has read the rest); one without
+ * stops the clock at its last header.
  */
 final class ConnectionGuard implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ConnectionGuard.class.getName());
@@ -51,7 +56,10 @@ final class ConnectionGuard implements AutoCloseable {
   private final LongSupplier nanoTicker;
   private final long deadlineNanos;
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-  private final Map<ConnectionContext, Guarded> open = new ConcurrentHashMap<>();
+
+  /** The connections open now, by Helidon's ids of the listener's socket and the connection's. */
+  private final Map<String, Guarded> open = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService watchdog;
   private final ScheduledFuture<?> rounds;
 
@@ -143,8 +151,36 @@ final class ConnectionGuard implements AutoCloseable {
     perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
   }
 
-  private static InetAddress peer(ConnectionContext ctx) {
-    return ctx.remotePeer().address() instanceof InetSocketAddress isa ? isa.getAddress() : null;
+  /**
+   * A route has read {@code req}'s body to its end: the request has arrived, however long its
+   * answer then takes (an import hashing passwords, say).
+   */
+  void bodyArrived(ServerRequest req) {
+    Guarded g = open.get(key(req.serverSocketId(), req.socketId()));
+    if (g != null) {
+      g.arrived();
+    }
+  }
+
+  private static String key(String listenerSocket, String connectionSocket) {
+    return listenerSocket + " " + connectionSocket;
+  }
+
+  /**
+   * Whom a connection counts toward: its peer's address, or for IPv6 the peer's /64, which one
+   * client commonly holds whole (and can pick any address in).
+   */
+  private static InetAddress countedAs(InetAddress a) {
+    if (a instanceof Inet6Address) {
+      byte[] net = Arrays.copyOf(a.getAddress(), 16);
+      Arrays.fill(net, 8, 16, (byte) 0);
+      try {
+        return InetAddress.getByAddress(net);
+      } catch (UnknownHostException e) {
+        return a;
+      }
+    }
+    return a;
   }
 
   private final class Selector implements ServerConnectionSelector {
@@ -189,21 +225,24 @@ final class ConnectionGuard implements AutoCloseable {
 
     @Override
     public void handle(Limit limit) throws InterruptedException {
-      InetAddress peer = peer(ctx);
-      boolean counted = peer != null && !proxies.trusts(peer);
+      InetAddress address =
+          ctx.remotePeer().address() instanceof InetSocketAddress isa ? isa.getAddress() : null;
+      boolean counted = address != null && !proxies.trusts(address);
+      InetAddress peer = counted ? countedAs(address) : null;
       if (counted && !admit(peer)) {
         LOG.log(
             System.Logger.Level.DEBUG,
             "refused a connection from {0}: it holds {1} already",
-            peer.getHostAddress(),
+            address.getHostAddress(),
             limits.maxPerAddress());
         throw new CloseConnectionException("too many connections from one address");
       }
-      open.put(ctx, this);
+      String key = key(ctx.socketId(), ctx.childSocketId());
+      open.put(key, this);
       try {
         inner.handle(limit);
       } finally {
-        open.remove(ctx);
+        open.remove(key);
         if (counted) {
           leave(peer);
         }
@@ -234,6 +273,12 @@ final class ConnectionGuard implements AutoCloseable {
       }
     }
 
+    /** The body has been read: nothing of this request is still to come. */
+    void arrived() {
+      withBody = false;
+      deadline.set(NONE);
+    }
+
     /**
      * The answer starts. A body may still be unread (an answer given before reading it, a 413 say),
      * and Helidon then reads the rest to keep the connection: that rest gets a deadline of its own,
@@ -260,7 +305,7 @@ final class ConnectionGuard implements AutoCloseable {
   private final class Arrival implements Http1ConnectionListener {
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-      Guarded g = open.get(ctx);
+      Guarded g = open.get(key(ctx.socketId(), ctx.childSocketId()));
       if (g != null) {
         g.startClock();
       }
@@ -268,7 +313,7 @@ final class ConnectionGuard implements AutoCloseable {
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
-      Guarded g = open.get(ctx);
+      Guarded g = open.get(key(ctx.socketId(), ctx.childSocketId()));
       if (g != null) {
         g.headersIn(
             headers.contains(HeaderNames.TRANSFER_ENCODING)
@@ -281,7 +326,7 @@ final class ConnectionGuard implements AutoCloseable {
   private final class Answer implements Http1ConnectionListener {
     @Override
     public void status(ConnectionContext ctx, Status status) {
-      Guarded g = open.get(ctx);
+      Guarded g = open.get(key(ctx.socketId(), ctx.childSocketId()));
       if (g != null) {
         g.answered();
       }

@@ -137,13 +137,14 @@ public final class UsermanServer implements AutoCloseable {
       HttpRouting.Builder routing = HttpRouting.builder();
       // One pipeline for the API and the pages: the filter every request passes, the error
       // mapping, the routes (pages', then the API's operations), and what answers the rest.
-      routing.addFilter(new EveryRequest(userman.storage(), requestLog, cors, headers));
+      guard = new ConnectionGuard(config.connections(), config.trustedProxies(), System::nanoTime);
+      routing.addFilter(
+          new EveryRequest(userman.storage(), requestLog, cors, headers, guard::bodyArrived));
       new ErrorMapping(problems, pages.errors(), requestLog).register(routing);
       pages.register(routing);
       ApiRoutes operations =
           ApiRoutes.declareAll(new ApiRoutes(routing), api, lib, views, openApiDocument());
       routing.any(new Fallback(operations.operations(), cors, problems));
-      guard = new ConnectionGuard(config.connections(), config.trustedProxies(), System::nanoTime);
       WebServer web =
           WebServer.builder()
               .host(config.host())
