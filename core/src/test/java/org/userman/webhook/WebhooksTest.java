@@ -3,6 +3,8 @@ package org.userman.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.userman.Userman;
 import org.userman.UsermanConfig;
+import org.userman.account.ImportFormat;
+import org.userman.account.ImportOptions;
+import org.userman.account.ImportProgress;
+import org.userman.account.ImportSummary;
 import org.userman.account.NewUser;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
@@ -131,6 +137,37 @@ class WebhooksTest {
         .containsExactly("user.updated", "user.updated", "user.updated", "user.deleted");
     List<String> ids = receiver.requests().stream().map(Receiver.Request::id).toList();
     assertThat(ids).isSorted();
+  }
+
+  @Test
+  void each_user_of_an_import_is_delivered_to_the_endpoints_that_receive_created_users() {
+    endpoint("user.created");
+    endpoint("user.deleted");
+    String lines =
+        """
+        {"email":"ada@example.org"}
+        {"email":"bob@example.org"}
+        {"email":"cy@example.org"}
+        """;
+    ImportSummary summary =
+        userman
+            .transfers()
+            .importUsers(
+                new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
+                ImportFormat.JSONL,
+                new ImportOptions(false, false),
+                ImportProgress.NONE,
+                Actor.COMMAND_LINE);
+    assertThat(summary.imported()).isEqualTo(3);
+
+    assertThat(userman.webhooks().deliverDue()).as("one a user, to one endpoint").isEqualTo(3);
+    assertThat(receiver.requests())
+        .extracting(r -> r.body().replaceAll(".*\"user_id\":\"([^\"]+)\".*", "$1"))
+        .containsExactlyInAnyOrder(
+            userman.accounts().findByEmail("ada@example.org").orElseThrow().id(),
+            userman.accounts().findByEmail("bob@example.org").orElseThrow().id(),
+            userman.accounts().findByEmail("cy@example.org").orElseThrow().id());
+    assertThat(receiver.requests()).allSatisfy(r -> assertThat(r.body()).contains("user.created"));
   }
 
   @Test

@@ -44,6 +44,18 @@ public final class AuditLogService implements AuditLog {
 
     void recorded(
         Handle h, AuditType type, Actor actor, String subjectId, Map<String, String> details);
+
+    /** The same change recorded for each of {@code subjectIds} (an import's batch). */
+    default void recordedAll(
+        Handle h,
+        AuditType type,
+        Actor actor,
+        List<String> subjectIds,
+        Map<String, String> details) {
+      for (String subject : subjectIds) {
+        recorded(h, type, actor, subject, details);
+      }
+    }
   }
 
   public AuditLogService(
@@ -91,9 +103,7 @@ public final class AuditLogService implements AuditLog {
           .add();
     }
     batch.execute();
-    for (String subject : subjectIds) {
-      follower.recorded(h, type, actor, subject, details);
-    }
+    follower.recordedAll(h, type, actor, subjectIds, details);
   }
 
   /** Records a refused attempt inside the caller's transaction (a write came of it). */

@@ -6,10 +6,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.userman.audit.AuditType;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.common.Actor;
@@ -27,7 +30,8 @@ import org.userman.internal.Ids;
 public final class EventOutbox implements AuditLogService.Follower {
   /** Whatever else must happen in the transaction that writes an event (webhook deliveries). */
   public interface Sink {
-    void written(Handle h, Event event);
+    /** The events of one change, or of one batch of an import: each of them written. */
+    void written(Handle h, List<Event> events);
   }
 
   private final ObjectMapper json;
@@ -48,10 +52,50 @@ public final class EventOutbox implements AuditLogService.Follower {
   @Override
   public void recorded(
       Handle h, AuditType audit, Actor actor, String userId, Map<String, String> details) {
+    // a record may have no subject (a webhook's change), which has no event either
+    recordedAll(h, audit, actor, Collections.singletonList(userId), details);
+  }
+
+  /**
+   * One statement for all the events of a batch, which an import writes by the hundred: a statement
+   * per user would cost the import more than its own inserts.
+   */
+  @Override
+  public void recordedAll(
+      Handle h, AuditType audit, Actor actor, List<String> userIds, Map<String, String> details) {
     EventType type = typeOf(audit, details);
-    if (type == null) {
+    if (type == null || userIds.isEmpty()) {
       return;
     }
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    List<Event> events = new ArrayList<>(userIds.size());
+    PreparedBatch insert =
+        h.prepareBatch(
+            "INSERT INTO events (id, type, user_id, payload, created_at)"
+                + " VALUES (:id, :type, :user, :payload, :at)");
+    for (String userId : userIds) {
+      Event event =
+          event(type, at, userId, actor.userId(), data(audit, type, actor, userId, details));
+      insert
+          .bind("id", event.id())
+          .bind("type", type.code())
+          .bind("user", userId)
+          .bind("payload", event.payload())
+          .bind("at", at.toEpochMilli())
+          .add();
+      events.add(event);
+    }
+    insert.execute();
+    for (Sink sink : sinks) {
+      sink.written(h, events);
+    }
+    if (dispatcher.wanted(type)) {
+      h.afterCommit(() -> events.forEach(dispatcher::committed));
+    }
+  }
+
+  private static Map<String, Object> data(
+      AuditType audit, EventType type, Actor actor, String userId, Map<String, String> details) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("user_id", userId);
     data.put("actor_id", actor.userId());
@@ -60,13 +104,12 @@ public final class EventOutbox implements AuditLogService.Follower {
     } else {
       data.putAll(dataOf(type, details));
     }
-    write(h, type, userId, actor.userId(), data);
+    return data;
   }
 
-  private void write(
-      Handle h, EventType type, String userId, String actorId, Map<String, Object> data) {
+  private Event event(
+      EventType type, Instant at, String userId, String actorId, Map<String, Object> data) {
     String id = ids.next();
-    Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
     body.put("type", type.code());
@@ -78,22 +121,7 @@ public final class EventOutbox implements AuditLogService.Follower {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    Event event = new Event(id, type, at, userId, actorId, data, payload);
-    h.createUpdate(
-            "INSERT INTO events (id, type, user_id, payload, created_at)"
-                + " VALUES (:id, :type, :user, :payload, :at)")
-        .bind("id", id)
-        .bind("type", type.code())
-        .bind("user", userId)
-        .bind("payload", payload)
-        .bind("at", at.toEpochMilli())
-        .execute();
-    for (Sink sink : sinks) {
-      sink.written(h, event);
-    }
-    if (dispatcher.wanted(type)) {
-      h.afterCommit(() -> dispatcher.committed(event));
-    }
+    return new Event(id, type, at, userId, actorId, data, payload);
   }
 
   /** The event an audit record stands for, or null for records that change nothing of interest. */
