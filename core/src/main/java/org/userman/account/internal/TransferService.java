@@ -27,6 +27,7 @@ import org.userman.common.Actor;
 import org.userman.common.Text;
 import org.userman.internal.Ids;
 import org.userman.password.internal.PasswordHasher;
+import org.userman.store.Dialect;
 import org.userman.store.internal.Database;
 
 /**
@@ -170,6 +171,12 @@ public final class TransferService implements UserTransfers {
    * statements each inserts the users, their roles and their audit events.
    */
   private List<Settled> write(Handle h, List<Pending> batch, ImportFormat format, Actor actor) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      // The lookups below are the same statement every batch, so PostgreSQL settles on a generic
+      // plan after five; planned while the table was still empty, that plan scans the whole table,
+      // which then grows by a batch each time. A plan of each batch's own keeps to the indexes.
+      h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+    }
     Clashes clashes = new Clashes(h, batch);
     List<Settled> out = new ArrayList<>(batch.size());
     List<User> users = new ArrayList<>();

@@ -30,6 +30,9 @@ final class DriverProperties {
         p.setProperty("connectTimeout", String.valueOf(Math.max(1, timeoutMillis / 1000)));
         p.setProperty("socketTimeout", String.valueOf(Math.max(1, 2 * timeoutMillis / 1000)));
         p.setProperty("tcpKeepAlive", "true");
+        // A batch of inserts (an import's users, their audit records and events) goes as a few
+        // multi-row statements instead of one statement a row.
+        p.setProperty("reWriteBatchedInserts", "true");
       }
       case MARIADB -> {
         p.setProperty("connectTimeout", String.valueOf(timeoutMillis));
