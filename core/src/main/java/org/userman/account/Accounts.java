@@ -62,6 +62,13 @@ public interface Accounts {
   /** Mails a confirmation to {@code newEmail}; the address changes when it is confirmed. */
   void requestEmailChange(String userId, String newEmail, Password current, Actor actor);
 
+  /**
+   * The addresses the user held, newest first: the current one, then those given up, each with the
+   * time it became theirs and the time they gave it up. {@code afterKey} is the key a previous
+   * page's {@link Page#nextAfterId} gave; {@code not_found} for an unknown user.
+   */
+  Page<EmailHistoryEntry> emailHistory(String userId, int limit, String afterKey);
+
   /** Lifts the user's sign-in lock at once, on every node; audited. */
   void unlock(String userId, Actor actor);
 }
