@@ -59,7 +59,12 @@ public interface Accounts {
   /** Sets a password without the old one (operators): as {@link #update} with a password. */
   void setPassword(String userId, Password password, Actor actor);
 
-  /** Mails a confirmation to {@code newEmail}; the address changes when it is confirmed. */
+  /**
+   * Mails a confirmation to {@code newEmail}; the address changes when it is confirmed, and the one
+   * given up stays reserved for the user for {@link AccountSettings#emailReservation}: {@code
+   * email_taken} for anyone else, as for an address in use (here, at registration, for an admin's
+   * change and for an import). A previous address of the user's own may be taken back this way.
+   */
   void requestEmailChange(String userId, String newEmail, Password current, Actor actor);
 
   /**
