@@ -16,6 +16,7 @@ import org.userman.account.PasswordResets;
 import org.userman.account.UserTransfers;
 import org.userman.account.internal.AccountService;
 import org.userman.account.internal.AccountStore;
+import org.userman.account.internal.EmailHistory;
 import org.userman.account.internal.EmailVerificationService;
 import org.userman.account.internal.OneTimeTokens;
 import org.userman.account.internal.PasswordResetService;
@@ -177,6 +178,7 @@ public final class Userman implements AutoCloseable {
               new SecretBox(key, "audit-logins", random),
               config.limits().of(LimitRule.LOGIN_PER_ACCOUNT).period());
       SessionControl sessionControl = new SessionControl(sessionStore, database.dialect());
+      EmailHistory emailHistory = new EmailHistory(ids);
       this.verifications =
           new EmailVerificationService(
               database,
@@ -190,7 +192,8 @@ public final class Userman implements AutoCloseable {
               clock,
               audit,
               limiter,
-              background);
+              background,
+              emailHistory);
       ApiKeyRevoker apiKeyRevoker = new ApiKeyRevoker(apiKeyStore);
       this.accounts =
           new AccountService(
@@ -209,8 +212,18 @@ public final class Userman implements AutoCloseable {
               clock,
               ids,
               audit,
-              limiter);
-      this.transfers = new TransferService(database, accountStore, hasher, audit, json, ids, clock);
+              limiter,
+              emailHistory);
+      this.transfers =
+          new TransferService(
+              database,
+              accountStore,
+              hasher,
+              audit,
+              json,
+              ids,
+              clock,
+              config.accounts().emailReservation());
       this.resets =
           new PasswordResetService(
               database,

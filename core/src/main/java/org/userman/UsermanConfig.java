@@ -205,7 +205,8 @@ public record UsermanConfig(
               accounts.verificationTtl(),
               accounts.resetTtl(),
               accounts.passwordMinLength(),
-              accounts.publicAttributes());
+              accounts.publicAttributes(),
+              accounts.emailReservation());
       return this;
     }
 

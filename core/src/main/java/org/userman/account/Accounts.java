@@ -59,8 +59,20 @@ public interface Accounts {
   /** Sets a password without the old one (operators): as {@link #update} with a password. */
   void setPassword(String userId, Password password, Actor actor);
 
-  /** Mails a confirmation to {@code newEmail}; the address changes when it is confirmed. */
+  /**
+   * Mails a confirmation to {@code newEmail}; the address changes when it is confirmed, and the one
+   * given up stays reserved for the user for {@link AccountSettings#emailReservation}: {@code
+   * email_taken} for anyone else, as for an address in use (here, at registration, for an admin's
+   * change and for an import). A previous address of the user's own may be taken back this way.
+   */
   void requestEmailChange(String userId, String newEmail, Password current, Actor actor);
+
+  /**
+   * The addresses the user held, newest first: the current one, then those given up, each with the
+   * time it became theirs and the time they gave it up. {@code afterKey} is the key a previous
+   * page's {@link Page#nextAfterId} gave; {@code not_found} for an unknown user.
+   */
+  Page<EmailHistoryEntry> emailHistory(String userId, int limit, String afterKey);
 
   /** Lifts the user's sign-in lock at once, on every node; audited. */
   void unlock(String userId, Actor actor);

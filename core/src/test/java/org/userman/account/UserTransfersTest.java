@@ -237,6 +237,34 @@ class UserTransfersTest {
   }
 
   @Test
+  void an_address_given_up_lately_stays_its_former_owners_against_an_import() {
+    importText(userman, "{\"email\":\"ada@example.org\"}\n", ImportFormat.JSONL, IMPORT);
+    String ada = userman.accounts().findByEmail("ada@example.org").orElseThrow().id();
+    userman
+        .accounts()
+        .update(
+            ada,
+            new UserPatch("ada.new@example.org", null, null, false, null, null, null, null, null),
+            Actor.COMMAND_LINE);
+
+    ImportSummary summary =
+        importText(
+            userman,
+            "{\"email\":\"ADA@example.org\"}\n{\"email\":\"ada.new@example.org\"}\n",
+            ImportFormat.JSONL,
+            IMPORT);
+
+    assertThat(summary.imported()).isZero();
+    assertThat(summary.skipped()).isEqualTo(1);
+    assertThat(summary.failed()).isEqualTo(1);
+    assertThat(summary.problems().get(0).reason())
+        .isEqualTo("email: reserved for the account that gave it up lately");
+    assertThat(userman.accounts().findByEmail("ada@example.org")).isEmpty();
+    // the export carries each user's current address only
+    assertThat(export(userman)).contains("ada.new@example.org").doesNotContain("\"ada@example.org");
+  }
+
+  @Test
   void a_dry_run_reports_what_a_run_would_do_and_writes_nothing() {
     String file =
         "{\"email\":\"a@example.org\"}\n{\"email\":\"A@example.org\"}\n{\"email\":\"bad\"}\n";

@@ -28,6 +28,7 @@ class ConfigLoaderTest {
     assertThat(c.core().mail().outbox()).isEqualTo(dir.resolve("outbox"));
     assertThat(c.core().publicUrl()).isEqualTo("http://127.0.0.1:8080");
     assertThat(c.core().accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.core().accounts().emailReservation()).isEqualTo(Duration.ofDays(30));
   }
 
   @Test
@@ -85,6 +86,26 @@ class ConfigLoaderTest {
                     () -> ConfigLoader.load(null, Map.of("USERMAN_TOKENS_ACCESS_TTL", "soon")))
                 .getMessage())
         .contains("tokens.access_ttl");
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () ->
+                        ConfigLoader.load(
+                            null, Map.of("USERMAN_ACCOUNTS_EMAIL_RESERVATION", "-1d")))
+                .getMessage())
+        .contains("accounts.email_reservation");
+    assertThat(
+            ConfigLoader.load(
+                    null,
+                    Map.of(
+                        "USERMAN_DATA_DIR",
+                        dir.toString(),
+                        "USERMAN_ACCOUNTS_EMAIL_RESERVATION",
+                        "0s"))
+                .core()
+                .accounts()
+                .emailReservation())
+        .isZero();
     assertThat(
             assertThrows(
                     ConfigException.class,

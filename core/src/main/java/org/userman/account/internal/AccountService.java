@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.userman.account.AccountSettings;
 import org.userman.account.Accounts;
+import org.userman.account.EmailHistoryEntry;
 import org.userman.account.NewUser;
 import org.userman.account.PublicProfile;
 import org.userman.account.RegistrationPolicy;
@@ -60,6 +61,7 @@ public final class AccountService implements Accounts {
   private final Ids ids;
   private final AuditLogService audit;
   private final RateLimiter limiter;
+  private final EmailHistory history;
 
   /** Users by id, read on most requests (the caller's own), while nothing has been written. */
   private final ReadCache<String, User> byId;
@@ -80,7 +82,9 @@ public final class AccountService implements Accounts {
       Clock clock,
       Ids ids,
       AuditLogService audit,
-      RateLimiter limiter) {
+      RateLimiter limiter,
+      EmailHistory history) {
+    this.history = history;
     this.audit = audit;
     this.limiter = limiter;
     this.db = db;
@@ -153,14 +157,14 @@ public final class AccountService implements Accounts {
     try {
       db.tx(
           h -> {
-            if (store.emailTaken(h, email.value(), null)) {
-              throw new UsermanException(
-                  ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+            if (store.emailTaken(h, email.value(), null, releasedAfter())) {
+              throw emailTaken();
             }
             if (username != null && store.usernameTaken(h, username, null)) {
               throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
             }
             store.insert(h, user, hash);
+            requireNotReserved(h, email.value(), user.id());
             if (!verified) {
               // the verification mail is queued with the account: both commit or neither
               verifications.queueVerification(h, user);
@@ -193,10 +197,32 @@ public final class AccountService implements Accounts {
     if (!Dialect.isUniqueViolation(e)) {
       return e;
     }
-    boolean emailTaken = email != null && db.read(h -> store.emailTaken(h, email, null));
+    boolean emailTaken =
+        email != null && db.read(h -> store.emailTaken(h, email, null, releasedAfter()));
     return emailTaken || username == null
-        ? new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.")
+        ? emailTaken()
         : new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
+  }
+
+  /** The answer for an address in use and for one reserved for its former owner: the same. */
+  static UsermanException emailTaken() {
+    return new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+  }
+
+  /** Addresses given up after this instant are still reserved for their former owners. */
+  private Instant releasedAfter() {
+    return clock.instant().minus(settings.emailReservation());
+  }
+
+  /**
+   * Checks, after writing {@code email} as {@code userId}'s, that nobody else gave it up meanwhile:
+   * the check before the write may have run just before the former owner's change committed, but
+   * this read (read committed) runs after our write, which waited for theirs on the unique index.
+   */
+  private void requireNotReserved(Handle h, String email, String userId) {
+    if (EmailHistory.reservedForAnother(h, email, userId, releasedAfter())) {
+      throw emailTaken();
+    }
   }
 
   @Override
@@ -302,10 +328,14 @@ public final class AccountService implements Accounts {
                             () -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
                 Instant now = clock.instant();
                 boolean emailChanged = email != null && !email.equals(cur.email());
-                if (emailChanged && store.emailTaken(h, email, userId)) {
-                  throw new UsermanException(
-                      ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+                if (emailChanged && store.emailTaken(h, email, userId, releasedAfter())) {
+                  throw emailTaken();
                 }
+                boolean backToPrevious =
+                    emailChanged
+                        && !org.userman.common.Text.fold(email)
+                            .equals(org.userman.common.Text.fold(cur.email()))
+                        && EmailHistory.heldBefore(h, userId, email);
                 if (username != null && store.usernameTaken(h, username, userId)) {
                   throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
                 }
@@ -329,7 +359,13 @@ public final class AccountService implements Accounts {
                         now,
                         cur.lastLoginAt());
                 guardLastAdmin(h, cur, next);
+                if (emailChanged) {
+                  history.release(h, cur, email, now);
+                }
                 store.update(h, next);
+                if (emailChanged) {
+                  requireNotReserved(h, email, userId);
+                }
                 if (p.roles() != null) {
                   store.setRoles(h, userId, roles);
                 }
@@ -350,7 +386,7 @@ public final class AccountService implements Accounts {
                 if (newHash != null) {
                   notices.passwordChanged(h, next.email(), false, true);
                 }
-                recordChanges(h, actor, cur, next, newHash != null);
+                recordChanges(h, actor, cur, next, newHash != null, backToPrevious);
                 return next;
               });
     } catch (RuntimeException e) {
@@ -382,7 +418,8 @@ public final class AccountService implements Accounts {
   }
 
   /** One audit event for each kind of change, in the transaction of the change. */
-  private void recordChanges(Handle h, Actor actor, User cur, User next, boolean passwordSet) {
+  private void recordChanges(
+      Handle h, Actor actor, User cur, User next, boolean passwordSet, boolean backToPrevious) {
     if (cur.status() != next.status()) {
       AuditType type =
           next.status() == UserStatus.DISABLED
@@ -412,7 +449,7 @@ public final class AccountService implements Accounts {
               String.join(",", cur.roles())));
     }
     if (!cur.email().equals(next.email())) {
-      audit.record(h, AuditType.EMAIL_CHANGED, actor, cur.id(), Map.of());
+      audit.record(h, AuditType.EMAIL_CHANGED, actor, cur.id(), emailChangeDetails(backToPrevious));
     }
     if (passwordSet) {
       audit.record(h, AuditType.PASSWORD_CHANGED, actor, cur.id(), Map.of("how", "set"));
@@ -433,6 +470,11 @@ public final class AccountService implements Accounts {
     if (!fields.isEmpty()) {
       audit.record(h, AuditType.PROFILE_UPDATED, actor, cur.id(), fields);
     }
+  }
+
+  /** An email change's audit details: whether the user came back to an address they held before. */
+  static Map<String, String> emailChangeDetails(boolean backToPrevious) {
+    return backToPrevious ? Map.of("previous_address", "true") : Map.of();
   }
 
   private void guardLastAdmin(Handle h, User cur, User next) {
@@ -514,11 +556,27 @@ public final class AccountService implements Accounts {
     if (email.normalized().equals(org.userman.common.Text.fold(user.email()))) {
       return;
     }
-    if (db.read(h -> store.emailTaken(h, email.value(), userId))) {
-      throw new UsermanException(ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+    if (db.read(h -> store.emailTaken(h, email.value(), userId, releasedAfter()))) {
+      throw emailTaken();
     }
     limiter.consume(LimitRule.VERIFICATION_PER_EMAIL, email.normalized(), actor, userId);
     verifications.sendChange(user, email.value(), verified, actor);
+  }
+
+  @Override
+  public Page<EmailHistoryEntry> emailHistory(String userId, int limit, String afterKey) {
+    if (!Identifiers.looksLikeId(userId)) {
+      throw new UsermanException(ErrorCode.NOT_FOUND, "No such user.");
+    }
+    return db.read(
+        h ->
+            EmailHistory.list(
+                h,
+                store
+                    .findById(h, userId)
+                    .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user.")),
+                afterKey,
+                limit));
   }
 
   /** Lifts the user's sign-in lock at once (an operator's call); audited. */

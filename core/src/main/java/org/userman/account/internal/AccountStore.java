@@ -203,13 +203,18 @@ public final class AccountStore {
     return one(h, "username = :v", Username.normalize(username));
   }
 
-  boolean emailTaken(Handle h, String email, String exceptUserId) {
+  /**
+   * Whether an account other than {@code exceptUserId} (null: any) holds {@code email}, or gave it
+   * up after {@code releasedAfter} and so still has it reserved: both answer alike to whoever asks.
+   */
+  boolean emailTaken(Handle h, String email, String exceptUserId, Instant releasedAfter) {
     return h.createQuery("SELECT COUNT(*) FROM users WHERE email_norm = :v AND id <> :id")
-            .bind("v", Text.fold(email))
-            .bind("id", exceptUserId == null ? "" : exceptUserId)
-            .mapTo(Integer.class)
-            .one()
-        > 0;
+                .bind("v", Text.fold(email))
+                .bind("id", exceptUserId == null ? "" : exceptUserId)
+                .mapTo(Integer.class)
+                .one()
+            > 0
+        || EmailHistory.reservedForAnother(h, email, exceptUserId, releasedAfter);
   }
 
   boolean usernameTaken(Handle h, String username, String exceptUserId) {
@@ -246,6 +251,8 @@ public final class AccountStore {
     for (String table : List.of("sessions", "api_keys", "one_time_tokens", "user_roles")) {
       h.createUpdate("DELETE FROM " + table + " WHERE user_id = :id").bind("id", userId).execute();
     }
+    // The addresses the user gave up are free at once: nobody is left to come back to them.
+    EmailHistory.deleteAll(h, userId);
     h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", userId).execute();
   }
 

@@ -1,6 +1,7 @@
 package org.userman.account.internal;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +42,7 @@ public final class EmailVerificationService implements EmailVerifications {
   private final AuditLogService audit;
   private final RateLimiter limiter;
   private final Background background;
+  private final EmailHistory history;
 
   public EmailVerificationService(
       Database db,
@@ -54,7 +56,9 @@ public final class EmailVerificationService implements EmailVerifications {
       Clock clock,
       AuditLogService audit,
       RateLimiter limiter,
-      Background background) {
+      Background background,
+      EmailHistory history) {
+    this.history = history;
     this.audit = audit;
     this.limiter = limiter;
     this.background = background;
@@ -154,17 +158,33 @@ public final class EmailVerificationService implements EmailVerifications {
                   // one.
                   throw invalid();
                 }
-                if (grant.kind() == Kind.CHANGE_EMAIL
-                    && store.emailTaken(h, grant.email(), cur.id())) {
-                  throw new UsermanException(
-                      ErrorCode.EMAIL_TAKEN, "An account with this email exists.");
+                Instant releasedAfter = clock.instant().minus(settings.emailReservation());
+                boolean change = grant.kind() == Kind.CHANGE_EMAIL;
+                if (change && store.emailTaken(h, grant.email(), cur.id(), releasedAfter)) {
+                  throw AccountService.emailTaken();
                 }
+                // A previous address of the user's own, still reserved for them, comes back here.
+                boolean backToPrevious =
+                    change && EmailHistory.heldBefore(h, cur.id(), grant.email());
                 User next = verified(cur, grant.email());
+                if (change) {
+                  history.release(h, cur, next.email(), next.updatedAt());
+                }
                 store.update(h, next);
-                if (grant.kind() == Kind.CHANGE_EMAIL) {
+                if (change
+                    && EmailHistory.reservedForAnother(h, next.email(), cur.id(), releasedAfter)) {
+                  // As at registration: a former owner's change that committed while we wrote.
+                  throw AccountService.emailTaken();
+                }
+                if (change) {
                   tokens.revokeAll(h, cur.id());
                   notices.emailChanged(h, cur.email(), next.email());
-                  audit.record(h, AuditType.EMAIL_CHANGED, actor.as(cur.id()), cur.id(), Map.of());
+                  audit.record(
+                      h,
+                      AuditType.EMAIL_CHANGED,
+                      actor.as(cur.id()),
+                      cur.id(),
+                      AccountService.emailChangeDetails(backToPrevious));
                 } else {
                   audit.record(
                       h,

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +54,7 @@ public final class TransferService implements UserTransfers {
   private final AuditLogService audit;
   private final ObjectMapper json;
   private final Clock clock;
+  private final Duration emailReservation;
 
   public TransferService(
       Database db,
@@ -61,7 +63,9 @@ public final class TransferService implements UserTransfers {
       AuditLogService audit,
       ObjectMapper json,
       Ids ids,
-      Clock clock) {
+      Clock clock,
+      Duration emailReservation) {
+    this.emailReservation = emailReservation;
     this.db = db;
     this.store = store;
     this.records = new ImportRecords(store, hasher, json, ids::next);
@@ -207,14 +211,17 @@ public final class TransferService implements UserTransfers {
    */
   private final class Clashes {
     private final Set<String> emails = new HashSet<>();
+    private final Set<String> reserved = new HashSet<>();
     private final Set<String> usernames = new HashSet<>();
     private final Set<String> ids = new HashSet<>();
 
     Clashes(Handle h, List<Pending> batch) {
       List<User> users =
           batch.stream().filter(p -> p.candidate() != null).map(p -> p.candidate().user()).toList();
-      emails.addAll(
-          store.existing(h, "email_norm", users.stream().map(u -> Text.fold(u.email())).toList()));
+      List<String> folded = users.stream().map(u -> Text.fold(u.email())).toList();
+      emails.addAll(store.existing(h, "email_norm", folded));
+      // An address given up lately stays its former owner's, for an import as for a registration.
+      reserved.addAll(EmailHistory.reserved(h, folded, clock.instant().minus(emailReservation)));
       usernames.addAll(
           store.existing(
               h,
@@ -231,6 +238,10 @@ public final class TransferService implements UserTransfers {
       String email = Text.fold(u.email());
       if (emails.contains(email)) {
         return new Settled(ImportOutcome.SKIPPED, "an account with this email exists");
+      }
+      if (reserved.contains(email)) {
+        return new Settled(
+            ImportOutcome.FAILED, "email: reserved for the account that gave it up lately");
       }
       if (u.username() != null && usernames.contains(u.username())) {
         return new Settled(ImportOutcome.FAILED, "username: another account holds it");

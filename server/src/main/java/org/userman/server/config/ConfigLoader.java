@@ -83,6 +83,7 @@ public final class ConfigLoader {
     d.put("passwords.allow_weak_hashing", "false");
     d.put("passwords.min_length", "10");
     d.put("profile.public_attributes", null);
+    d.put("accounts.email_reservation", "30d");
     d.put("audit.retention", "180d");
     d.put("webhooks.allow_private_targets", "false");
     d.put("webhooks.connect_timeout", "3s");
@@ -231,7 +232,8 @@ public final class ConfigLoader {
                   s.duration("tokens.verification_ttl"),
                   s.duration("tokens.reset_ttl"),
                   s.whole("passwords.min_length"),
-                  s.list("profile.public_attributes")),
+                  s.list("profile.public_attributes"),
+                  s.duration("accounts.email_reservation")),
               new HashParameters(
                   s.whole("passwords.argon2.memory_kib"),
                   s.whole("passwords.argon2.iterations"),

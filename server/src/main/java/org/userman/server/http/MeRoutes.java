@@ -2,12 +2,14 @@ package org.userman.server.http;
 
 import java.util.Set;
 import org.userman.account.Accounts;
+import org.userman.account.EmailHistoryEntry;
 import org.userman.account.UserPatch;
 import org.userman.auth.Principal;
+import org.userman.common.Page;
 import org.userman.common.ValidationException;
 import org.userman.password.Password;
 
-/** The caller's own account: profile, password, email. */
+/** The caller's own account: profile, password, email and the addresses held before. */
 public final class MeRoutes {
   private final Api api;
   private final Accounts accounts;
@@ -72,6 +74,15 @@ public final class MeRoutes {
               ValidationException.requireBoth(email, "email", current, "current_password");
               accounts.requestEmailChange(p.userId(), email, current, c.actor());
               api.accepted(res);
+            })
+        .get(
+            "/api/v1/me/emails",
+            "listMyEmails",
+            (req, res) -> {
+              Call c = api.call(req);
+              Page<EmailHistoryEntry> page =
+                  accounts.emailHistory(c.user().userId(), Paging.limit(c), Paging.cursor(c));
+              api.ok(res, views.page(page.items(), views::emailHistoryEntry, page.nextAfterId()));
             });
   }
 }

@@ -4,6 +4,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Set;
 import org.userman.account.Accounts;
+import org.userman.account.EmailHistoryEntry;
 import org.userman.account.NewUser;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
@@ -57,6 +58,16 @@ public final class UserRoutes {
               Call c = api.call(req);
               c.admin();
               api.ok(res, views.user(accounts.get(c.pathParam("id"))));
+            })
+        .get(
+            "/api/v1/users/{id}/emails",
+            "listUserEmails",
+            (req, res) -> {
+              Call c = api.call(req);
+              c.admin();
+              Page<EmailHistoryEntry> page =
+                  accounts.emailHistory(c.pathParam("id"), Paging.limit(c), Paging.cursor(c));
+              api.ok(res, views.page(page.items(), views::emailHistoryEntry, page.nextAfterId()));
             })
         .get(
             "/api/v1/users/{id}/profile",

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
+import org.userman.account.EmailHistoryEntry;
 import org.userman.account.ImportSummary;
 import org.userman.account.PublicProfile;
 import org.userman.account.User;
@@ -255,6 +256,17 @@ public final class Views {
     n.put("next_attempt_at", time(d.nextAttemptAt()));
     n.put("created_at", time(d.createdAt()));
     n.put("delivered_at", time(d.deliveredAt()));
+    return n;
+  }
+
+  /** An address the user held, or holds ({@code current}). */
+  public ObjectNode emailHistoryEntry(EmailHistoryEntry e) {
+    ObjectNode n = json.createObjectNode();
+    n.put("email", e.email());
+    n.put("verified", e.verified());
+    n.put("from", time(e.from()));
+    n.put("until", time(e.until()));
+    n.put("current", e.current());
     return n;
   }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.userman.account.Accounts;
+import org.userman.account.EmailHistoryEntry;
 import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
@@ -18,7 +19,8 @@ import org.userman.common.ValidationException;
 
 /**
  * The admins' pages: the user list with search (start of email, username or name) and a status
- * filter, paged; each user's page to approve, disable, re-enable, edit roles and delete.
+ * filter, paged; each user's page, with the addresses the user held, to approve, disable,
+ * re-enable, edit roles and delete.
  */
 public final class AdminPages {
   private static final int PAGE_SIZE = 50;
@@ -48,6 +50,15 @@ public final class AdminPages {
           String.join(", ", u.roles()),
           WebPages.when(u.createdAt()),
           WebPages.when(u.lastLoginAt()));
+    }
+  }
+
+  /** An address the user holds or held, as the user's page lists them. */
+  public record EmailRow(
+      String email, boolean verified, String from, String until, boolean current) {
+    static EmailRow of(EmailHistoryEntry e) {
+      return new EmailRow(
+          e.email(), e.verified(), WebPages.when(e.from()), WebPages.when(e.until()), e.current());
     }
   }
 
@@ -121,6 +132,9 @@ public final class AdminPages {
   private WebReply userPage(User user, Map<String, Object> extra) {
     Map<String, Object> model = new HashMap<>(extra);
     model.put("target", UserRow.of(user));
+    Page<EmailHistoryEntry> emails = accounts.emailHistory(user.id(), PAGE_SIZE, null);
+    model.put("emails", emails.items().stream().map(EmailRow::of).toList());
+    model.put("moreEmails", emails.nextAfterId() != null);
     model.putIfAbsent("values", Map.of("roles", String.join(", ", user.roles())));
     return WebReply.page("admin-user", model);
   }
