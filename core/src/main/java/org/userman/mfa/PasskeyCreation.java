@@ -10,6 +10,7 @@ import java.util.List;
  * @param userHandle the account's opaque handle, which a discoverable passkey hands back
  * @param excludeCredentials the ids of the user's passkeys, so that an authenticator holding one
  *     says so instead of making a second
+ * @param algorithms the signature algorithms taken, as COSE identifiers, the preferred first
  */
 public record PasskeyCreation(
     String challenge,
@@ -19,8 +20,10 @@ public record PasskeyCreation(
     String userName,
     String userDisplayName,
     List<String> excludeCredentials,
+    List<Long> algorithms,
     long timeoutMillis) {
   public PasskeyCreation {
     excludeCredentials = List.copyOf(excludeCredentials);
+    algorithms = List.copyOf(algorithms);
   }
 }

@@ -67,6 +67,9 @@ class PasskeyTest {
       assertThat(o.path("authenticatorSelection").path("userVerification").asText())
           .isEqualTo("required");
       assertThat(o.path("challenge").asText()).matches("[A-Za-z0-9_-]{43}");
+      // ES256 first (every authenticator), then EdDSA and RS256
+      assertThat(o.path("pubKeyCredParams").findValuesAsText("alg"))
+          .containsExactly("-7", "-8", "-257");
 
       SoftwareAuthenticator key = new SoftwareAuthenticator();
       Resp added =

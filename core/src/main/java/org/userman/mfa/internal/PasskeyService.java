@@ -145,6 +145,7 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
               user[0],
               user[1].isBlank() ? user[0] : user[1],
               held.stream().map(PasskeyStore.Row::credentialId).toList(),
+              ALGORITHMS.stream().map(a -> a.getAlg().getValue()).toList(),
               CHALLENGE_TTL.toMillis());
         });
   }

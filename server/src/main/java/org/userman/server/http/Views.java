@@ -189,9 +189,7 @@ public final class Views {
     user.put("name", c.userName());
     user.put("displayName", c.userDisplayName());
     ArrayNode params = o.putArray("pubKeyCredParams");
-    for (int alg : new int[] {-7, -8, -257}) {
-      params.addObject().put("type", "public-key").put("alg", alg);
-    }
+    c.algorithms().forEach(alg -> params.addObject().put("type", "public-key").put("alg", alg));
     o.put("timeout", c.timeoutMillis());
     ArrayNode exclude = o.putArray("excludeCredentials");
     c.excludeCredentials()
