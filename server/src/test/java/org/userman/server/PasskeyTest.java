@@ -338,6 +338,15 @@ class PasskeyTest {
 
       // signing in with the passkey alone skips the code: it verified its user
       assertThat(signIn(s, key.get(signInOptions(s), ORIGIN)).status()).isEqualTo(201);
+
+      // an admin's reset of the factors (a lost phone) takes the passkeys too
+      String admin = s.adminToken("root@example.org");
+      String id = done.json().path("user").path("id").asText();
+      assertThat(s.call("DELETE", "/api/v1/users/" + id + "/second-factors", null, admin).status())
+          .isEqualTo(204);
+      assertThat(s.column("SELECT name FROM passkeys WHERE user_id = ?", id)).isEmpty();
+      assertThat(signIn(s, key.get(signInOptions(s), ORIGIN)).code())
+          .isEqualTo("invalid_credentials");
     }
   }
 
