@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.limit.internal.RateLimiter;
+import org.userman.mfa.internal.PasskeyService;
 import org.userman.session.internal.SessionService;
 import org.userman.webhook.internal.WebhookService;
 
@@ -25,6 +26,7 @@ final class Housekeeping implements AutoCloseable {
       AuditLogService audit,
       RateLimiter limiter,
       SessionService sessions,
+      PasskeyService passkeys,
       WebhookService webhooks) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -36,7 +38,7 @@ final class Housekeeping implements AutoCloseable {
     // prune() catches what it throws, so the schedule never ends on its own; close() ends it
     var unused =
         timer.scheduleWithFixedDelay(
-            () -> prune(audit, limiter, sessions, webhooks),
+            () -> prune(audit, limiter, sessions, passkeys, webhooks),
             FIRST_RUN.toSeconds(),
             EVERY.toSeconds(),
             TimeUnit.SECONDS);
@@ -46,10 +48,12 @@ final class Housekeeping implements AutoCloseable {
       AuditLogService audit,
       RateLimiter limiter,
       SessionService sessions,
+      PasskeyService passkeys,
       WebhookService webhooks) {
     try {
       limiter.prune();
       sessions.pruneChallenges();
+      passkeys.pruneChallenges();
       webhooks.prune();
       int n = audit.prune();
       if (n > 0) {

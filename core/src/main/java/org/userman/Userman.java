@@ -50,7 +50,9 @@ import org.userman.mail.internal.Mailer;
 import org.userman.mail.internal.Notices;
 import org.userman.mail.internal.OutboxMailer;
 import org.userman.mail.internal.SmtpMailer;
+import org.userman.mfa.Passkeys;
 import org.userman.mfa.SecondFactors;
+import org.userman.mfa.internal.PasskeyService;
 import org.userman.mfa.internal.SecondFactorService;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
@@ -97,6 +99,7 @@ public final class Userman implements AutoCloseable {
   private final Background background = new Background();
   private final MailQueueService mailQueue;
   private final SecondFactorService secondFactors;
+  private final PasskeyService passkeys;
   private final EventDispatcher events;
   private final WebhookSender webhookSender;
   private final WebhookService webhooks;
@@ -242,6 +245,17 @@ public final class Userman implements AutoCloseable {
               audit,
               limiter,
               background);
+      this.passkeys =
+          new PasskeyService(
+              database,
+              audit,
+              notices,
+              limiter,
+              secrets,
+              ids,
+              clock,
+              config.passkeys().resolve(config.publicUrl()),
+              mail.product());
       this.secondFactors =
           new SecondFactorService(
               database,
@@ -252,7 +266,8 @@ public final class Userman implements AutoCloseable {
               new SecretBox(key, "recovery-codes", random),
               secrets,
               clock,
-              mail.product());
+              mail.product(),
+              passkeys);
       this.signingKeys =
           new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();
@@ -273,6 +288,7 @@ public final class Userman implements AutoCloseable {
               audit,
               limiter,
               secondFactors,
+              passkeys,
               config.stepUpWindow());
       this.apiKeys =
           new ApiKeyService(
@@ -398,7 +414,7 @@ public final class Userman implements AutoCloseable {
     mailQueue.start();
     webhookSender.start();
     database.changes().start();
-    housekeeping = own(new Housekeeping(audit, limiter, sessions, webhooks));
+    housekeeping = own(new Housekeeping(audit, limiter, sessions, passkeys, webhooks));
   }
 
   /** Waits until the work started after answers (the mails of anonymous requests) is done. */
@@ -448,6 +464,11 @@ public final class Userman implements AutoCloseable {
   /** TOTP and recovery codes; see {@link Sessions} for the two-step sign-in they bring. */
   public SecondFactors secondFactors() {
     return secondFactors;
+  }
+
+  /** Passkeys (WebAuthn): register, list, rename and remove them, and the sign-in challenge. */
+  public Passkeys passkeys() {
+    return passkeys;
   }
 
   public ApiKeys apiKeys() {

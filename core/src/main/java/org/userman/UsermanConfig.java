@@ -10,6 +10,7 @@ import org.userman.common.Text;
 import org.userman.crypto.KeySettings;
 import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
+import org.userman.mfa.PasskeySettings;
 import org.userman.password.HashParameters;
 import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
@@ -30,6 +31,8 @@ import org.userman.webhook.WebhookSettings;
  *     factor need (a sign-in, or a re-authentication)
  * @param legacyHashes what checking imported hashes needs beyond the hashes themselves
  * @param webhooks how webhooks reach out
+ * @param passkeys the relying party of passkeys (its id and origins), from the public URL unless
+ *     set
  */
 public record UsermanConfig(
     DatabaseSettings database,
@@ -47,7 +50,8 @@ public record UsermanConfig(
     KeySettings keys,
     Duration stepUpWindow,
     LegacyHashSettings legacyHashes,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    PasskeySettings passkeys) {
 
   /** The least idle timeout: page sessions note their use every few minutes, not at each page. */
   public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -70,9 +74,11 @@ public record UsermanConfig(
     Objects.requireNonNull(stepUpWindow, "stepUpWindow");
     Objects.requireNonNull(legacyHashes, "legacyHashes");
     Objects.requireNonNull(webhooks, "webhooks");
+    Objects.requireNonNull(passkeys, "passkeys");
     if (!publicUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
       throw new InvalidSettingException("public_url", "must be an http:// or https:// URL");
     }
+    passkeys.resolve(publicUrl);
     positive(accessTokenTtl, "tokens.access_ttl");
     positive(sessionTtl, "tokens.session_ttl");
     positive(auditRetention, "audit.retention");
@@ -125,7 +131,8 @@ public record UsermanConfig(
         KeySettings.fileMadeIfMissing(dataDir.resolve("encryption.key")),
         Duration.ofMinutes(5),
         LegacyHashSettings.NONE,
-        WebhookSettings.defaults());
+        WebhookSettings.defaults(),
+        PasskeySettings.FROM_PUBLIC_URL);
   }
 
   /**
@@ -157,6 +164,7 @@ public record UsermanConfig(
     private Duration stepUpWindow;
     private LegacyHashSettings legacyHashes;
     private WebhookSettings webhooks;
+    private PasskeySettings passkeys;
 
     private Builder(UsermanConfig c) {
       database = c.database;
@@ -175,6 +183,7 @@ public record UsermanConfig(
       stepUpWindow = c.stepUpWindow;
       legacyHashes = c.legacyHashes;
       webhooks = c.webhooks;
+      passkeys = c.passkeys;
     }
 
     public Builder database(DatabaseSettings database) {
@@ -261,6 +270,11 @@ public record UsermanConfig(
       return this;
     }
 
+    public Builder passkeys(PasskeySettings passkeys) {
+      this.passkeys = passkeys;
+      return this;
+    }
+
     /**
      * The configuration; {@link InvalidSettingException} naming the setting a value does not suit.
      */
@@ -281,7 +295,8 @@ public record UsermanConfig(
           keys,
           stepUpWindow,
           legacyHashes,
-          webhooks);
+          webhooks,
+          passkeys);
     }
   }
 }

@@ -41,6 +41,16 @@ public enum AuditType {
   SECOND_FACTORS_RESET,
   /** A signed-in user proved who they are again, for a sensitive action. */
   REAUTHENTICATED,
+  /** A user registered a passkey. */
+  PASSKEY_ADDED,
+  /** A user renamed one of their passkeys. */
+  PASSKEY_RENAMED,
+  /** A user removed one of their passkeys. */
+  PASSKEY_REMOVED,
+  /**
+   * A passkey's answer was refused (wrong origin, bad signature, counter gone back, unknown key).
+   */
+  PASSKEY_FAILED,
   /** A user came in from an import file. */
   IMPORTED,
   /** An operator exported every user, with their password hashes. */

@@ -38,6 +38,13 @@ public enum ErrorCode {
   TOTP_ENABLED("totp_enabled"),
   /** The action needs TOTP on, or an enrolment begun, and there is none (409). */
   TOTP_NOT_ENABLED("totp_not_enabled"),
+  /**
+   * A passkey's registration that does not verify (an unknown, spent or expired challenge, another
+   * origin, a malformed or unsigned answer) or a key registered already: 400.
+   */
+  INVALID_PASSKEY("invalid_passkey"),
+  /** The account holds as many passkeys as it may: 409. */
+  PASSKEY_LIMIT("passkey_limit"),
   FORBIDDEN("forbidden"),
   REGISTRATION_CLOSED("registration_closed"),
   NOT_FOUND("not_found"),

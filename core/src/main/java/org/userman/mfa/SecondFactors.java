@@ -42,8 +42,8 @@ public interface SecondFactors {
   RecoveryCodes regenerateRecoveryCodes(String userId, Actor actor);
 
   /**
-   * Removes every second factor of the user (an admin's or the operator's help for a lost phone);
-   * audited and told to the user by mail. {@code not_found} for an unknown user.
+   * Removes every second factor of the user, passkeys too (an admin's or the operator's help for a
+   * lost phone); audited and told to the user by mail. {@code not_found} for an unknown user.
    */
   void reset(String userId, Actor actor);
 }

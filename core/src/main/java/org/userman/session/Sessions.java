@@ -38,6 +38,19 @@ public interface Sessions {
   CookieSignInStep loginWithCookie(
       String email, String username, Password password, ClientInfo client);
 
+  /**
+   * Signs in with a discoverable passkey and no password: {@code credentialJson} is the browser's
+   * answer (WebAuthn's JSON) to a challenge from {@code Passkeys.beginSignIn}. A passkey verifies
+   * its user, so this is two factors in one and asks for no code, whatever the account's factors.
+   * {@code invalid_credentials} when the answer is refused (unknown key or challenge, another
+   * origin, a bad signature, a counter that went back); {@code account_not_active} after a right
+   * one for an inactive account.
+   */
+  LoginResult signInWithPasskey(String credentialJson, String device, ClientInfo client);
+
+  /** {@link #signInWithPasskey} from a web page: the session is held by a cookie. */
+  CookieLogin loginWithPasskeyCookie(String credentialJson, ClientInfo client);
+
   /** {@link #completeSignIn} for a sign-in begun from a web page. */
   CookieLogin completeCookieSignIn(String challenge, SecondFactorProof proof, ClientInfo client);
 

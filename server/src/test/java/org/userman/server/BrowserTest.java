@@ -40,6 +40,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.userman.account.NewUser;
 import org.userman.account.UserStatus;
 import org.userman.common.Actor;
@@ -73,16 +76,26 @@ class BrowserTest {
   private static WebDriver browser;
   private static TestServer server;
   private static String base;
+
+  /**
+   * The same server as {@link #base}, by name: browsers offer passkeys to a domain only (an IP
+   * address cannot be a relying party id), and to http:// pages of localhost only.
+   */
+  private static String local;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws IOException {
     int port = EmbeddedServers.freePort();
     base = "http://127.0.0.1:" + port;
+    local = "http://localhost:" + port;
     server =
         TestServer.start(
             "USERMAN_HTTP_PORT=" + port,
             "USERMAN_PUBLIC_URL=" + base,
+            "USERMAN_PASSKEYS_RP_ID=localhost",
+            "USERMAN_PASSKEYS_ORIGINS=" + local,
             "USERMAN_REGISTRATION=approve",
             "USERMAN_SMTP_HOST=127.0.0.1",
             "USERMAN_SMTP_PORT=" + SMTP.getSmtp().getPort(),
@@ -383,6 +396,80 @@ class BrowserTest {
     submit("Use recovery code");
     assertThat(path()).isEqualTo("/account");
     assertThat(text("main")).contains("You have 9 unused recovery codes");
+  }
+
+  @Test
+  void a_person_adds_a_passkey_signs_out_and_signs_in_with_it_and_no_password() {
+    String hedy = "hedy@example.org";
+    String hedyPassword = "frequency hopping since 1942";
+    server
+        .userman()
+        .accounts()
+        .create(
+            new NewUser(
+                hedy,
+                Password.of(hedyPassword),
+                "Hedy Lamarr",
+                null,
+                null,
+                UserStatus.ACTIVE,
+                java.util.List.of(),
+                true),
+            true,
+            Actor.COMMAND_LINE);
+    // The browser's own authenticator, in software: it keeps discoverable keys and verifies the
+    // user (as a fingerprint would) without asking.
+    HasVirtualAuthenticator webauthn = (HasVirtualAuthenticator) browser;
+    VirtualAuthenticator authenticator =
+        webauthn.addVirtualAuthenticator(
+            new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true)
+                .setIsUserConsenting(true));
+    try {
+      browser.manage().deleteAllCookies();
+      browser.get(local + "/login");
+      type("login", hedy);
+      type("password", hedyPassword);
+      submit("Sign in");
+      assertThat(path()).isEqualTo("/account");
+      assertThat(text("main")).contains("You have no passkeys.");
+      type("passkey_name", "This browser");
+      ((JavascriptExecutor) browser)
+          .executeScript("arguments[0].scrollIntoView()", field("passkey_name"));
+      shot("passkey-account-none");
+      submit("Add a passkey");
+      assertThat(path()).isEqualTo("/account");
+      assertThat(text("main")).contains("The passkey is added").contains("This browser");
+      assertThat(authenticator.getCredentials())
+          .singleElement()
+          .satisfies(c -> assertThat(c.isResidentCredential()).isTrue());
+      ((JavascriptExecutor) browser)
+          .executeScript(
+              "arguments[0].scrollIntoView()", browser.findElement(By.id("passkeys-heading")));
+      shot("passkey-account-added");
+
+      submit("Sign out");
+      assertThat(path()).isEqualTo("/login");
+      shot("passkey-sign-in-page");
+      submit("Sign in with a passkey");
+      assertThat(path()).isEqualTo("/account");
+      assertThat(text("main")).contains(hedy).contains("last used");
+      shot("passkey-signed-in");
+      // the session says how: a key the browser holds, verified by its user
+      assertThat(
+              server
+                  .userman()
+                  .sessions()
+                  .list(server.userman().accounts().findByEmail(hedy).orElseThrow().id()))
+          .singleElement()
+          .satisfies(s -> assertThat(s.amr()).containsExactly("hwk", "mfa"));
+    } finally {
+      webauthn.removeVirtualAuthenticator(authenticator);
+    }
   }
 
   @Test

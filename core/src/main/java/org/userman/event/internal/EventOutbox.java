@@ -150,7 +150,11 @@ public final class EventOutbox implements AuditLogService.Follower {
           RECOVERY_CODE_USED,
           SECOND_FACTOR_FAILED,
           SECOND_FACTORS_RESET,
-          REAUTHENTICATED ->
+          REAUTHENTICATED,
+          PASSKEY_ADDED,
+          PASSKEY_RENAMED,
+          PASSKEY_REMOVED,
+          PASSKEY_FAILED ->
           null;
       case WEBHOOK_CREATED,
           WEBHOOK_UPDATED,

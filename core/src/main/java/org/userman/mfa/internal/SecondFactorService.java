@@ -47,6 +47,7 @@ public final class SecondFactorService implements SecondFactors, SecondFactorChe
   private final Secrets secrets;
   private final Clock clock;
   private final String issuer;
+  private final PasskeyService passkeys;
 
   /**
    * {@code totpSecrets} seals the secrets and {@code recoveryHashes} hashes the recovery codes; the
@@ -61,7 +62,9 @@ public final class SecondFactorService implements SecondFactors, SecondFactorChe
       SecretBox recoveryHashes,
       Secrets secrets,
       Clock clock,
-      String issuer) {
+      String issuer,
+      PasskeyService passkeys) {
+    this.passkeys = passkeys;
     this.db = db;
     this.guard = guard;
     this.notices = notices;
@@ -91,21 +94,38 @@ public final class SecondFactorService implements SecondFactors, SecondFactorChe
     if (!s.totp()) {
       return List.of();
     }
-    return s.recoveryCodesLeft() > 0 ? List.of("totp", "recovery_code") : List.of("totp");
+    List<String> factors = new ArrayList<>(List.of("totp"));
+    if (s.recoveryCodesLeft() > 0) {
+      factors.add("recovery_code");
+    }
+    // Passkeys alone do not turn two-step sign-in on (they sign in without the password), but with
+    // it on, one stands in for the code.
+    if (passkeys.any(userId)) {
+      factors.add("passkey");
+    }
+    return List.copyOf(factors);
   }
 
   @Override
   public Optional<List<String>> verify(String userId, SecondFactorProof proof, Actor actor) {
-    boolean right = guard.guarded(userId, actor, () -> spend(userId, proof, actor));
+    List<List<String>> methods = new ArrayList<>(1);
+    boolean right =
+        guard.guarded(
+            userId,
+            actor,
+            () -> {
+              if (proof.passkey() != null) {
+                passkeys.verifyFor(userId, proof.passkey(), actor).ifPresent(methods::add);
+                return !methods.isEmpty();
+              }
+              return spend(userId, proof, actor);
+            });
     if (!right) {
       audit.recordFailure(
-          AuditType.SECOND_FACTOR_FAILED,
-          actor,
-          userId,
-          Map.of("factor", proof.code() != null ? "totp" : "recovery_code"));
+          AuditType.SECOND_FACTOR_FAILED, actor, userId, Map.of("factor", proof.factor()));
       return Optional.empty();
     }
-    return Optional.of(List.of("otp"));
+    return Optional.of(methods.isEmpty() ? List.of("otp") : methods.get(0));
   }
 
   /** Checks the proof and spends it; false when it is wrong or spent. */
@@ -301,12 +321,14 @@ public final class SecondFactorService implements SecondFactors, SecondFactorChe
                   .emailOf(h, userId)
                   .orElseThrow(() -> new UsermanException(ErrorCode.NOT_FOUND, "No such user."));
           boolean had = store.removeAll(h, userId);
+          int keys = passkeys.removeAll(h, userId);
           audit.record(
               h,
               AuditType.SECOND_FACTORS_RESET,
               actor,
               userId,
-              Map.of("had_totp", Boolean.toString(had)));
+              Map.of(
+                  "had_totp", Boolean.toString(had), "passkeys_removed", Integer.toString(keys)));
           notices.secondFactorChanged(h, to, "reset");
           return null;
         });

@@ -54,6 +54,7 @@ public final class SessionService implements Sessions {
   private final SignInChallenges challenges = new SignInChallenges();
   private final SecondFactorCheck secondFactors;
   private final Duration stepUpWindow;
+  private final PasskeyCheck passkeys;
 
   public SessionService(
       Database db,
@@ -68,7 +69,9 @@ public final class SessionService implements Sessions {
       AuditLogService audit,
       RateLimiter limiter,
       SecondFactorCheck secondFactors,
+      PasskeyCheck passkeys,
       Duration stepUpWindow) {
+    this.passkeys = passkeys;
     this.limiter = limiter;
     this.secondFactors = secondFactors;
     this.stepUpWindow = stepUpWindow;
@@ -143,6 +146,53 @@ public final class SessionService implements Sessions {
       String challenge, SecondFactorProof proof, ClientInfo client) {
     SignedIn s = secondFactorStep(challenge, proof, client, true);
     return new CookieLogin(s.secret(), s.session(), s.user());
+  }
+
+  @Override
+  public LoginResult signInWithPasskey(String credentialJson, String device, ClientInfo client) {
+    SignedIn s = passkeyStep(credentialJson, device, client, false);
+    return result(s.session(), s.user(), s.secret());
+  }
+
+  @Override
+  public CookieLogin loginWithPasskeyCookie(String credentialJson, ClientInfo client) {
+    SignedIn s = passkeyStep(credentialJson, null, client, true);
+    return new CookieLogin(s.secret(), s.session(), s.user());
+  }
+
+  /** A sign-in by passkey alone, under the same per-address limit as passwords. */
+  private SignedIn passkeyStep(
+      String credentialJson, String device, ClientInfo client, boolean cookie) {
+    if (credentialJson == null) {
+      throw new ValidationException(FieldError.required("credential"));
+    }
+    String cleanDevice = cleanDevice(device);
+    Actor actor = Actor.anonymous(client);
+    limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
+    PasskeyCheck.Verified verified =
+        passkeys.verify(credentialJson, actor).orElseThrow(SessionService::invalidCredentials);
+    User user =
+        db.read(h -> accounts.find(h, verified.userId()))
+            .orElseThrow(SessionService::invalidCredentials);
+    if (user.status() != UserStatus.ACTIVE) {
+      audit.recordFailure(
+          AuditType.LOGIN_FAILED,
+          actor,
+          user.id(),
+          Map.of("reason", "account_" + user.status().wire(), "login", "passkey"));
+      throw new UsermanException(
+          ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
+    }
+    return db.tx(h -> startSession(h, user, cleanDevice, client, cookie, null, verified.amr()));
+  }
+
+  private static String cleanDevice(String device) {
+    String clean = device == null ? null : Text.nfkc(device.strip());
+    if (clean != null && (Text.length(clean) > MAX_DEVICE || !Text.isPrintable(clean))) {
+      throw new ValidationException(
+          FieldError.invalidFormat("device", "at most " + MAX_DEVICE + " printable characters"));
+    }
+    return clean;
   }
 
   private sealed interface Step permits SignedIn, Waiting {}
@@ -371,7 +421,9 @@ public final class SessionService implements Sessions {
               merged.add(m);
             }
           }
-          if (merged.contains("otp") && !merged.contains("mfa")) {
+          boolean second =
+              merged.contains("otp") || merged.contains("hwk") || merged.contains("swk");
+          if (second && !merged.contains("mfa")) {
             merged.add("mfa");
           }
           store.reauthenticated(h, sessionId, merged, now);

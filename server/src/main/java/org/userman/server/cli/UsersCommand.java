@@ -432,9 +432,9 @@ final class UsersCommand implements Runnable {
       name = "reset-factors",
       mixinStandardHelpOptions = true,
       description =
-          "Remove the user's second factors (TOTP and recovery codes), for a lost phone: signing in"
-              + " asks for the password alone until they set up an app again. Audited, and the user"
-              + " is told by mail.")
+          "Remove the user's second factors (TOTP, recovery codes and passkeys), for a lost phone:"
+              + " signing in asks for the password alone until they set up an app again. Audited,"
+              + " and the user is told by mail.")
   static final class ResetFactors implements Runnable {
     @ParentCommand UsersCommand users;
     @Spec CommandSpec spec;

@@ -26,6 +26,7 @@ import org.userman.limit.LimitRule;
 import org.userman.limit.LimitSettings;
 import org.userman.mail.MailSettings;
 import org.userman.mail.SmtpSettings;
+import org.userman.mfa.PasskeySettings;
 import org.userman.password.HashParameters;
 import org.userman.password.LegacyHashSettings;
 import org.userman.store.DatabaseSettings;
@@ -88,6 +89,8 @@ public final class ConfigLoader {
     d.put("webhooks.allow_private_targets", "false");
     d.put("webhooks.connect_timeout", "3s");
     d.put("webhooks.timeout", "10s");
+    d.put("passkeys.rp_id", null);
+    d.put("passkeys.origins", null);
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
     d.put("redis.prefix", "userman:");
@@ -251,7 +254,8 @@ public final class ConfigLoader {
               new WebhookSettings(
                   s.bool("webhooks.allow_private_targets"),
                   s.duration("webhooks.connect_timeout"),
-                  s.duration("webhooks.timeout")));
+                  s.duration("webhooks.timeout")),
+              new PasskeySettings(s.optional("passkeys.rp_id"), s.list("passkeys.origins")));
       TrustedProxies proxies;
       try {
         proxies = TrustedProxies.parse(s.list("http.trusted_proxies"));

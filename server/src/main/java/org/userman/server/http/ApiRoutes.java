@@ -97,6 +97,9 @@ public final class ApiRoutes {
     new MeRoutes(api, listing ? null : userman.accounts(), views).declare(routes);
     new ApiKeyRoutes(api, listing ? null : userman.apiKeys(), views).declare(routes);
     new SecondFactorRoutes(api, listing ? null : userman.secondFactors(), views).declare(routes);
+    new PasskeyRoutes(
+            api, listing ? null : userman.passkeys(), listing ? null : userman.sessions(), views)
+        .declare(routes);
     new AuditRoutes(api, listing ? null : userman.audit(), views).declare(routes);
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
     new WebhookRoutes(api, listing ? null : userman.webhooks(), views).declare(routes);

@@ -30,7 +30,8 @@ public final class Problems {
           VALIDATION_FAILED,
           INVALID_TOKEN,
           WRONG_CURRENT_PASSWORD,
-          WRONG_CODE ->
+          WRONG_CODE,
+          INVALID_PASSKEY ->
           400;
       case UNAUTHENTICATED,
           INVALID_CREDENTIALS,
@@ -42,7 +43,8 @@ public final class Problems {
       case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED, REAUTHENTICATION_REQUIRED -> 403;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
-      case EMAIL_TAKEN, USERNAME_TAKEN, LAST_ADMIN, TOTP_ENABLED, TOTP_NOT_ENABLED -> 409;
+      case EMAIL_TAKEN, USERNAME_TAKEN, LAST_ADMIN, TOTP_ENABLED, TOTP_NOT_ENABLED, PASSKEY_LIMIT ->
+          409;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case RATE_LIMITED -> 429;
@@ -61,6 +63,8 @@ public final class Problems {
       case REAUTHENTICATION_REQUIRED -> "Re-authentication required";
       case TOTP_ENABLED -> "TOTP is on";
       case TOTP_NOT_ENABLED -> "TOTP is not on";
+      case INVALID_PASSKEY -> "Invalid passkey";
+      case PASSKEY_LIMIT -> "Too many passkeys";
       case UNAUTHENTICATED -> "Unauthenticated";
       case INVALID_CREDENTIALS, WRONG_CURRENT_PASSWORD -> "Invalid credentials";
       case ACCOUNT_NOT_ACTIVE -> "Account not active";

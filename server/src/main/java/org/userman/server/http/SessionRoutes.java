@@ -1,5 +1,6 @@
 package org.userman.server.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 import org.userman.auth.Principal;
 import org.userman.common.FieldError;
@@ -48,19 +49,26 @@ public final class SessionRoutes {
             "completeSignIn",
             (req, res) -> {
               Call c = api.call(req);
-              JsonBody b = c.body(Set.of("challenge", "code", "recovery_code"));
+              JsonBody b = c.body(Set.of("challenge", "code", "recovery_code", "passkey"));
               String challenge = b.string("challenge");
               String code = b.string("code");
               String recovery = b.string("recovery_code");
+              ObjectNode passkey = b.object("passkey");
               b.done();
               ValidationException.requireBoth(
-                  challenge, "challenge", code != null ? code : recovery, "code");
+                  challenge,
+                  "challenge",
+                  code != null ? code : recovery != null ? recovery : passkey,
+                  "code");
               api.json(
                   res,
                   201,
                   views.login(
                       sessions.completeSignIn(
-                          challenge, new SecondFactorProof(code, recovery), c.client())));
+                          challenge,
+                          new SecondFactorProof(
+                              code, recovery, passkey == null ? null : passkey.toString()),
+                          c.client())));
             })
         .post(
             "/api/v1/sessions/current/reauthenticate",
@@ -68,16 +76,18 @@ public final class SessionRoutes {
             (req, res) -> {
               Call c = api.call(req);
               Principal p = c.sessionUser();
-              JsonBody b = c.body(Set.of("password", "code", "recovery_code"));
+              JsonBody b = c.body(Set.of("password", "code", "recovery_code", "passkey"));
               Password password = b.password("password");
               String code = b.string("code");
               String recovery = b.string("recovery_code");
+              ObjectNode passkey = b.object("passkey");
               b.done();
               sessions.reauthenticate(
                   p.userId(),
                   p.sessionId(),
                   password,
-                  SecondFactorProof.ofNullable(code, recovery),
+                  SecondFactorProof.ofNullable(
+                      code, recovery, passkey == null ? null : passkey.toString()),
                   c.client());
               api.noContent(res);
             })

@@ -21,6 +21,9 @@ import org.userman.apikey.ApiKey;
 import org.userman.audit.AuditEvent;
 import org.userman.mail.QueuedMail;
 import org.userman.mfa.FactorStatus;
+import org.userman.mfa.Passkey;
+import org.userman.mfa.PasskeyCreation;
+import org.userman.mfa.PasskeyRequest;
 import org.userman.mfa.RecoveryCodes;
 import org.userman.mfa.TotpEnrolment;
 import org.userman.session.LoginResult;
@@ -155,6 +158,60 @@ public final class Views {
     totp.put("enabled", s.totp());
     totp.put("pending", s.totpPending());
     n.put("recovery_codes_left", s.recoveryCodesLeft());
+    return n;
+  }
+
+  public ObjectNode passkey(Passkey p) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", p.id());
+    n.put("name", p.name());
+    n.put("synced", p.synced());
+    ArrayNode transports = n.putArray("transports");
+    p.transports().forEach(transports::add);
+    n.put("created_at", time(p.createdAt()));
+    n.put("last_used_at", time(p.lastUsedAt()));
+    return n;
+  }
+
+  /**
+   * Options for {@code navigator.credentials.create}, under {@code public_key} in WebAuthn's own
+   * JSON form (its camelCase names), which browsers take as they are ({@code
+   * PublicKeyCredential.parseCreationOptionsFromJSON}).
+   */
+  public ObjectNode passkeyCreation(PasskeyCreation c) {
+    ObjectNode n = json.createObjectNode();
+    ObjectNode o = n.putObject("public_key");
+    o.put("challenge", c.challenge());
+    ObjectNode rp = o.putObject("rp");
+    rp.put("id", c.rpId());
+    rp.put("name", c.rpName());
+    ObjectNode user = o.putObject("user");
+    user.put("id", c.userHandle());
+    user.put("name", c.userName());
+    user.put("displayName", c.userDisplayName());
+    ArrayNode params = o.putArray("pubKeyCredParams");
+    c.algorithms().forEach(alg -> params.addObject().put("type", "public-key").put("alg", alg));
+    o.put("timeout", c.timeoutMillis());
+    ArrayNode exclude = o.putArray("excludeCredentials");
+    c.excludeCredentials()
+        .forEach(id -> exclude.addObject().put("type", "public-key").put("id", id));
+    ObjectNode selection = o.putObject("authenticatorSelection");
+    selection.put("residentKey", "required");
+    selection.put("requireResidentKey", true);
+    selection.put("userVerification", "required");
+    o.put("attestation", "none");
+    return n;
+  }
+
+  /** Options for {@code navigator.credentials.get}, in WebAuthn's JSON form. */
+  public ObjectNode passkeyRequest(PasskeyRequest r) {
+    ObjectNode n = json.createObjectNode();
+    ObjectNode o = n.putObject("public_key");
+    o.put("challenge", r.challenge());
+    o.put("rpId", r.rpId());
+    o.put("timeout", r.timeoutMillis());
+    o.putArray("allowCredentials");
+    o.put("userVerification", "required");
     return n;
   }
 

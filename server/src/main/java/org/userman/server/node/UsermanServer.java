@@ -30,6 +30,7 @@ import org.userman.server.http.TransportProblems;
 import org.userman.server.http.Views;
 import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
+import org.userman.server.web.PasskeyPages;
 import org.userman.server.web.SecondFactorPages;
 import org.userman.server.web.SignInPages;
 import org.userman.server.web.WebPages;
@@ -124,8 +125,11 @@ public final class UsermanServer implements AutoCloseable {
               userman.accounts(),
               userman.sessions(),
               userman.apiKeys(),
-              userman.secondFactors());
+              userman.secondFactors(),
+              userman.passkeys());
       accountPages.declare();
+      new PasskeyPages(pages, accountPages, userman.passkeys(), userman.sessions(), views, json)
+          .declare();
       new SecondFactorPages(pages, accountPages, userman.secondFactors(), userman.sessions())
           .declare();
       new AdminPages(pages, userman.accounts()).declare();

@@ -12,6 +12,7 @@ import org.userman.auth.Principal;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
+import org.userman.mfa.Passkeys;
 import org.userman.mfa.SecondFactors;
 import org.userman.password.Password;
 import org.userman.session.Sessions;
@@ -31,6 +32,11 @@ public final class AccountPages {
   private final Sessions sessions;
   private final ApiKeys apiKeys;
   private final SecondFactors secondFactors;
+  private final Passkeys passkeys;
+
+  /** A passkey as the page lists it. */
+  public record PasskeyRow(
+      String id, String name, boolean synced, String created, String lastUsed) {}
 
   /** A session as the page lists it. */
   public record SessionRow(
@@ -51,8 +57,10 @@ public final class AccountPages {
       Accounts accounts,
       Sessions sessions,
       ApiKeys apiKeys,
-      SecondFactors secondFactors) {
+      SecondFactors secondFactors,
+      Passkeys passkeys) {
     this.secondFactors = secondFactors;
+    this.passkeys = passkeys;
     this.web = web;
     this.accounts = accounts;
     this.sessions = sessions;
@@ -125,6 +133,18 @@ public final class AccountPages {
     model.put("sessions", rows);
     model.put("keys", keys);
     model.put("factors", secondFactors.status(p.userId()));
+    model.put(
+        "passkeys",
+        passkeys.list(p.userId()).stream()
+            .map(
+                k ->
+                    new PasskeyRow(
+                        k.id(),
+                        k.name(),
+                        k.synced(),
+                        WebPages.when(k.createdAt()),
+                        WebPages.when(k.lastUsedAt())))
+            .toList());
     Map<String, String> values = new HashMap<>();
     values.put("name", user.name());
     values.put("username", user.username() == null ? "" : user.username());

@@ -130,21 +130,29 @@ public final class SignInPages {
     model.put("challenge", challenge);
     model.put("next", next);
     model.put("recovery", factors.contains("recovery_code"));
+    model.put("passkey", factors.contains("passkey"));
     model.put("values", Map.of("code", ""));
     return WebReply.page("login-second-factor", model);
   }
 
   /**
-   * The second form of a sign-in: a code from the app, or a recovery code. A wrong one shows the
-   * form again while the challenge lives; an ended challenge sends the person back to sign in.
+   * The second form of a sign-in: a code from the app, a recovery code, or a passkey (the pages'
+   * script fills {@code credential}). A wrong one shows the form again while the challenge lives;
+   * an ended challenge sends the person back to sign in.
    */
   private WebReply secondFactor(WebCall c) {
     String challenge = c.optional("challenge");
     String code = c.optional("code");
     String recovery = c.optional("recovery_code");
+    String credential = c.optional("credential");
     String next = web.returnPath(c.field("next"));
     try {
-      SecondFactorProof proof = SecondFactorProof.ofNullable(code, code == null ? recovery : null);
+      SecondFactorProof proof =
+          code != null
+              ? SecondFactorProof.totp(code)
+              : recovery != null
+                  ? SecondFactorProof.recovery(recovery)
+                  : credential != null ? SecondFactorProof.passkey(credential) : null;
       if (proof == null) {
         throw new ValidationException(FieldError.required("code"));
       }
@@ -160,8 +168,10 @@ public final class SignInPages {
       model.put("challenge", challenge == null ? "" : challenge);
       model.put("next", next);
       model.put("recovery", true);
+      model.put("passkey", credential != null);
       model.put("values", Map.of("code", ""));
-      return WebPages.invalid("login-second-factor", model, e, Map.of("recovery_code", "code"));
+      return WebPages.invalid(
+          "login-second-factor", model, e, Map.of("recovery_code", "code", "passkey", "code"));
     }
   }
 

@@ -52,6 +52,7 @@ import org.userman.server.http.RequestState;
  */
 public final class WebPages {
   private static final String STYLESHEET = "/assets/userman.css";
+  private static final String SCRIPT = "/assets/passkeys.js";
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final Map<String, String> NOTICES =
@@ -70,6 +71,8 @@ public final class WebPages {
               "Your password is changed. Your other devices are signed out; your API keys still work."),
           Map.entry("session_ended", "That device is signed out."),
           Map.entry("key_revoked", "The API key is revoked."),
+          Map.entry("passkey_added", "The passkey is added. It signs you in with no password."),
+          Map.entry("passkey_removed", "The passkey is removed."),
           Map.entry("keys_revoked", "Every API key is revoked."),
           Map.entry("status_changed", "The user's status is changed."),
           Map.entry("roles_saved", "The user's roles are saved."),
@@ -140,7 +143,13 @@ public final class WebPages {
         STYLESHEET,
         (req, res) -> {
           RequestState.of(req).answeredByPage();
-          stylesheet(res);
+          asset(res, "/pages/userman.css", "text/css; charset=UTF-8");
+        });
+    routing.get(
+        SCRIPT,
+        (req, res) -> {
+          RequestState.of(req).answeredByPage();
+          asset(res, "/pages/passkeys.js", "text/javascript; charset=UTF-8");
         });
     for (PageRoute r : routes) {
       routing.route(r.method(), r.path(), (req, res) -> serve(r, req, res));
@@ -353,6 +362,12 @@ public final class WebPages {
       res.send();
       return;
     }
+    if (reply.json() != null) {
+      res.header(HeaderNames.CONTENT_TYPE, "application/json");
+      res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      res.send(reply.json().getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     Map<String, Object> model = new HashMap<>(reply.model());
     model.put("csrf", csrf.value());
     model.put("product", product);
@@ -378,12 +393,12 @@ public final class WebPages {
     }
   }
 
-  private void stylesheet(ServerResponse res) {
-    try (InputStream in = WebPages.class.getResourceAsStream("/pages/userman.css")) {
+  private static void asset(ServerResponse res, String resource, String contentType) {
+    try (InputStream in = WebPages.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("pages/userman.css is missing from the jar");
+        throw new IllegalStateException(resource + " is missing from the jar");
       }
-      res.header(HeaderNames.CONTENT_TYPE, "text/css; charset=UTF-8");
+      res.header(HeaderNames.CONTENT_TYPE, contentType);
       res.header(HeaderNames.CACHE_CONTROL, "public, max-age=3600");
       res.send(in.readAllBytes());
     } catch (IOException e) {
