@@ -254,7 +254,7 @@ public record UsermanConfig(
       return this;
     }
 
-    /** How recent a proof sensitive actions of an account with a second factor need. */
+    /** How recent a proof (a sign-in or re-authentication) sensitive actions need. */
     public Builder stepUpWindow(Duration stepUpWindow) {
       this.stepUpWindow = stepUpWindow;
       return this;

@@ -30,8 +30,8 @@ public enum ErrorCode {
   /** A sign-in challenge that is unknown, used, expired or ended by wrong codes: 401. */
   INVALID_CHALLENGE("invalid_token"),
   /**
-   * A sensitive action of an account with a second factor, from a session whose last proof is not
-   * recent: re-authenticate, then repeat it (403).
+   * A sensitive action from a session whose last proof is not recent: re-authenticate, then repeat
+   * it (403).
    */
   REAUTHENTICATION_REQUIRED("reauthentication_required"),
   /** TOTP is already on for the account (409). */

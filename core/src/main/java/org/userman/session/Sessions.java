@@ -90,9 +90,17 @@ public interface Sessions {
       ClientInfo client);
 
   /**
-   * For a sensitive action (a new password or email, an API key, second factors): passes when the
-   * account has no second factor, or when the session's user proved who they are within the
-   * configured window; {@code reauthentication_required} otherwise.
+   * For a sensitive action (a new password or email, an API key, second factors, passkeys): passes
+   * when the session's user proved who they are within the configured window (signed in, or
+   * re-authenticated: with the password, or with a second factor when the account has one); {@code
+   * reauthentication_required} otherwise.
    */
   void requireRecentAuthentication(String userId, String sessionId);
+
+  /**
+   * As {@link #requireRecentAuthentication}, for an action that checks the current password itself
+   * (a password or email change): for an account without a second factor that password is the
+   * proof, so only an account with one needs the recent proof as well.
+   */
+  void requireRecentAuthenticationWithPassword(String userId, String sessionId);
 }

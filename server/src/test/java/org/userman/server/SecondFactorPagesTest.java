@@ -132,4 +132,24 @@ class SecondFactorPagesTest {
       assertThat(other.post("/account/api-keys", "key_name", "backup").status()).isEqualTo(200);
     }
   }
+
+  @Test
+  void
+      without_a_second_factor_the_password_confirms_a_sensitive_change_made_long_after_signing_in() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      s.register("ada@example.org");
+      Visitor v = new Visitor(s, "").signIn("ada@example.org");
+      s.clock.advance(Duration.ofMinutes(10));
+      Resp key = v.post("/account/api-keys", "key_name", "backup");
+      assertThat(key.status()).isEqualTo(403);
+      assertThat(key.raw()).contains("re-authenticate with your password");
+      Resp wrong = v.post("/account/reauthenticate", "reauth_password", "not the password");
+      assertThat(wrong.status()).isEqualTo(400);
+      assertThat(
+              v.post("/account/reauthenticate", "reauth_password", TestServer.PASSWORD)
+                  .header("Location"))
+          .isEqualTo("/account?notice=reauthenticated");
+      assertThat(v.post("/account/api-keys", "key_name", "backup").status()).isEqualTo(200);
+    }
+  }
 }

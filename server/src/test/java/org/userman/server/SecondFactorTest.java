@@ -329,13 +329,31 @@ class SecondFactorTest {
   }
 
   @Test
-  void an_account_without_a_second_factor_is_not_asked_for_step_up() {
+  void an_account_without_a_second_factor_re_authenticates_with_its_password() {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register(ADA);
       String token = s.accessToken(ADA);
-      s.clock.advance(Duration.ofMinutes(10));
-      assertThat(s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), token).status())
+      assertThat(s.call("POST", "/api/v1/me/api-keys", obj("name", "fresh"), token).status())
+          .as("right after signing in")
           .isEqualTo(201);
+      s.clock.advance(Duration.ofMinutes(10));
+      Resp late = s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), token);
+      assertThat(late.status()).isEqualTo(403);
+      assertThat(late.code()).isEqualTo("reauthentication_required");
+      assertThat(late.json().path("detail").asText()).contains("your password");
+      assertThat(
+              s.call(
+                      "PUT",
+                      "/api/v1/me/password",
+                      obj(
+                          "current_password",
+                          PASSWORD,
+                          "new_password",
+                          "a new and long passphrase"),
+                      token)
+                  .status())
+          .as("a change that asks for the current password carries its own proof")
+          .isEqualTo(204);
       assertThat(
               s.call(
                       "POST",
@@ -343,7 +361,47 @@ class SecondFactorTest {
                       obj("password", PASSWORD),
                       token)
                   .status())
+          .as("the old password")
+          .isEqualTo(400);
+      assertThat(
+              s.call(
+                      "POST",
+                      "/api/v1/sessions/current/reauthenticate",
+                      obj("password", "a new and long passphrase"),
+                      token)
+                  .status())
           .isEqualTo(204);
+      assertThat(s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), token).status())
+          .isEqualTo(201);
+    }
+  }
+
+  @Test
+  void an_admin_without_a_second_factor_proves_it_recently_to_set_a_users_password() {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      String admin = s.adminToken("root@example.org");
+      String ada = s.register(ADA).path("id").asText();
+      s.clock.advance(Duration.ofMinutes(6));
+      Resp late =
+          s.call(
+              "PATCH", "/api/v1/users/" + ada, obj("password", "a new and long passphrase"), admin);
+      assertThat(late.code()).isEqualTo("reauthentication_required");
+      assertThat(
+              s.call(
+                      "POST",
+                      "/api/v1/sessions/current/reauthenticate",
+                      obj("password", PASSWORD),
+                      admin)
+                  .status())
+          .isEqualTo(204);
+      assertThat(
+              s.call(
+                      "PATCH",
+                      "/api/v1/users/" + ada,
+                      obj("password", "a new and long passphrase"),
+                      admin)
+                  .status())
+          .isEqualTo(200);
     }
   }
 

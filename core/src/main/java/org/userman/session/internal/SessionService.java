@@ -438,8 +438,15 @@ public final class SessionService implements Sessions {
   }
 
   @Override
+  public void requireRecentAuthenticationWithPassword(String userId, String sessionId) {
+    if (!secondFactors.factors(userId).isEmpty()) {
+      requireRecentAuthentication(userId, sessionId);
+    }
+  }
+
+  @Override
   public void requireRecentAuthentication(String userId, String sessionId) {
-    if (sessionId == null || secondFactors.factors(userId).isEmpty()) {
+    if (sessionId == null) {
       return;
     }
     Instant since = clock.instant().minus(stepUpWindow);
@@ -448,10 +455,14 @@ public final class SessionService implements Sessions {
             .filter(at -> !at.isBefore(since))
             .isPresent();
     if (!recent) {
+      // Every account, with a second factor or not: a token taken from a session that signed in
+      // long ago must not add a way in (an API key, a passkey, a factor) on its own.
       throw new UsermanException(
           ErrorCode.REAUTHENTICATION_REQUIRED,
-          "This needs a recent sign-in: re-authenticate with a code from your authenticator app,"
-              + " then try again.");
+          secondFactors.factors(userId).isEmpty()
+              ? "This needs a recent sign-in: re-authenticate with your password, then try again."
+              : "This needs a recent sign-in: re-authenticate with a code from your authenticator"
+                  + " app, then try again.");
     }
   }
 

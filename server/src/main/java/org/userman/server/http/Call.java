@@ -41,9 +41,11 @@ public final class Call {
    * Whether the session's user proved who they are recently enough for a sensitive action; {@code
    * reauthentication_required} otherwise.
    */
-  @FunctionalInterface
   public interface StepUp {
     void require(String userId, String sessionId);
+
+    /** For a change that checks the current password itself (see {@code Sessions}). */
+    void requireWithPassword(String userId, String sessionId);
   }
 
   /** Whether a user holds the admin role now (roles are read at each check, not from the token). */
@@ -217,12 +219,22 @@ public final class Call {
   }
 
   /**
-   * The caller, signed in (not an API key), for a sensitive action: an account with a second factor
-   * needs a recent sign-in or re-authentication ({@code reauthentication_required}).
+   * The caller, signed in (not an API key), for a sensitive action: it needs a recent sign-in or
+   * re-authentication ({@code reauthentication_required}).
    */
   public Principal recentSessionUser() {
     Principal p = sessionUser();
     stepUp.require(p.userId(), p.sessionId());
+    return p;
+  }
+
+  /**
+   * As {@link #recentSessionUser}, for a change whose request carries the current password, which
+   * is the proof an account without a second factor needs.
+   */
+  public Principal recentSessionUserWithPassword() {
+    Principal p = sessionUser();
+    stepUp.requireWithPassword(p.userId(), p.sessionId());
     return p;
   }
 

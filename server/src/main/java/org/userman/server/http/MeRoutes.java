@@ -52,7 +52,7 @@ public final class MeRoutes {
             "changePassword",
             (req, res) -> {
               Call c = api.call(req);
-              Principal p = c.recentSessionUser();
+              Principal p = c.recentSessionUserWithPassword();
               JsonBody b = c.body(Set.of("current_password", "new_password"));
               Password current = b.password("current_password");
               Password next = b.password("new_password");
@@ -66,7 +66,7 @@ public final class MeRoutes {
             "requestEmailChange",
             (req, res) -> {
               Call c = api.call(req);
-              Principal p = c.recentSessionUser();
+              Principal p = c.recentSessionUserWithPassword();
               JsonBody b = c.body(Set.of("email", "current_password"));
               String email = b.string("email");
               Password current = b.password("current_password");

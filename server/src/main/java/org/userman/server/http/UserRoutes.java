@@ -138,8 +138,8 @@ public final class UserRoutes {
             b.password("password"));
     b.done();
     if (p.password() != null || p.email() != null) {
-      // A credential of any user, an admin's own included: never through an API key, and, as on
-      // /me, only with a recent proof of who the admin is when their account has a second factor.
+      // A credential of any user, an admin's own included: never through an API key, and only
+      // with a recent proof of who the admin is, as nothing here asks for the admin's password.
       c.recentSessionUser();
     }
     api.ok(res, views.user(accounts.update(id, p, c.actor())));

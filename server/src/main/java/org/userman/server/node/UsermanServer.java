@@ -99,7 +99,17 @@ public final class UsermanServer implements AutoCloseable {
               userman.authenticator(),
               adminCheck,
               config.trustedProxies(),
-              (userId, sessionId) -> u.sessions().requireRecentAuthentication(userId, sessionId));
+              new Call.StepUp() {
+                @Override
+                public void require(String userId, String sessionId) {
+                  u.sessions().requireRecentAuthentication(userId, sessionId);
+                }
+
+                @Override
+                public void requireWithPassword(String userId, String sessionId) {
+                  u.sessions().requireRecentAuthenticationWithPassword(userId, sessionId);
+                }
+              });
       WebPages pages =
           new WebPages(
               userman.authenticator(),

@@ -199,7 +199,7 @@ public final class AccountPages {
     Password current = c.password("email_current_password");
     try {
       ValidationException.requireBoth(email, "email", current, "current_password");
-      sessions.requireRecentAuthentication(p.userId(), p.sessionId());
+      sessions.requireRecentAuthenticationWithPassword(p.userId(), p.sessionId());
       accounts.requestEmailChange(p.userId(), email, current, c.actor());
     } catch (UsermanException e) {
       return failed(p, e, EMAIL_FIELDS, Map.of("new_email", email == null ? "" : email));
@@ -213,7 +213,7 @@ public final class AccountPages {
     Password next = c.password("new_password");
     try {
       ValidationException.requireBoth(current, "current_password", next, "new_password");
-      sessions.requireRecentAuthentication(p.userId(), p.sessionId());
+      sessions.requireRecentAuthenticationWithPassword(p.userId(), p.sessionId());
       accounts.changePassword(p.userId(), p.sessionId(), current, next, c.actor());
     } catch (UsermanException e) {
       return failed(p, e, Map.of(), Map.of());

@@ -144,6 +144,15 @@ public final class SecondFactorPages {
     Principal p = c.user();
     String code = c.optional("reauth_code");
     try {
+      if (!factors.status(p.userId()).any()) {
+        // no second factor: the password is the proof
+        String password = c.optional("reauth_password");
+        if (password == null) {
+          throw new ValidationException(FieldError.required("password"));
+        }
+        sessions.reauthenticate(p.userId(), p.sessionId(), Password.of(password), null, c.client());
+        return WebReply.redirect("/account?notice=reauthenticated");
+      }
       if (code == null) {
         throw new ValidationException(FieldError.required("code"));
       }
@@ -158,7 +167,14 @@ public final class SecondFactorPages {
           c.client());
     } catch (UsermanException e) {
       return account.failed(
-          p, e, Map.of("code", "reauth_code", "recovery_code", "reauth_code"), Map.of());
+          p,
+          e,
+          Map.of(
+              "code", "reauth_code",
+              "recovery_code", "reauth_code",
+              "password", "reauth_password",
+              "current_password", "reauth_password"),
+          Map.of());
     }
     return WebReply.redirect("/account?notice=reauthenticated");
   }
