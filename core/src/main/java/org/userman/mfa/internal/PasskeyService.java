@@ -94,9 +94,33 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
   private final String rpName;
   private final String rpId;
   private final Set<Origin> origins;
-  private final WebAuthnManager webAuthn = WebAuthnManager.createNonStrictWebAuthnManager();
-  private final AttestedCredentialDataConverter attested =
-      new AttestedCredentialDataConverter(new ObjectConverter());
+  private volatile Library library;
+
+  /**
+   * webauthn4j's verifier and converter, made at the first passkey call: the verifier builds its
+   * JSON and CBOR mappers, which start-up would otherwise wait for.
+   */
+  private record Library(WebAuthnManager webAuthn, AttestedCredentialDataConverter attested) {
+    static Library make() {
+      return new Library(
+          WebAuthnManager.createNonStrictWebAuthnManager(),
+          new AttestedCredentialDataConverter(new ObjectConverter()));
+    }
+  }
+
+  private Library library() {
+    Library l = library;
+    if (l == null) {
+      synchronized (this) {
+        l = library;
+        if (l == null) {
+          l = Library.make();
+          library = l;
+        }
+      }
+    }
+    return l;
+  }
 
   /** {@code settings} resolved against the public URL; {@code rpName} names the service. */
   public PasskeyService(
@@ -158,7 +182,7 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
     }
     RegistrationData data;
     try {
-      data = webAuthn.parseRegistrationResponseJSON(checkedLength(credentialJson));
+      data = library().webAuthn().parseRegistrationResponseJSON(checkedLength(credentialJson));
     } catch (RuntimeException e) {
       // whatever the parser throws at input it cannot read (its own and Jackson's exceptions)
       throw invalid("The credential is not a WebAuthn registration response.");
@@ -171,10 +195,12 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
     byte[] challenge = data.getCollectedClientData().getChallenge().getValue();
     spendChallenge(challenge, REGISTER, userId);
     try {
-      webAuthn.verify(
-          data,
-          new RegistrationParameters(
-              serverProperty(challenge), ALGORITHMS, /* user verification */ true, true));
+      library()
+          .webAuthn()
+          .verify(
+              data,
+              new RegistrationParameters(
+                  serverProperty(challenge), ALGORITHMS, /* user verification */ true, true));
     } catch (RuntimeException e) {
       // VerificationException, or the converters' own at a malformed key or extension
       refused(actor, userId, "registration", e);
@@ -189,7 +215,7 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
             userId,
             cleanName,
             B64.encodeToString(credential.getCredentialId()),
-            B64.encodeToString(attested.convert(credential)),
+            B64.encodeToString(library().attested().convert(credential)),
             auth.getSignCount(),
             auth.isFlagUV(),
             auth.isFlagBE(),
@@ -311,7 +337,7 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
   private Optional<Verified> authenticate(String json, String expectedUser, Actor actor) {
     AuthenticationData data;
     try {
-      data = webAuthn.parseAuthenticationResponseJSON(checkedLength(json));
+      data = library().webAuthn().parseAuthenticationResponseJSON(checkedLength(json));
     } catch (RuntimeException e) {
       // whatever the parser throws at input it cannot read (its own and Jackson's exceptions)
       return refusedEmpty(actor, expectedUser, "malformed");
@@ -349,10 +375,16 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
       return refusedEmpty(actor, row.userId(), "user_handle_mismatch");
     }
     try {
-      webAuthn.verify(
-          data,
-          new AuthenticationParameters(
-              serverProperty(challenge), record(row), null, /* user verification */ true, true));
+      library()
+          .webAuthn()
+          .verify(
+              data,
+              new AuthenticationParameters(
+                  serverProperty(challenge),
+                  record(row),
+                  null, /* user verification */
+                  true,
+                  true));
     } catch (RuntimeException e) {
       // VerificationException, or the converters' own at a malformed key or extension
       refused(actor, row.userId(), "sign_in", e);
@@ -376,7 +408,7 @@ public final class PasskeyService implements Passkeys, PasskeyCheck {
         row.backupEligible(),
         row.backupState(),
         row.signCount(),
-        attested.convert(B64_DECODE.decode(row.attestedData())),
+        library().attested().convert(B64_DECODE.decode(row.attestedData())),
         null,
         null,
         null,
