@@ -107,16 +107,7 @@ public final class SecondFactorPages {
     Password current = c.password("disable_current_password");
     String code = c.optional("disable_code");
     try {
-      SecondFactorProof proof = null;
-      if (code != null) {
-        // The one box takes either: six digits are an app's code, anything else a recovery code.
-        String digits = code.replace(" ", "");
-        proof =
-            digits.matches("[0-9]{6}")
-                ? SecondFactorProof.totp(digits)
-                : SecondFactorProof.recovery(code);
-      }
-      factors.disableTotp(p.userId(), current, proof, c.actor());
+      factors.disableTotp(p.userId(), current, proofOf(code), c.actor());
     } catch (UsermanException e) {
       return account.failed(
           p,
@@ -142,28 +133,14 @@ public final class SecondFactorPages {
 
   private WebReply reauthenticate(WebCall c) {
     Principal p = c.user();
-    String code = c.optional("reauth_code");
     try {
-      if (!factors.status(p.userId()).any()) {
-        // no second factor: the password is the proof
-        String password = c.optional("reauth_password");
-        if (password == null) {
-          throw new ValidationException(FieldError.required("password"));
-        }
-        sessions.reauthenticate(p.userId(), p.sessionId(), Password.of(password), null, c.client());
-        return WebReply.redirect("/account?notice=reauthenticated");
-      }
-      if (code == null) {
-        throw new ValidationException(FieldError.required("code"));
-      }
-      String digits = code.replace(" ", "");
+      // The form asks for the password when the account has no second factor and for a code when
+      // it has one; the session service takes the one the account needs and names it when missing.
       sessions.reauthenticate(
           p.userId(),
           p.sessionId(),
-          null,
-          digits.matches("[0-9]{6}")
-              ? SecondFactorProof.totp(digits)
-              : SecondFactorProof.recovery(code),
+          c.password("reauth_password"),
+          proofOf(c.optional("reauth_code")),
           c.client());
     } catch (UsermanException e) {
       return account.failed(
@@ -177,5 +154,19 @@ public final class SecondFactorPages {
           Map.of());
     }
     return WebReply.redirect("/account?notice=reauthenticated");
+  }
+
+  /**
+   * What one code box holds, or null when empty: six digits are an app's code, anything else a
+   * recovery code.
+   */
+  private static SecondFactorProof proofOf(String box) {
+    if (box == null) {
+      return null;
+    }
+    String digits = box.replace(" ", "");
+    return digits.matches("[0-9]{6}")
+        ? SecondFactorProof.totp(digits)
+        : SecondFactorProof.recovery(box);
   }
 }
