@@ -25,8 +25,11 @@ import org.userman.webhook.WebhookSettings;
  */
 final class Outbound implements AutoCloseable {
   static final int EXCERPT = 256;
-  private final HttpClient client;
   private final WebhookSettings settings;
+  // Built at the first delivery: a client loads and initialises the TLS stack and starts a
+  // selector thread, which a start of a server that may never send a webhook should not pay for.
+  private HttpClient client;
+  private boolean closed;
 
   /** What came of an attempt: an HTTP status (0 for none) and an excerpt or an error. */
   record Result(int status, String excerpt, String error) {
@@ -37,13 +40,23 @@ final class Outbound implements AutoCloseable {
 
   Outbound(WebhookSettings settings) {
     this.settings = settings;
-    this.client =
-        HttpClient.newBuilder()
-            // receivers speak HTTP/1.1; asking each new connection to upgrade to h2c gains nothing
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(settings.connectTimeout())
-            .build();
+  }
+
+  private synchronized HttpClient client() {
+    if (closed) {
+      throw new IllegalStateException("webhook deliveries are closed");
+    }
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              // receivers speak HTTP/1.1; asking each new connection to upgrade to h2c gains
+              // nothing
+              .version(HttpClient.Version.HTTP_1_1)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .connectTimeout(settings.connectTimeout())
+              .build();
+    }
+    return client;
   }
 
   Result post(URI uri, List<String> headers, String body) {
@@ -64,7 +77,7 @@ final class Outbound implements AutoCloseable {
             .build();
     try {
       HttpResponse<String> response =
-          client
+          client()
               .sendAsync(request, info -> new Excerpt())
               .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       return new Result(response.statusCode(), response.body(), null);
@@ -88,8 +101,11 @@ final class Outbound implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    client.close();
+  public synchronized void close() {
+    closed = true;
+    if (client != null) {
+      client.close();
+    }
   }
 
   /** Keeps the first {@link #EXCERPT} bytes of the answer and cancels the rest. */
