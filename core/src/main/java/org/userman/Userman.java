@@ -20,6 +20,7 @@ import org.userman.account.internal.EmailHistory;
 import org.userman.account.internal.EmailVerificationService;
 import org.userman.account.internal.OneTimeTokens;
 import org.userman.account.internal.PasswordResetService;
+import org.userman.account.internal.RoleAssignments;
 import org.userman.account.internal.SignInGuard;
 import org.userman.account.internal.TransferService;
 import org.userman.apikey.ApiKeys;
@@ -56,6 +57,10 @@ import org.userman.mfa.internal.PasskeyService;
 import org.userman.mfa.internal.SecondFactorService;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
+import org.userman.role.Roles;
+import org.userman.role.internal.RoleCatalog;
+import org.userman.role.internal.RoleService;
+import org.userman.role.internal.RoleStore;
 import org.userman.session.Sessions;
 import org.userman.session.SigningKeys;
 import org.userman.session.internal.AccessTokens;
@@ -103,6 +108,7 @@ public final class Userman implements AutoCloseable {
   private final EventDispatcher events;
   private final WebhookSender webhookSender;
   private final WebhookService webhooks;
+  private final RoleService roles;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -130,6 +136,8 @@ public final class Userman implements AutoCloseable {
       AccountStore accountStore = new AccountStore(json, database.dialect());
       SessionStore sessionStore = new SessionStore();
       ApiKeyStore apiKeyStore = new ApiKeyStore();
+      RoleStore roleStore = new RoleStore(database.dialect());
+      RoleCatalog roleCatalog = new RoleCatalog(roleStore);
       OneTimeTokens tokens = new OneTimeTokens(secrets, clock);
       // the queue asks the sender to look after a commit; the sender is made below, with the audit
       // log it needs, before any change can commit
@@ -216,7 +224,11 @@ public final class Userman implements AutoCloseable {
               ids,
               audit,
               limiter,
-              emailHistory);
+              emailHistory,
+              roleCatalog);
+      this.roles =
+          new RoleService(
+              database, roleStore, new RoleAssignments(accountStore, audit, clock), audit, clock);
       this.transfers =
           new TransferService(
               database,
@@ -226,7 +238,8 @@ public final class Userman implements AutoCloseable {
               json,
               ids,
               clock,
-              config.accounts().emailReservation());
+              config.accounts().emailReservation(),
+              roleCatalog);
       this.resets =
           new PasswordResetService(
               database,
@@ -469,6 +482,11 @@ public final class Userman implements AutoCloseable {
   /** Passkeys (WebAuthn): register, list, rename and remove them, and the sign-in challenge. */
   public Passkeys passkeys() {
     return passkeys;
+  }
+
+  /** The roles admins may assign: create, list and delete them. */
+  public Roles roles() {
+    return roles;
   }
 
   public ApiKeys apiKeys() {

@@ -66,7 +66,11 @@ public enum AuditType {
   /** An admin queued a delivery again. */
   WEBHOOK_REDELIVERED,
   /** Userman disabled a webhook endpoint that failed for too long. */
-  WEBHOOK_DISABLED;
+  WEBHOOK_DISABLED,
+  /** An admin created a role. */
+  ROLE_CREATED,
+  /** An admin deleted a role (forced: taking it from the users that held it, each audited). */
+  ROLE_DELETED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -53,6 +53,12 @@ public enum ErrorCode {
   EMAIL_TAKEN("email_taken"),
   USERNAME_TAKEN("username_taken"),
   LAST_ADMIN("last_admin"),
+  /** A role of the name exists already: 409. */
+  ROLE_TAKEN("role_taken"),
+  /** Users hold the role, and the deletion was not forced: 409. */
+  ROLE_IN_USE("role_in_use"),
+  /** The role is Userman's own ({@code admin}) and cannot be deleted: 409. */
+  BUILT_IN_ROLE("built_in_role"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
   RATE_LIMITED("rate_limited"),

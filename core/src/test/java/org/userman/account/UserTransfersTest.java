@@ -62,6 +62,8 @@ class UserTransfersTest {
   @BeforeEach
   void open() {
     userman = fresh();
+    // the files below give users this role; a role must exist before it is assigned
+    userman.roles().create("support", null, Actor.COMMAND_LINE);
   }
 
   /** A Userman on a fresh database of the run's kind. */
@@ -262,6 +264,31 @@ class UserTransfersTest {
     assertThat(userman.accounts().findByEmail("ada@example.org")).isEmpty();
     // the export carries each user's current address only
     assertThat(export(userman)).contains("ada.new@example.org").doesNotContain("\"ada@example.org");
+  }
+
+  @Test
+  void a_record_that_names_a_role_that_does_not_exist_fails_and_mints_no_role() {
+    String file =
+        """
+        {"email":"ada@example.org","roles":["support","billing"]}
+        {"email":"bob@example.org","roles":["support"]}
+        """;
+
+    ImportSummary dry =
+        importText(userman, file, ImportFormat.JSONL, new ImportOptions(true, false));
+    ImportSummary real = importText(userman, file, ImportFormat.JSONL, IMPORT);
+
+    for (ImportSummary summary : List.of(dry, real)) {
+      assertThat(List.of(summary.imported(), summary.failed())).containsExactly(1L, 1L);
+      assertThat(summary.problems()).extracting(ImportSummary.Problem::line).containsExactly(1L);
+      assertThat(summary.problems().get(0).reason()).contains("no role 'billing'");
+    }
+    assertThat(userman.accounts().findByEmail("ada@example.org")).isEmpty();
+    assertThat(userman.accounts().findByEmail("bob@example.org").orElseThrow().roles())
+        .containsExactly("support");
+    assertThat(userman.roles().list(10, null).items())
+        .extracting(org.userman.role.Role::name)
+        .containsExactly("admin", "support");
   }
 
   @Test

@@ -133,6 +133,7 @@ class AdminTest {
       assertThat(missing.code()).isEqualTo("not_found");
       assertThat(s.get("/api/v1/users/nonsense", admin).status()).isEqualTo(404);
 
+      s.roles("support");
       Resp patched =
           s.call(
               "PATCH",

@@ -67,6 +67,7 @@ class AuditTest {
       String id = s.register("ada@example.org").path("id").asText();
       String admin = s.adminToken("root@example.org");
       String adminId = s.get("/api/v1/me", admin).json().path("id").asText();
+      s.roles("editor");
       assertThat(s.call("PATCH", "/api/v1/users/" + id, obj("status", "active"), admin).status())
           .isEqualTo(200);
       assertThat(

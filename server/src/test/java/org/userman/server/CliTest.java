@@ -99,6 +99,10 @@ class CliTest {
       Run show = run(s, "", "users", "show", "ada@example.org", "--json");
       assertThat(TestServer.JSON.readTree(show.out()).path("status").asText()).isEqualTo("pending");
 
+      Run unknownRole = run(s, "", "users", "update", "ada@example.org", "--add-role", "support");
+      assertThat(unknownRole.exit()).isNotZero();
+      assertThat(unknownRole.err()).contains("roles: there is no role 'support'");
+      assertThat(run(s, "", "roles", "create", "support").exit()).isZero();
       Run update =
           run(
               s,

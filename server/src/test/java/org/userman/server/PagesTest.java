@@ -175,6 +175,7 @@ class PagesTest {
           .contains("bob@example.org")
           .doesNotContain("root@example.org</strong>");
 
+      s.roles("support", "billing");
       Resp roles = admin.post("/admin/users/" + bobId + "/roles", "roles", "support, billing");
       assertThat(roles.header("Location"))
           .isEqualTo("/admin/users/" + bobId + "?notice=roles_saved");
@@ -182,6 +183,10 @@ class PagesTest {
       Resp badRole = admin.post("/admin/users/" + bobId + "/roles", "roles", "no/slashes");
       assertThat(badRole.status()).isEqualTo(400);
       assertThat(badRole.raw()).contains("id=\"roles-error\"", "value=\"no/slashes\"");
+      Resp unknownRole = admin.post("/admin/users/" + bobId + "/roles", "roles", "support, ghost");
+      assertThat(unknownRole.status()).isEqualTo(400);
+      assertThat(unknownRole.raw()).contains("id=\"roles-error\"", "ghost");
+      assertThat(s.userman().accounts().get(bobId).roles()).containsExactly("billing", "support");
 
       Resp unlocked = admin.post("/admin/users/" + bobId + "/unlock");
       assertThat(unlocked.header("Location"))

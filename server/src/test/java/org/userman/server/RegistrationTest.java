@@ -100,6 +100,7 @@ class RegistrationTest {
   void admin_sets_status_roles_and_verified_flag_but_users_may_not() {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       String admin = s.adminToken("root@example.org");
+      s.roles("support");
       Resp created =
           s.call(
               "POST",

@@ -23,6 +23,7 @@ class UserImportApiTest {
   void an_admin_imports_users_who_then_sign_in_with_their_old_passwords() {
     try (TestServer s = TestServer.start()) {
       String admin = s.adminToken("root@example.org");
+      s.roles("support");
 
       Resp dry =
           s.send(

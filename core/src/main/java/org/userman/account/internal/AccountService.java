@@ -38,6 +38,7 @@ import org.userman.mail.internal.Notices;
 import org.userman.password.Password;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
+import org.userman.role.internal.RoleCatalog;
 import org.userman.session.internal.SessionControl;
 import org.userman.store.Dialect;
 import org.userman.store.internal.Database;
@@ -62,6 +63,7 @@ public final class AccountService implements Accounts {
   private final AuditLogService audit;
   private final RateLimiter limiter;
   private final EmailHistory history;
+  private final RoleCatalog roles;
 
   /** Users by id, read on most requests (the caller's own), while nothing has been written. */
   private final ReadCache<String, User> byId;
@@ -83,8 +85,10 @@ public final class AccountService implements Accounts {
       Ids ids,
       AuditLogService audit,
       RateLimiter limiter,
-      EmailHistory history) {
+      EmailHistory history,
+      RoleCatalog roles) {
     this.history = history;
+    this.roles = roles;
     this.audit = audit;
     this.limiter = limiter;
     this.db = db;
@@ -163,6 +167,7 @@ public final class AccountService implements Accounts {
             if (username != null && store.usernameTaken(h, username, null)) {
               throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
             }
+            roles.requireKnown(h, "roles", user.roles());
             store.insert(h, user, hash);
             requireNotReserved(h, email.value(), user.id());
             if (!verified) {
@@ -339,8 +344,12 @@ public final class AccountService implements Accounts {
                 if (username != null && store.usernameTaken(h, username, userId)) {
                   throw new UsermanException(ErrorCode.USERNAME_TAKEN, "This username is taken.");
                 }
-                List<String> roles =
+                List<String> nextRoles =
                     p.roles() == null ? cur.roles() : List.copyOf(new TreeSet<>(p.roles()));
+                // only the roles given anew must exist: one held already stays assignable
+                TreeSet<String> added = new TreeSet<>(nextRoles);
+                added.removeAll(cur.roles());
+                roles.requireKnown(h, "roles", added);
                 User next =
                     new User(
                         cur.id(),
@@ -351,7 +360,7 @@ public final class AccountService implements Accounts {
                         p.clearUsername() ? null : username != null ? username : cur.username(),
                         p.name() != null ? UserFields.cleanName(p.name()) : cur.name(),
                         p.status() != null ? p.status() : cur.status(),
-                        roles,
+                        nextRoles,
                         p.attributes() != null
                             ? UserFields.merge(cur.attributes(), p.attributes())
                             : cur.attributes(),
@@ -367,7 +376,7 @@ public final class AccountService implements Accounts {
                   requireNotReserved(h, email, userId);
                 }
                 if (p.roles() != null) {
-                  store.setRoles(h, userId, roles);
+                  store.setRoles(h, userId, nextRoles);
                 }
                 boolean disabled =
                     next.status() == UserStatus.DISABLED && cur.status() != UserStatus.DISABLED;

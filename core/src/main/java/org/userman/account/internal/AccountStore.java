@@ -31,6 +31,10 @@ import org.userman.store.Dialect;
 public final class AccountStore {
   private static final String COLUMNS =
       "id, email, email_verified, username, name, status, attributes, created_at, updated_at, last_login_at";
+
+  /** Ids a statement binds at most: far below every database's limit on bound parameters. */
+  private static final int UNASSIGN_CHUNK = 500;
+
   private final ObjectMapper json;
   private final Dialect dialect;
 
@@ -86,6 +90,37 @@ public final class AccountStore {
           .bind("role", role)
           .execute();
     }
+  }
+
+  /** How many users hold {@code role}. */
+  long countHolders(Handle h, String role) {
+    return h.createQuery("SELECT COUNT(*) FROM user_roles WHERE role = :role")
+        .bind("role", role)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /**
+   * Takes {@code role} from every user that holds it and marks them updated at {@code now}; returns
+   * each such user's roles as they were, by id.
+   */
+  Map<String, List<String>> unassignAll(Handle h, String role, Instant now) {
+    List<String> ids =
+        h.createQuery("SELECT user_id FROM user_roles WHERE role = :role ORDER BY user_id")
+            .bind("role", role)
+            .mapTo(String.class)
+            .list();
+    Map<String, List<String>> before = new java.util.TreeMap<>();
+    for (int i = 0; i < ids.size(); i += UNASSIGN_CHUNK) {
+      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + UNASSIGN_CHUNK));
+      before.putAll(roles(h, chunk));
+      h.createUpdate("UPDATE users SET updated_at = :now WHERE id IN (<ids>)")
+          .bind("now", now.toEpochMilli())
+          .bindList("ids", chunk)
+          .execute();
+    }
+    h.createUpdate("DELETE FROM user_roles WHERE role = :role").bind("role", role).execute();
+    return before;
   }
 
   public void setPasswordHash(Handle h, String userId, String hash, Instant now) {

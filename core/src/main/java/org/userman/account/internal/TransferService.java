@@ -30,6 +30,7 @@ import org.userman.common.Actor;
 import org.userman.common.Text;
 import org.userman.internal.Ids;
 import org.userman.password.internal.PasswordHasher;
+import org.userman.role.internal.RoleCatalog;
 import org.userman.store.Dialect;
 import org.userman.store.internal.Database;
 
@@ -57,6 +58,7 @@ public final class TransferService implements UserTransfers {
   private final ObjectMapper json;
   private final Clock clock;
   private final Duration emailReservation;
+  private final RoleCatalog roles;
 
   public TransferService(
       Database db,
@@ -66,8 +68,10 @@ public final class TransferService implements UserTransfers {
       ObjectMapper json,
       Ids ids,
       Clock clock,
-      Duration emailReservation) {
+      Duration emailReservation,
+      RoleCatalog roles) {
     this.emailReservation = emailReservation;
+    this.roles = roles;
     this.db = db;
     this.store = store;
     this.records = new ImportRecords(store, hasher, json, ids::next);
@@ -261,7 +265,7 @@ public final class TransferService implements UserTransfers {
       // which then grows by a batch each time. A plan of each batch's own keeps to the indexes.
       h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
     }
-    Clashes clashes = new Clashes(h, batch);
+    Clashes clashes = new Clashes(h, batch, true);
     List<Settled> out = new ArrayList<>(batch.size());
     List<User> users = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
@@ -286,18 +290,25 @@ public final class TransferService implements UserTransfers {
   }
 
   /**
-   * What keeps a record of a batch out: unreadable, or its email, username or id held by an account
-   * or by a record before it.
+   * What keeps a record of a batch out: unreadable, a role that does not exist, or its email,
+   * username or id held by an account or by a record before it. An unknown role fails the record
+   * rather than being created: a typo in a file must not mint a role that grants something.
    */
   private final class Clashes {
     private final Set<String> emails = new HashSet<>();
     private final Set<String> reserved = new HashSet<>();
     private final Set<String> usernames = new HashSet<>();
     private final Set<String> ids = new HashSet<>();
+    private final Set<String> unknownRoles;
 
-    Clashes(Handle h, List<Pending> batch) {
+    /**
+     * {@code lock}: keep the roles found locked until the batch commits (a write, not a dry run).
+     */
+    Clashes(Handle h, List<Pending> batch, boolean lock) {
       List<User> users =
           batch.stream().filter(p -> p.candidate() != null).map(p -> p.candidate().user()).toList();
+      unknownRoles =
+          roles.unknown(h, users.stream().flatMap(u -> u.roles().stream()).toList(), lock);
       List<String> folded = users.stream().map(u -> Text.fold(u.email())).toList();
       emails.addAll(store.existing(h, "email_norm", folded));
       // An address given up lately stays its former owner's, for an import as for a registration.
@@ -318,6 +329,12 @@ public final class TransferService implements UserTransfers {
       String email = Text.fold(u.email());
       if (emails.contains(email)) {
         return new Settled(ImportOutcome.SKIPPED, "an account with this email exists");
+      }
+      for (String role : u.roles()) {
+        if (unknownRoles.contains(role)) {
+          return new Settled(
+              ImportOutcome.FAILED, "roles: there is no role '" + role + "'; create it first");
+        }
       }
       if (reserved.contains(email)) {
         return new Settled(
@@ -348,7 +365,7 @@ public final class TransferService implements UserTransfers {
     private final Set<String> ids = new HashSet<>();
 
     List<Settled> check(Handle h, List<Pending> batch) {
-      Clashes clashes = new Clashes(h, batch);
+      Clashes clashes = new Clashes(h, batch, false);
       clashes.emails.addAll(emails);
       clashes.usernames.addAll(usernames);
       clashes.ids.addAll(ids);

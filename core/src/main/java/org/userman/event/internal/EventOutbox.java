@@ -163,6 +163,8 @@ public final class EventOutbox implements AuditLogService.Follower {
           WEBHOOK_REDELIVERED,
           WEBHOOK_DISABLED ->
           null;
+      // A role's own change has no user; a forced deletion's users each get user.roles_changed.
+      case ROLE_CREATED, ROLE_DELETED -> null;
     };
   }
 

@@ -24,7 +24,8 @@ import picocli.CommandLine.ScopeType;
       UsersCommand.class,
       DbCommand.class,
       KeysCommand.class,
-      WebhooksCommand.class
+      WebhooksCommand.class,
+      RolesCommand.class
     })
 public final class RootCommand implements Runnable {
   @Option(
@@ -61,7 +62,7 @@ public final class RootCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: serve, users, db or keys");
+        new CommandLine(this), "name a command: serve, users, roles, db, keys or webhooks");
   }
 
   /** The command line with one-line error messages and exit status 1 for failures. */

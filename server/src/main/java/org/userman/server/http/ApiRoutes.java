@@ -103,6 +103,7 @@ public final class ApiRoutes {
     new AuditRoutes(api, listing ? null : userman.audit(), views).declare(routes);
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
     new WebhookRoutes(api, listing ? null : userman.webhooks(), views).declare(routes);
+    new RoleRoutes(api, listing ? null : userman.roles(), views).declare(routes);
     routes.route();
     return routes;
   }

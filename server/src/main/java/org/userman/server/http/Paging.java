@@ -1,6 +1,8 @@
 package org.userman.server.http;
 
+import java.util.function.Predicate;
 import org.userman.common.FieldError;
+import org.userman.common.Identifiers;
 import org.userman.common.Page;
 import org.userman.common.ValidationException;
 
@@ -32,10 +34,15 @@ final class Paging {
    * not ours.
    */
   static String cursor(Call c) {
+    return cursor(c, Identifiers::looksLikeId);
+  }
+
+  /** The same for a listing whose cursor stands for another key, which {@code accept} checks. */
+  static String cursor(Call c, Predicate<String> accept) {
     return c.query("cursor")
         .map(
             cursor -> {
-              String id = Views.decodeCursor(cursor);
+              String id = Views.decodeCursor(cursor, accept);
               if (id == null) {
                 throw new ValidationException(
                     FieldError.invalidFormat("cursor", "not a cursor from this listing"));

@@ -43,7 +43,15 @@ public final class Problems {
       case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED, REAUTHENTICATION_REQUIRED -> 403;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
-      case EMAIL_TAKEN, USERNAME_TAKEN, LAST_ADMIN, TOTP_ENABLED, TOTP_NOT_ENABLED, PASSKEY_LIMIT ->
+      case EMAIL_TAKEN,
+          USERNAME_TAKEN,
+          LAST_ADMIN,
+          ROLE_TAKEN,
+          ROLE_IN_USE,
+          BUILT_IN_ROLE,
+          TOTP_ENABLED,
+          TOTP_NOT_ENABLED,
+          PASSKEY_LIMIT ->
           409;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
@@ -75,6 +83,9 @@ public final class Problems {
       case EMAIL_TAKEN -> "Email taken";
       case USERNAME_TAKEN -> "Username taken";
       case LAST_ADMIN -> "Last admin";
+      case ROLE_TAKEN -> "Role taken";
+      case ROLE_IN_USE -> "Role in use";
+      case BUILT_IN_ROLE -> "Built-in role";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
       case RATE_LIMITED -> "Rate limited";

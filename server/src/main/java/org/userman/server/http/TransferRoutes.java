@@ -70,7 +70,8 @@ public final class TransferRoutes {
     };
   }
 
-  private static boolean flag(Call c, String name) {
+  /** A query flag: {@code true} or {@code false} (any case), false when absent. */
+  static boolean flag(Call c, String name) {
     return c.query(name)
         .map(
             v ->

@@ -26,6 +26,7 @@ import org.userman.mfa.PasskeyCreation;
 import org.userman.mfa.PasskeyRequest;
 import org.userman.mfa.RecoveryCodes;
 import org.userman.mfa.TotpEnrolment;
+import org.userman.role.Role;
 import org.userman.session.LoginResult;
 import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Session;
@@ -327,6 +328,16 @@ public final class Views {
     return n;
   }
 
+  public ObjectNode role(Role r) {
+    ObjectNode n = json.createObjectNode();
+    n.put("name", r.name());
+    n.put("description", r.description());
+    n.put("built_in", r.builtIn());
+    n.put("user_count", r.users());
+    n.put("created_at", time(r.createdAt()));
+    return n;
+  }
+
   /** {@code {"items": [...], "next_cursor": ...}}; the cursor is opaque to clients. */
   public <T> ObjectNode page(List<T> items, Function<T, ObjectNode> view, String nextAfterId) {
     ObjectNode n = json.createObjectNode();
@@ -351,9 +362,17 @@ public final class Views {
 
   /** The id a cursor stands for, or null when it is not one of ours. */
   static String decodeCursor(String cursor) {
+    return decodeCursor(cursor, org.userman.common.Identifiers::looksLikeId);
+  }
+
+  /**
+   * The key a cursor stands for when {@code accept} takes it (a listing keyed by something else
+   * than ids: roles, by name), or null.
+   */
+  static String decodeCursor(String cursor, java.util.function.Predicate<String> accept) {
     try {
       String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      return org.userman.common.Identifiers.looksLikeId(id) ? id : null;
+      return accept.test(id) ? id : null;
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -335,6 +335,13 @@ public final class TestServer implements AutoCloseable {
     return login(email).path("access_token").asText();
   }
 
+  /** Creates roles directly through the library, as {@code userman roles create} does. */
+  public void roles(String... names) {
+    for (String name : names) {
+      userman().roles().create(name, null, org.userman.common.Actor.COMMAND_LINE);
+    }
+  }
+
   /**
    * Creates an active admin directly through the library, as the command line does, and signs in.
    */
