@@ -29,6 +29,18 @@ public enum Dialect {
     return this == SQLITE ? "" : " FOR UPDATE";
   }
 
+  /**
+   * The suffix that makes a SELECT lock its rows against a writer ({@link #forUpdate}) while other
+   * readers that lock the same way go on.
+   */
+  public String forShare() {
+    return switch (this) {
+      case SQLITE -> "";
+      case POSTGRESQL -> " FOR SHARE";
+      case MARIADB -> " LOCK IN SHARE MODE";
+    };
+  }
+
   /** Whether {@code e} (or a cause) reports a unique-constraint violation. */
   public static boolean isUniqueViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -86,7 +86,8 @@ public final class RoleStore {
     }
     h.createQuery(
             "SELECT name FROM roles WHERE name IN (<names>) ORDER BY name"
-                + (lock ? dialect.forUpdate() : ""))
+                // shared: assignments of one role go on side by side; a deletion waits for them
+                + (lock ? dialect.forShare() : ""))
         .bindList("names", List.copyOf(new TreeSet<>(names)))
         .mapTo(String.class)
         .forEach(out::add);

@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.userman.audit.AuditType;
+import org.userman.common.ErrorCode;
+import org.userman.event.EventType;
 
 /**
  * The OpenAPI document the build wrote is right: every operation has a unique operationId, and an
@@ -49,6 +53,31 @@ class OpenApiDocumentTest {
                         }));
     assertThat(missing).isEmpty();
     assertThat(ids).hasSizeGreaterThan(25);
+  }
+
+  /**
+   * The lists of codes the document names are the ones the code answers with: a new audit type,
+   * error code or event type added to the code and not to the document fails here.
+   */
+  @Test
+  void its_lists_of_codes_are_the_codes_of_the_code() throws IOException {
+    JsonNode schemas =
+        new ObjectMapper().readTree(DOCUMENT.toFile()).path("components").path("schemas");
+    assertThat(texts(schemas.path("AuditType").path("enum")))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(AuditType.values()).map(AuditType::code).toList());
+    assertThat(texts(schemas.path("EventType").path("enum")))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(EventType.values()).map(EventType::code).toList());
+    assertThat(texts(schemas.path("Problem").path("properties").path("code").path("enum")))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(ErrorCode.values()).map(ErrorCode::code).distinct().toList());
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   @Test
