@@ -98,7 +98,8 @@ final class JwksCache {
       }
       JWK key = keys.getKeyByKeyId(kid);
       if (key == null) {
-        throw new InvalidTokenException(Reason.UNKNOWN_KEY, "no key with this kid: " + kid);
+        throw new InvalidTokenException(
+            Reason.UNKNOWN_KEY, "the issuer has no key with the token's kid");
       }
       return key;
     } finally {

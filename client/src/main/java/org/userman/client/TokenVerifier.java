@@ -111,8 +111,8 @@ public final class TokenVerifier implements BearerVerifier {
     }
     JWSHeader header = signed.getHeader();
     if (!algorithms.contains(header.getAlgorithm())) {
-      throw new InvalidTokenException(
-          Reason.ALGORITHM_NOT_ALLOWED, "algorithm not allowed: " + header.getAlgorithm());
+      // The token's own words (alg, kid) stay out of messages: they may end up in a log line.
+      throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, "the algorithm is not allowed");
     }
     if (header.getKeyID() == null) {
       throw new InvalidTokenException(Reason.UNKNOWN_KEY, "the token names no key (kid)");
