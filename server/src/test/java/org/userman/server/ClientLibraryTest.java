@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.userman.client.AccessPolicy;
 import org.userman.client.Caller;
 import org.userman.client.InvalidTokenException;
 import org.userman.client.TokenVerifier;
@@ -33,6 +34,14 @@ class ClientLibraryTest {
       assertThat(caller.sessionId()).isEqualTo(login.path("session").path("id").asText());
       assertThat(caller.expiresAt()).isNotNull();
       assertThat(caller.claim("amr")).isPresent();
+      assertThat(caller.hasRoles("admin")).isFalse();
+
+      // the roles claim reaches a role check as the filters make it
+      AccessPolicy admins = AccessPolicy.requireRoles(verifier, "admin");
+      assertThat(admins.decide("Bearer " + s.adminToken("admin@example.org"), null).passes())
+          .isTrue();
+      assertThat(admins.decide("Bearer " + login.path("access_token").asText(), null).status())
+          .isEqualTo(403);
     }
   }
 
