@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.userman.audit.AuditType;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.common.Actor;
+import org.userman.common.Backlog;
 import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
 import org.userman.common.Identifiers;
@@ -308,6 +309,23 @@ public final class WebhookService implements Webhooks {
   @Override
   public int deliverDue() {
     return sender.deliverDue();
+  }
+
+  @Override
+  public Backlog backlog() {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) AS pending, MIN(d.created_at) AS oldest FROM webhook_deliveries d"
+                        + " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1")
+                .map(
+                    (rs, ctx) -> {
+                      long oldest = rs.getLong("oldest");
+                      return new Backlog(
+                          rs.getLong("pending"),
+                          rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+                    })
+                .one());
   }
 
   private void checkUrl(List<FieldError> errors, String url) {
