@@ -16,6 +16,7 @@ import org.userman.internal.PollingWorker;
 import org.userman.mail.MailQueue;
 import org.userman.mail.QueuedMail;
 import org.userman.metrics.Instrumentation;
+import org.userman.store.internal.Backlogs;
 import org.userman.store.internal.Database;
 
 /**
@@ -169,14 +170,8 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
         h ->
             h.createQuery(
                     "SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM mail_queue WHERE status = 'pending'")
-                .map((rs, ctx) -> backlog(rs))
+                .map((rs, ctx) -> Backlogs.read(rs))
                 .one());
-  }
-
-  /** A count and the least of a millisecond column, which is null over no rows. */
-  static Backlog backlog(ResultSet rs) throws SQLException {
-    long oldest = rs.getLong("oldest");
-    return new Backlog(rs.getLong("pending"), rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
   }
 
   /** The queue for admins, newest first; {@code status} may be null (all). */

@@ -25,6 +25,7 @@ import org.userman.crypto.internal.SecretBox;
 import org.userman.event.EventType;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
+import org.userman.store.internal.Backlogs;
 import org.userman.store.internal.Database;
 import org.userman.webhook.CreatedWebhook;
 import org.userman.webhook.NewWebhook;
@@ -318,13 +319,7 @@ public final class WebhookService implements Webhooks {
             h.createQuery(
                     "SELECT COUNT(*) AS pending, MIN(d.created_at) AS oldest FROM webhook_deliveries d"
                         + " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1")
-                .map(
-                    (rs, ctx) -> {
-                      long oldest = rs.getLong("oldest");
-                      return new Backlog(
-                          rs.getLong("pending"),
-                          rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
-                    })
+                .map((rs, ctx) -> Backlogs.read(rs))
                 .one());
   }
 
