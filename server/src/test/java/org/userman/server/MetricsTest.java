@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.userman.server.support.TestServer.PASSWORD;
 import static org.userman.server.support.TestServer.obj;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
@@ -137,8 +143,37 @@ class MetricsTest {
       assertThat(m.sum("system_cpu_count")).isPositive();
       assertThat(m.find("process_uptime_seconds")).hasSize(1);
       assertThat(m.find("jvm_gc_memory_allocated_bytes_total")).hasSize(1);
+
+      assertThat(dashboardSeries())
+          .as("every series the Grafana dashboard queries is in the scrape")
+          .isNotEmpty()
+          .allSatisfy(name -> assertThat(m.find(name)).as(name).isNotEmpty());
     }
   }
+
+  /** The series names the dashboard in deploy/ queries (GC pauses appear only after a GC). */
+  private static List<String> dashboardSeries() {
+    try {
+      JsonNode dashboard =
+          TestServer.JSON.readTree(Path.of("..", "deploy", "grafana-dashboard.json").toFile());
+      Set<String> names = new TreeSet<>();
+      for (JsonNode target : dashboard.path("panels").findValues("targets")) {
+        for (JsonNode t : target) {
+          Matcher name = SERIES.matcher(t.path("expr").asText());
+          while (name.find()) {
+            names.add(name.group());
+          }
+        }
+      }
+      names.removeIf(n -> n.startsWith("jvm_gc_pause"));
+      return List.copyOf(names);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final Pattern SERIES =
+      Pattern.compile("\\b(http_server|userman|hikaricp|jvm|process)_[a-z_]+");
 
   @Test
   void metrics_are_served_on_their_own_listener_only_and_need_the_token() {
