@@ -29,8 +29,8 @@ import org.userman.server.support.TestServer;
  * outcome and rule, never by a user's data.
  */
 class MetricsTest {
-  private static final String TOKEN = "metrics-token-0123456789abcdef";
-  private final HttpClient http = HttpClient.newHttpClient();
+  static final String TOKEN = "metrics-token-0123456789abcdef";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
   void a_scrape_after_traffic_finds_every_family_with_the_counts_of_that_traffic() {
@@ -223,20 +223,21 @@ class MetricsTest {
     return s.post("/api/v1/sessions", obj("email", email, "password", password));
   }
 
-  private Scrape scrape(TestServer s) {
+  /** A scrape of {@code s}'s metrics listener, with {@link #TOKEN}. */
+  static Scrape scrape(TestServer s) {
     HttpResponse<String> r = get(s.server().metricsPort(), "/metrics", "Bearer " + TOKEN);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     return new Scrape(r.body());
   }
 
-  private HttpResponse<String> get(int port, String path, String authorization) {
+  private static HttpResponse<String> get(int port, String path, String authorization) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
