@@ -31,7 +31,7 @@ public final class EveryRequest implements Filter {
   private static final HeaderName ORIGIN = HeaderNames.create("Origin");
 
   /** The route of a request that no route took. */
-  public static final String UNMATCHED = "(unmatched)";
+  private static final String UNMATCHED = "(unmatched)";
 
   static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
   private final Storage storage;

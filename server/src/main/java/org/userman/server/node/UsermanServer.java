@@ -55,6 +55,8 @@ public final class UsermanServer implements AutoCloseable {
   /** The listener that serves /metrics alone, when metrics are on. */
   private static final String METRICS_SOCKET = "metrics";
 
+  private static final int METRICS_CONNECTIONS = 16;
+
   private final Userman userman;
   private final ConnectionGuard guard;
   private final WebServer web;
@@ -223,6 +225,8 @@ public final class UsermanServer implements AutoCloseable {
                 socket
                     .host(config.metrics().host())
                     .port(config.metrics().port())
+                    // a scraper or two, not clients: a flood of connections gets nowhere
+                    .maxTcpConnections(METRICS_CONNECTIONS)
                     .routing(r -> r.get("/metrics", endpoint)));
       }
       WebServer web = server.build().start();
