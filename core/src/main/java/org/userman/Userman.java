@@ -51,6 +51,7 @@ import org.userman.mail.internal.Mailer;
 import org.userman.mail.internal.Notices;
 import org.userman.mail.internal.OutboxMailer;
 import org.userman.mail.internal.SmtpMailer;
+import org.userman.metrics.Instrumentation;
 import org.userman.mfa.Passkeys;
 import org.userman.mfa.SecondFactors;
 import org.userman.mfa.internal.PasskeyService;
@@ -115,7 +116,8 @@ public final class Userman implements AutoCloseable {
 
   private Housekeeping housekeeping;
 
-  private Userman(UsermanConfig config, Clock clock, SecureRandom random) {
+  private Userman(
+      UsermanConfig config, Clock clock, SecureRandom random, Instrumentation instrumentation) {
     ObjectMapper json = jsonMapper();
     Ids ids = new Ids(clock, random);
     Secrets secrets = new Secrets(random);
@@ -128,7 +130,7 @@ public final class Userman implements AutoCloseable {
               + config.hashing().iterations()
               + " iterations); use at least 19456 KiB with 2 iterations, or 12288 with 3");
     }
-    this.database = own(Database.open(config.database(), Ticker.SYSTEM));
+    this.database = own(Database.open(config.database(), Ticker.SYSTEM, instrumentation));
     this.storage = new StorageView(database);
     this.events = own(new EventDispatcher());
     try {
@@ -152,10 +154,19 @@ public final class Userman implements AutoCloseable {
                   clock,
                   audit,
                   config.database().connectTimeout(),
-                  new SecretBox(key, "rate-limit-buckets", random)));
+                  new SecretBox(key, "rate-limit-buckets", random),
+                  instrumentation));
       SecretBox webhookSecrets = new SecretBox(key, "webhook-secrets", random);
       this.webhookSender =
-          own(new WebhookSender(database, webhookSecrets, clock, random, audit, config.webhooks()));
+          own(
+              new WebhookSender(
+                  database,
+                  webhookSecrets,
+                  clock,
+                  random,
+                  audit,
+                  config.webhooks(),
+                  instrumentation));
       this.webhooks =
           new WebhookService(
               database,
@@ -166,14 +177,17 @@ public final class Userman implements AutoCloseable {
               audit,
               config.webhooks(),
               webhookSender);
-      this.hasher = own(new PasswordHasher(config.hashing(), secrets, config.legacyHashes()));
+      this.hasher =
+          own(
+              new PasswordHasher(
+                  config.hashing(), secrets, config.legacyHashes(), instrumentation));
       PasswordPolicy policy = new PasswordPolicy(config.accounts().passwordMinLength());
       MailSettings mail = config.mail();
       Mailer mailer =
           mail.smtp() != null
               ? new SmtpMailer(mail.smtp(), mail.from(), clock)
               : new OutboxMailer(mail.outbox(), mail.from(), clock, ids);
-      this.mailQueue = own(new MailQueueService(database, mailer, ids, clock));
+      this.mailQueue = own(new MailQueueService(database, mailer, ids, clock, instrumentation));
       MailTemplates mails = new MailTemplates(mail.templates(), config.publicUrl(), mail.product());
       Notices notices = new Notices(mailQueue, mails);
       SignInGuard guard =
@@ -225,7 +239,8 @@ public final class Userman implements AutoCloseable {
               audit,
               limiter,
               emailHistory,
-              roleCatalog);
+              roleCatalog,
+              instrumentation);
       this.roles =
           new RoleService(
               database, roleStore, new RoleAssignments(accountStore, audit, clock), audit, clock);
@@ -302,14 +317,24 @@ public final class Userman implements AutoCloseable {
               limiter,
               secondFactors,
               passkeys,
-              config.stepUpWindow());
+              config.stepUpWindow(),
+              instrumentation);
       this.apiKeys =
           new ApiKeyService(
-              database, apiKeyStore, sessionControl, notices, secrets, ids, clock, audit);
+              database,
+              apiKeyStore,
+              sessionControl,
+              notices,
+              secrets,
+              ids,
+              clock,
+              audit,
+              instrumentation);
       this.authenticator =
           new AuthenticatorService(
               accessTokens,
-              new SessionCheck(database, sessionStore, clock, config.sessionIdleTimeout()),
+              new SessionCheck(
+                  database, sessionStore, clock, config.sessionIdleTimeout(), instrumentation),
               apiKeys,
               limiter);
     } catch (RuntimeException e) {
@@ -333,7 +358,17 @@ public final class Userman implements AutoCloseable {
 
   /** Opens with an explicit clock and randomness source (tests move time without sleeping). */
   public static Userman open(UsermanConfig config, Clock clock, SecureRandom random) {
-    return new Userman(config, clock, random);
+    return open(config, clock, random, Instrumentation.NONE);
+  }
+
+  /**
+   * Opens with an explicit clock and randomness source, telling {@code instrumentation} what the
+   * library does (sign-ins, hashing, refusals, caches, deliveries, the connection pool) for a
+   * program's metrics; {@link Instrumentation#NONE} records nothing.
+   */
+  public static Userman open(
+      UsermanConfig config, Clock clock, SecureRandom random, Instrumentation instrumentation) {
+    return new Userman(config, clock, random, instrumentation);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.userman.mail;
 
+import org.userman.common.Backlog;
 import org.userman.common.Page;
 
 /** The durable outgoing mail queue, for admins to watch and for tools and tests to flush. */
@@ -12,4 +13,7 @@ public interface MailQueue {
 
   /** Sends every mail that is due now, here and now; returns how many were sent. */
   int sendDue();
+
+  /** The mails waiting to be sent (due now or to be retried), and when the oldest was queued. */
+  Backlog backlog();
 }

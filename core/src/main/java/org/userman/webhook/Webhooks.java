@@ -2,6 +2,7 @@ package org.userman.webhook;
 
 import java.time.Duration;
 import org.userman.common.Actor;
+import org.userman.common.Backlog;
 import org.userman.common.Page;
 
 /**
@@ -41,4 +42,10 @@ public interface Webhooks {
 
   /** Delivers what is due now, here; returns how many deliveries succeeded. */
   int deliverDue();
+
+  /**
+   * The deliveries to enabled endpoints waiting to go out (due now or to be retried), and when the
+   * oldest was queued.
+   */
+  Backlog backlog();
 }

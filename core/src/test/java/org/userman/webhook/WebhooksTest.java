@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,8 +33,10 @@ import org.userman.audit.AuditEvent;
 import org.userman.audit.AuditQuery;
 import org.userman.audit.AuditType;
 import org.userman.common.Actor;
+import org.userman.common.Backlog;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
+import org.userman.metrics.Instrumentation;
 import org.userman.password.HashParameters;
 import org.userman.password.Password;
 import org.userman.store.internal.FreshDatabase;
@@ -72,13 +75,17 @@ class WebhooksTest {
   }
 
   private Userman node(WebhookSettings settings) {
+    return node(settings, Instrumentation.NONE);
+  }
+
+  private Userman node(WebhookSettings settings, Instrumentation instrumentation) {
     UsermanConfig config =
         UsermanConfig.embedded(dataDir, "https://accounts.example.org").toBuilder()
             .database(fresh.settings())
             .hashing(new HashParameters(8, 1, 1), true)
             .webhooks(settings)
             .build();
-    Userman node = Userman.open(config, clock, new SecureRandom());
+    Userman node = Userman.open(config, clock, new SecureRandom(), instrumentation);
     nodes.add(node);
     return node;
   }
@@ -200,6 +207,46 @@ class WebhooksTest {
         .extracting(WebhookDelivery::status)
         .containsOnly(WebhookDelivery.Status.DELIVERED);
     assertThat(deliveries(hook).getLast().attempts()).isEqualTo(3);
+  }
+
+  @Test
+  void the_backlog_counts_what_waits_since_when_and_failures_are_reported() {
+    List<String> failures = new CopyOnWriteArrayList<>();
+    Userman observed =
+        node(
+            LOCAL,
+            new Instrumentation() {
+              @Override
+              public void deliveryFailed(Queue queue, boolean gaveUp) {
+                failures.add(queue + (gaveUp ? " gave up" : " retry"));
+              }
+            });
+    assertThat(observed.webhooks().backlog()).isEqualTo(new Backlog(0, null));
+    CreatedWebhook hook = endpoint();
+    receiver.answer(500);
+    Instant first = clock.instant();
+    create("ada@example.org");
+    clock.advance(Duration.ofSeconds(30));
+    create("bob@example.org");
+    assertThat(observed.webhooks().backlog()).isEqualTo(new Backlog(2, first));
+
+    assertThat(observed.webhooks().deliverDue()).isZero();
+    assertThat(failures).containsExactly("WEBHOOK retry");
+    assertThat(observed.webhooks().backlog()).isEqualTo(new Backlog(2, first));
+
+    userman
+        .webhooks()
+        .update(hook.webhook().id(), new WebhookPatch(null, null, false, null), Actor.COMMAND_LINE);
+    assertThat(observed.webhooks().backlog())
+        .as("a disabled endpoint's deliveries wait for nothing")
+        .isEqualTo(new Backlog(0, null));
+    userman
+        .webhooks()
+        .update(hook.webhook().id(), new WebhookPatch(null, null, true, null), Actor.COMMAND_LINE);
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(observed.webhooks().deliverDue()).isEqualTo(2);
+    assertThat(observed.webhooks().backlog()).isEqualTo(new Backlog(0, null));
+    assertThat(failures).hasSize(1);
   }
 
   @Test

@@ -29,6 +29,54 @@ class ConfigLoaderTest {
     assertThat(c.core().publicUrl()).isEqualTo("http://127.0.0.1:8080");
     assertThat(c.core().accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.core().accounts().emailReservation()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.metrics().enabled()).as("metrics are off by default").isFalse();
+  }
+
+  @Test
+  void metrics_settings_are_read_and_checked_without_showing_the_token() {
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "USERMAN_DATA_DIR",
+                dir.toString(),
+                "USERMAN_METRICS_PORT",
+                "9464",
+                "USERMAN_METRICS_TOKEN",
+                "a-long-enough-metrics-token"));
+    assertThat(c.metrics().enabled()).isTrue();
+    assertThat(c.metrics().port()).isEqualTo(9464);
+    assertThat(c.metrics().host()).isEqualTo("127.0.0.1");
+    assertThat(c.metrics().token()).isEqualTo("a-long-enough-metrics-token");
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () ->
+                        ConfigLoader.load(
+                            null,
+                            Map.of("USERMAN_METRICS_PORT", "8080", "USERMAN_HTTP_PORT", "8080")))
+                .getMessage())
+        .contains("metrics.port", "USERMAN_METRICS_PORT", "http.port");
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () -> ConfigLoader.load(null, Map.of("USERMAN_METRICS_PORT", "nine")))
+                .getMessage())
+        .contains("metrics.port");
+    assertThat(
+            assertThrows(
+                    ConfigException.class,
+                    () ->
+                        ConfigLoader.load(
+                            null,
+                            Map.of(
+                                "USERMAN_METRICS_PORT",
+                                "9464",
+                                "USERMAN_METRICS_TOKEN",
+                                "short secret")))
+                .getMessage())
+        .contains("metrics.token", "USERMAN_METRICS_TOKEN")
+        .doesNotContain("short secret");
   }
 
   @Test

@@ -129,6 +129,39 @@ class MailDeliveryTest {
   }
 
   @Test
+  void the_waiting_mail_and_its_failed_deliveries_show_in_the_metrics() {
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", SMTP.getSmtp().getPort());
+        TestServer s =
+            TestServer.start(
+                smtpAt(
+                    proxy.port(),
+                    "USERMAN_METRICS_PORT=0",
+                    "USERMAN_METRICS_TOKEN=" + MetricsTest.TOKEN))) {
+      proxy.cut();
+      s.register("ada@example.org");
+      s.userman().awaitIdle(Duration.ofSeconds(10));
+      s.userman().mailQueue().sendDue();
+      s.clock.advance(Duration.ofSeconds(20)); // before the first retry (30 s): nothing is due
+      MetricsTest.Scrape waiting = MetricsTest.scrape(s);
+      assertThat(waiting.sum("userman_mail_queue_depth")).isEqualTo(1);
+      assertThat(waiting.sum("userman_mail_queue_oldest_age_seconds")).isEqualTo(20);
+      assertThat(waiting.sum("userman_mail_failures_total", "outcome", "retry")).isEqualTo(1);
+      assertThat(waiting.sum("userman_mail_failures_total", "outcome", "gave_up")).isZero();
+
+      for (int i = 1; i < MailQueue.MAX_ATTEMPTS; i++) {
+        s.clock.advance(Duration.ofHours(2));
+        s.userman().mailQueue().sendDue();
+      }
+      MetricsTest.Scrape failed = MetricsTest.scrape(s);
+      assertThat(failed.sum("userman_mail_failures_total", "outcome", "retry"))
+          .isEqualTo(MailQueue.MAX_ATTEMPTS - 1);
+      assertThat(failed.sum("userman_mail_failures_total", "outcome", "gave_up")).isEqualTo(1);
+      assertThat(failed.sum("userman_mail_queue_depth")).as("a failed mail waits no more").isZero();
+      assertThat(failed.sum("userman_mail_queue_oldest_age_seconds")).isZero();
+    }
+  }
+
+  @Test
   void operators_override_mail_templates_in_a_folder() throws IOException {
     Path templates = Files.createTempDirectory("userman-templates");
     Files.writeString(

@@ -35,6 +35,7 @@ import org.userman.internal.Ids;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
 import org.userman.mail.internal.Notices;
+import org.userman.metrics.Instrumentation;
 import org.userman.password.Password;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
@@ -86,13 +87,14 @@ public final class AccountService implements Accounts {
       AuditLogService audit,
       RateLimiter limiter,
       EmailHistory history,
-      RoleCatalog roles) {
+      RoleCatalog roles,
+      Instrumentation instrumentation) {
     this.history = history;
     this.roles = roles;
     this.audit = audit;
     this.limiter = limiter;
     this.db = db;
-    this.byId = new ReadCache<>(db.changes(), 100_000);
+    this.byId = new ReadCache<>(db.changes(), 100_000, "users", instrumentation);
     this.store = store;
     this.sessions = sessions;
     this.apiKeys = apiKeys;

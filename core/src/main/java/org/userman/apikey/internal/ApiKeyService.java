@@ -22,6 +22,7 @@ import org.userman.common.ValidationException;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
 import org.userman.mail.internal.Notices;
+import org.userman.metrics.Instrumentation;
 import org.userman.session.internal.SessionControl;
 import org.userman.store.internal.Database;
 import org.userman.store.internal.ReadCache;
@@ -64,7 +65,8 @@ public final class ApiKeyService implements ApiKeys {
       Secrets secrets,
       Ids ids,
       Clock clock,
-      AuditLogService audit) {
+      AuditLogService audit,
+      Instrumentation instrumentation) {
     this.audit = audit;
     this.notices = notices;
     this.sessions = sessions;
@@ -73,7 +75,7 @@ public final class ApiKeyService implements ApiKeys {
     this.secrets = secrets;
     this.ids = ids;
     this.clock = clock;
-    this.checks = new ReadCache<>(db.changes(), 100_000);
+    this.checks = new ReadCache<>(db.changes(), 100_000, "api_keys", instrumentation);
   }
 
   public static boolean looksLikeKey(String credential) {

@@ -17,6 +17,7 @@ import org.userman.limit.Limit;
 import org.userman.limit.LimitRule;
 import org.userman.limit.LimitSettings;
 import org.userman.limit.RateLimitedException;
+import org.userman.metrics.Instrumentation;
 import org.userman.store.Dialect;
 import org.userman.store.internal.Database;
 
@@ -32,9 +33,15 @@ public final class RateLimiter implements AutoCloseable {
   private final AuditLogService audit;
   private final Cache<String, Boolean> audited;
   private final SecretBox bucketIds;
+  private final Instrumentation instrumentation;
 
   RateLimiter(
-      LimitSettings settings, BucketSource buckets, AuditLogService audit, SecretBox bucketIds) {
+      LimitSettings settings,
+      BucketSource buckets,
+      AuditLogService audit,
+      SecretBox bucketIds,
+      Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
     this.settings = settings;
     this.buckets = buckets;
     this.audit = audit;
@@ -54,13 +61,25 @@ public final class RateLimiter implements AutoCloseable {
       AuditLogService audit,
       Duration timeout,
       SecretBox bucketIds) {
+    return open(settings, db, clock, audit, timeout, bucketIds, Instrumentation.NONE);
+  }
+
+  /** As {@link #open}, telling {@code instrumentation} of each refusal. */
+  public static RateLimiter open(
+      LimitSettings settings,
+      Database db,
+      Clock clock,
+      AuditLogService audit,
+      Duration timeout,
+      SecretBox bucketIds,
+      Instrumentation instrumentation) {
     BucketSource source =
         settings.redisUrl() != null
             ? new RedisBuckets(settings.redisUrl(), settings.redisPrefix(), clock, timeout)
             : db.dialect() == Dialect.SQLITE
                 ? new LocalBuckets(clock, longestPeriod(settings))
                 : new SqlBuckets(db, clock);
-    return new RateLimiter(settings, source, audit, bucketIds);
+    return new RateLimiter(settings, source, audit, bucketIds, instrumentation);
   }
 
   /**
@@ -124,6 +143,7 @@ public final class RateLimiter implements AutoCloseable {
 
   private RateLimitedException refuse(
       LimitRule rule, String key, Actor actor, String subjectId, long nanosToWait) {
+    instrumentation.rateLimited(rule);
     if (audited.asMap().putIfAbsent(rule.code() + ":" + key, Boolean.TRUE) == null) {
       audit.recordFailure(AuditType.RATE_LIMITED, actor, subjectId, Map.of("rule", rule.code()));
     }

@@ -8,12 +8,15 @@ import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.userman.common.Backlog;
 import org.userman.common.Page;
 import org.userman.internal.Backoff;
 import org.userman.internal.Ids;
 import org.userman.internal.PollingWorker;
 import org.userman.mail.MailQueue;
 import org.userman.mail.QueuedMail;
+import org.userman.metrics.Instrumentation;
+import org.userman.store.internal.Backlogs;
 import org.userman.store.internal.Database;
 
 /**
@@ -38,8 +41,15 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   private final Ids ids;
   private final Clock clock;
   private final PollingWorker worker;
+  private final Instrumentation instrumentation;
 
   public MailQueueService(Database db, Mailer mailer, Ids ids, Clock clock) {
+    this(db, mailer, ids, clock, Instrumentation.NONE);
+  }
+
+  public MailQueueService(
+      Database db, Mailer mailer, Ids ids, Clock clock, Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
     this.worker = new PollingWorker("userman-mail", POLL, this::sendDue);
     this.db = db;
     this.mailer = mailer;
@@ -130,6 +140,7 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
       int attempts = d.attempts() + 1;
       boolean giveUp = e.permanent() || attempts >= MAX_ATTEMPTS;
       String error = e.getMessage() == null ? e.toString() : e.getMessage();
+      instrumentation.deliveryFailed(Instrumentation.Queue.MAIL, giveUp);
       LOG.log(
           System.Logger.Level.WARNING,
           (giveUp ? "gave up on " : "will retry ") + d.mail() + ": " + error);
@@ -151,6 +162,16 @@ public final class MailQueueService implements AutoCloseable, MailQueue {
   /** 30 s after the first failure, doubling, at most an hour. */
   static Duration backoff(int attempts) {
     return BACKOFF.after(attempts);
+  }
+
+  @Override
+  public Backlog backlog() {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM mail_queue WHERE status = 'pending'")
+                .map((rs, ctx) -> Backlogs.read(rs))
+                .one());
   }
 
   /** The queue for admins, newest first; {@code status} may be null (all). */

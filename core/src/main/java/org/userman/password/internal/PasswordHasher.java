@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.userman.common.Text;
 import org.userman.internal.Secrets;
+import org.userman.metrics.Instrumentation;
 import org.userman.password.HashParameters;
 import org.userman.password.LegacyHashSettings;
 import org.userman.password.Password;
@@ -64,12 +65,23 @@ public final class PasswordHasher implements AutoCloseable {
   private final Argon2id library;
 
   private final LegacyHashSettings legacy;
+  private final Instrumentation instrumentation;
 
   public PasswordHasher(HashParameters params, Secrets secrets) {
     this(params, secrets, LegacyHashSettings.NONE);
   }
 
   public PasswordHasher(HashParameters params, Secrets secrets, LegacyHashSettings legacy) {
+    this(params, secrets, legacy, Instrumentation.NONE);
+  }
+
+  /** {@code instrumentation} hears how long each Argon2id computation took. */
+  public PasswordHasher(
+      HashParameters params,
+      Secrets secrets,
+      LegacyHashSettings legacy,
+      Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
     this.params = params;
     this.legacy = legacy;
     this.library =
@@ -168,9 +180,11 @@ public final class PasswordHasher implements AutoCloseable {
 
   private String hashHere(Password password) {
     byte[] bytes = password.reveal().getBytes(StandardCharsets.UTF_8);
+    long start = System.nanoTime();
     try {
       return library.hash(bytes);
     } finally {
+      instrumentation.passwordHashed(System.nanoTime() - start);
       Arrays.fill(bytes, (byte) 0);
     }
   }
@@ -187,7 +201,12 @@ public final class PasswordHasher implements AutoCloseable {
     try {
       // The library that makes the dummy hash verifies too, so that an unknown account's answer
       // takes as long as a known one's.
-      return library.verify(encoded, bytes);
+      long start = System.nanoTime();
+      try {
+        return library.verify(encoded, bytes);
+      } finally {
+        instrumentation.passwordHashed(System.nanoTime() - start);
+      }
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.userman.account.UserStatus;
 import org.userman.common.ClientInfo;
 import org.userman.internal.Secrets;
+import org.userman.metrics.Instrumentation;
 import org.userman.store.internal.Database;
 import org.userman.store.internal.ReadCache;
 
@@ -25,12 +26,17 @@ public final class SessionCheck {
   /** A live session found by its browser cookie. */
   public record CookieSession(String sessionId, String userId) {}
 
-  public SessionCheck(Database db, SessionStore store, Clock clock, Duration idleTimeout) {
+  public SessionCheck(
+      Database db,
+      SessionStore store,
+      Clock clock,
+      Duration idleTimeout,
+      Instrumentation instrumentation) {
     this.db = db;
     this.store = store;
     this.clock = clock;
     this.idleTimeout = idleTimeout;
-    this.sessions = new ReadCache<>(db.changes(), 100_000);
+    this.sessions = new ReadCache<>(db.changes(), 100_000, "sessions", instrumentation);
   }
 
   public boolean isLive(String sessionId, String userId) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.userman.account.User;
 import org.userman.account.UserStatus;
@@ -24,6 +25,8 @@ import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
+import org.userman.metrics.Instrumentation;
+import org.userman.metrics.Instrumentation.SignInOutcome;
 import org.userman.mfa.SecondFactorProof;
 import org.userman.password.Password;
 import org.userman.session.CookieSignInStep;
@@ -55,6 +58,7 @@ public final class SessionService implements Sessions {
   private final SecondFactorCheck secondFactors;
   private final Duration stepUpWindow;
   private final PasskeyCheck passkeys;
+  private final Instrumentation instrumentation;
 
   public SessionService(
       Database db,
@@ -70,7 +74,9 @@ public final class SessionService implements Sessions {
       RateLimiter limiter,
       SecondFactorCheck secondFactors,
       PasskeyCheck passkeys,
-      Duration stepUpWindow) {
+      Duration stepUpWindow,
+      Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
     this.passkeys = passkeys;
     this.limiter = limiter;
     this.secondFactors = secondFactors;
@@ -163,6 +169,11 @@ public final class SessionService implements Sessions {
   /** A sign-in by passkey alone, under the same per-address limit as passwords. */
   private SignedIn passkeyStep(
       String credentialJson, String device, ClientInfo client, boolean cookie) {
+    return observed(() -> checkPasskey(credentialJson, device, client, cookie));
+  }
+
+  private SignedIn checkPasskey(
+      String credentialJson, String device, ClientInfo client, boolean cookie) {
     if (credentialJson == null) {
       throw new ValidationException(FieldError.required("credential"));
     }
@@ -202,6 +213,16 @@ public final class SessionService implements Sessions {
   private record Waiting(SecondFactorChallenge challenge) implements Step {}
 
   private Step passwordStep(
+      String email,
+      String username,
+      Password password,
+      String device,
+      ClientInfo client,
+      boolean cookie) {
+    return observed(() -> checkPassword(email, username, password, device, client, cookie));
+  }
+
+  private Step checkPassword(
       String email,
       String username,
       Password password,
@@ -276,6 +297,11 @@ public final class SessionService implements Sessions {
 
   /** The second step: the challenge, then the proof under the account's sign-in limit. */
   private SignedIn secondFactorStep(
+      String challenge, SecondFactorProof proof, ClientInfo client, boolean cookie) {
+    return observed(() -> checkSecondFactor(challenge, proof, client, cookie));
+  }
+
+  private SignedIn checkSecondFactor(
       String challenge, SecondFactorProof proof, ClientInfo client, boolean cookie) {
     if (proof == null) {
       throw new ValidationException(FieldError.required("code"));
@@ -362,6 +388,29 @@ public final class SessionService implements Sessions {
             user.updatedAt(),
             now);
     return new SignedIn(session, signedIn, secret);
+  }
+
+  /**
+   * Runs one step of a sign-in and tells the instrumentation how it ended; a malformed request (a
+   * missing field) is no sign-in and is not counted.
+   */
+  private <T extends Step> T observed(Supplier<T> step) {
+    T done;
+    try {
+      done = step.get();
+    } catch (UsermanException e) {
+      switch (e.code()) {
+        case RATE_LIMITED -> instrumentation.signIn(SignInOutcome.LIMITED);
+        case INVALID_CREDENTIALS, INVALID_SECOND_FACTOR, INVALID_CHALLENGE ->
+            instrumentation.signIn(SignInOutcome.WRONG);
+        case ACCOUNT_NOT_ACTIVE -> instrumentation.signIn(SignInOutcome.NOT_ACTIVE);
+        default -> {}
+      }
+      throw e;
+    }
+    instrumentation.signIn(
+        done instanceof Waiting ? SignInOutcome.SECOND_FACTOR : SignInOutcome.OK);
+    return done;
   }
 
   private static UsermanException invalidChallenge() {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.Properties;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
+import org.userman.metrics.Instrumentation;
 import org.userman.store.DatabaseSettings;
 
 /** The one connection pool of a process: HikariCP, set up from the settings. */
@@ -12,7 +13,8 @@ final class ConnectionPool {
   private ConnectionPool() {}
 
   /** Opens the pool, or fails as {@code unavailable} when the database cannot be reached. */
-  static HikariDataSource open(DatabaseSettings settings, Properties driver) {
+  static HikariDataSource open(
+      DatabaseSettings settings, Properties driver, Instrumentation instrumentation) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(settings.url());
     hikari.setPoolName("userman");
@@ -33,6 +35,9 @@ final class ConnectionPool {
     // PostgreSQL three extra round trips per write (Jdbi reads the level twice and restores it).
     hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     hikari.setValidationTimeout(Math.max(250, Math.min(timeoutMillis, 5000)));
+    if (instrumentation != Instrumentation.NONE) {
+      hikari.setMetricsTrackerFactory(new PoolMetrics(instrumentation));
+    }
     try {
       return new HikariDataSource(hikari);
     } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.Properties;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.userman.internal.Ticker;
+import org.userman.metrics.Instrumentation;
 import org.userman.store.DatabaseSettings;
 import org.userman.store.Dialect;
 import org.userman.store.Storage;
@@ -49,24 +50,34 @@ public final class Database implements Storage, AutoCloseable {
    * operator, checks that it is). {@code ticker} times the change watch.
    */
   public static Database open(DatabaseSettings settings, Ticker ticker) {
-    return open(settings, ticker, true);
+    return open(settings, ticker, Instrumentation.NONE);
+  }
+
+  /** As {@link #open(DatabaseSettings, Ticker)}, telling {@code instrumentation} of the pool. */
+  public static Database open(
+      DatabaseSettings settings, Ticker ticker, Instrumentation instrumentation) {
+    return open(settings, ticker, true, instrumentation);
   }
 
   /**
    * Opens the pool and leaves the schema as it is: for the operator's migrate, status and backup.
    */
   public static Database openForMaintenance(DatabaseSettings settings, Ticker ticker) {
-    return open(settings, ticker, false);
+    return open(settings, ticker, false, Instrumentation.NONE);
   }
 
-  private static Database open(DatabaseSettings settings, Ticker ticker, boolean prepareSchema) {
+  private static Database open(
+      DatabaseSettings settings,
+      Ticker ticker,
+      boolean prepareSchema,
+      Instrumentation instrumentation) {
     Dialect dialect = Dialect.of(settings.url());
     Path sqliteFile = SqliteFile.of(settings.url());
     if (dialect == Dialect.SQLITE) {
       SqliteFile.prepare(sqliteFile);
     }
     Properties driver = DriverProperties.of(settings, dialect);
-    HikariDataSource dataSource = ConnectionPool.open(settings, driver);
+    HikariDataSource dataSource = ConnectionPool.open(settings, driver, instrumentation);
     Changes changes =
         Changes.open(
             dialect,

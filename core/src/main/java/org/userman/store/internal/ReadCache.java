@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import org.userman.internal.Ticker;
+import org.userman.metrics.Instrumentation;
 import org.userman.store.internal.changes.Changes;
 
 /**
@@ -22,13 +23,28 @@ public final class ReadCache<K, V> {
 
   private final Changes changes;
   private final Cache<K, Entry<V>> entries;
+  private final String name;
+  private final Instrumentation instrumentation;
 
-  public ReadCache(Changes changes, long maximumSize) {
-    this(changes, maximumSize, Ticker.SYSTEM);
+  /** {@code instrumentation} hears of each lookup as one of the cache {@code name}. */
+  public ReadCache(
+      Changes changes, long maximumSize, String name, Instrumentation instrumentation) {
+    this(changes, maximumSize, Ticker.SYSTEM, name, instrumentation);
   }
 
   /** {@code ticker} ages the entries (tests move it instead of waiting). */
   ReadCache(Changes changes, long maximumSize, Ticker ticker) {
+    this(changes, maximumSize, ticker, "test", Instrumentation.NONE);
+  }
+
+  private ReadCache(
+      Changes changes,
+      long maximumSize,
+      Ticker ticker,
+      String name,
+      Instrumentation instrumentation) {
+    this.name = name;
+    this.instrumentation = instrumentation;
     this.changes = changes;
     this.entries =
         Caffeine.newBuilder()
@@ -48,8 +64,10 @@ public final class ReadCache<K, V> {
     }
     Entry<V> e = entries.getIfPresent(key);
     if (e != null && e.generation() == generation) {
+      instrumentation.cacheLookup(name, true);
       return Optional.of(e.value());
     }
+    instrumentation.cacheLookup(name, false);
     Optional<V> loaded = load.apply(key);
     loaded.ifPresent(v -> entries.put(key, new Entry<>(generation, v)));
     return loaded;

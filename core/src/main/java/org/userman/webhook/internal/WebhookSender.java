@@ -16,6 +16,7 @@ import org.userman.common.ClientInfo;
 import org.userman.crypto.internal.SecretBox;
 import org.userman.internal.Backoff;
 import org.userman.internal.PollingWorker;
+import org.userman.metrics.Instrumentation;
 import org.userman.store.internal.Database;
 import org.userman.webhook.WebhookSettings;
 import org.userman.webhook.Webhooks;
@@ -58,6 +59,7 @@ public final class WebhookSender implements AutoCloseable {
   private final AuditLogService audit;
   private final Outbound outbound;
   private final PollingWorker worker;
+  private final Instrumentation instrumentation;
 
   /** Names this sender in the leases it holds, so that it renews and releases only its own. */
   private final String owner;
@@ -72,6 +74,18 @@ public final class WebhookSender implements AutoCloseable {
       RandomGenerator random,
       AuditLogService audit,
       WebhookSettings settings) {
+    this(db, box, clock, random, audit, settings, Instrumentation.NONE);
+  }
+
+  public WebhookSender(
+      Database db,
+      SecretBox box,
+      Clock clock,
+      RandomGenerator random,
+      AuditLogService audit,
+      WebhookSettings settings,
+      Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
     this.db = db;
     this.box = box;
     this.clock = clock;
@@ -302,6 +316,7 @@ public final class WebhookSender implements AutoCloseable {
     mark(endpointId, done);
     int attempts = d.attempts() + 1;
     boolean giveUp = now >= d.giveUpAt();
+    instrumentation.deliveryFailed(Instrumentation.Queue.WEBHOOK, giveUp);
     String error =
         r.error() != null
             ? r.error()

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.userman.audit.AuditType;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.common.Actor;
+import org.userman.common.Backlog;
 import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
 import org.userman.common.Identifiers;
@@ -24,6 +25,7 @@ import org.userman.crypto.internal.SecretBox;
 import org.userman.event.EventType;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
+import org.userman.store.internal.Backlogs;
 import org.userman.store.internal.Database;
 import org.userman.webhook.CreatedWebhook;
 import org.userman.webhook.NewWebhook;
@@ -308,6 +310,17 @@ public final class WebhookService implements Webhooks {
   @Override
   public int deliverDue() {
     return sender.deliverDue();
+  }
+
+  @Override
+  public Backlog backlog() {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) AS pending, MIN(d.created_at) AS oldest FROM webhook_deliveries d"
+                        + " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.status = 'pending' AND e.enabled = 1")
+                .map((rs, ctx) -> Backlogs.read(rs))
+                .one());
   }
 
   private void checkUrl(List<FieldError> errors, String url) {

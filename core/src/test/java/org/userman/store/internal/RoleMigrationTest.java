@@ -27,7 +27,10 @@ class RoleMigrationTest {
   void the_roles_users_held_before_become_roles_and_admin_is_built_in() {
     DatabaseSettings settings = fresh.settings();
     try (HikariDataSource pool =
-        ConnectionPool.open(settings, DriverProperties.of(settings, fresh.dialect()))) {
+        ConnectionPool.open(
+            settings,
+            DriverProperties.of(settings, fresh.dialect()),
+            org.userman.metrics.Instrumentation.NONE)) {
       Flyway schema = new Schema(pool, fresh.dialect()).flyway();
       Flyway.configure().configuration(schema.getConfiguration()).target("14").load().migrate();
       for (String id : new String[] {"u1", "u2"}) {

@@ -44,7 +44,10 @@ class SchemaTest {
     DatabaseSettings settings = fresh.settings();
     List<ShippedMigrations.Migration> shipped = ShippedMigrations.of(fresh.dialect()).migrations();
     try (HikariDataSource pool =
-        ConnectionPool.open(settings, DriverProperties.of(settings, fresh.dialect()))) {
+        ConnectionPool.open(
+            settings,
+            DriverProperties.of(settings, fresh.dialect()),
+            org.userman.metrics.Instrumentation.NONE)) {
       Schema schema = new Schema(pool, fresh.dialect());
       assertThat(schema.current()).as("no history yet").isFalse();
       assertThat(asShipped(schema.flyway().info().pending()))

@@ -91,6 +91,9 @@ public final class ConfigLoader {
     d.put("webhooks.timeout", "10s");
     d.put("passkeys.rp_id", null);
     d.put("passkeys.origins", null);
+    d.put("metrics.port", null);
+    d.put("metrics.host", "127.0.0.1");
+    d.put("metrics.token", null);
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
     d.put("redis.prefix", "userman:");
@@ -276,7 +279,13 @@ public final class ConfigLoader {
           new ServerConfig.ConnectionLimits(
               s.duration("http.request_read_timeout"),
               s.whole("http.max_connections"),
-              s.whole("http.max_connections_per_address")));
+              s.whole("http.max_connections_per_address")),
+          new MetricsSettings(
+              s.string("metrics.host"),
+              s.optional("metrics.port") == null
+                  ? null
+                  : s.parse("metrics.port", Integer::parseInt, "a port number 0..65535"),
+              s.optional("metrics.token")));
     } catch (InvalidSettingException e) {
       // The records name the setting; the message adds where it comes from.
       throw new ConfigException(

@@ -16,7 +16,8 @@ public record ServerConfig(
     List<String> corsOrigins,
     TrustedProxies trustedProxies,
     Duration idleTimeout,
-    ConnectionLimits connections) {
+    ConnectionLimits connections,
+    MetricsSettings metrics) {
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -37,6 +38,14 @@ public record ServerConfig(
     }
     if (connections == null) {
       throw new IllegalArgumentException("connections is required");
+    }
+    if (metrics == null) {
+      throw new IllegalArgumentException("metrics is required");
+    }
+    if (metrics.enabled() && metrics.port() != 0 && metrics.port() == port) {
+      throw new InvalidSettingException(
+          "metrics.port",
+          "must differ from http.port: metrics are never served on the public port");
     }
     corsOrigins = List.copyOf(corsOrigins);
   }

@@ -22,12 +22,17 @@ import org.userman.store.Storage;
  * as the answer is about to leave, sets what every answer carries (X-Request-Id, {@code
  * Cache-Control: no-store} unless a route chose otherwise, the security headers of its area, the
  * CORS headers for a listed origin) and writes its log line (method, route template, status,
- * duration, id: never the raw path or query, which may carry a token).
+ * duration, id: never the raw path or query, which may carry a token), and records it in the
+ * request metrics the same way.
  */
 public final class EveryRequest implements Filter {
   static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
   private static final Pattern REQUEST_ID_SHAPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final HeaderName ORIGIN = HeaderNames.create("Origin");
+
+  /** The route of a request that no route took. */
+  private static final String UNMATCHED = "(unmatched)";
+
   static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
   private final Storage storage;
   private final RequestLog log;
@@ -35,6 +40,7 @@ public final class EveryRequest implements Filter {
   private final List<Header> apiHeaders;
   private final List<Header> pageHeaders;
   private final Consumer<ServerRequest> bodyArrived;
+  private final RequestMetrics metrics;
 
   /**
    * {@code bodyArrived} hears of each request whose body a route has read to its end (the
@@ -45,7 +51,9 @@ public final class EveryRequest implements Filter {
       RequestLog log,
       Cors cors,
       SecurityHeaders headers,
-      Consumer<ServerRequest> bodyArrived) {
+      Consumer<ServerRequest> bodyArrived,
+      RequestMetrics metrics) {
+    this.metrics = metrics;
     this.bodyArrived = bodyArrived;
     this.storage = storage;
     this.log = log;
@@ -78,12 +86,12 @@ public final class EveryRequest implements Filter {
             }
           }
           // Queued before the answer leaves: whoever reads the log after the answer finds the line.
-          log.request(
-              req.prologue().method().text(),
-              req.matchingPattern().orElse("(unmatched)"),
-              res.status().code(),
-              System.nanoTime() - start,
-              id);
+          String method = req.prologue().method().text();
+          String route = req.matchingPattern().orElse(UNMATCHED);
+          int status = res.status().code();
+          long nanos = System.nanoTime() - start;
+          log.request(method, route, status, nanos, id);
+          metrics.request(method, route, status, nanos);
         });
     Storage.RequestScope scope = storage.request();
     try {

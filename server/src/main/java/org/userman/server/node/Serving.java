@@ -14,6 +14,10 @@ import org.userman.server.http.LogWriter;
 public final class Serving {
   private Serving() {}
 
+  private static String hostInUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
   /**
    * Starts a node with {@code config}, says where it listens, and serves until SIGTERM or SIGINT,
    * then stops it cleanly. {@code helidonWarm} completes once Helidon may be touched.
@@ -41,13 +45,21 @@ public final class Serving {
                 "userman-shutdown"));
     out.accept(
         String.format(
-            "userman: listening on http://%s:%d (%s, registration %s) after %d ms",
-            config.host().contains(":") ? "[" + config.host() + "]" : config.host(),
+            "userman: listening on http://%s:%d (%s, registration %s%s) after %d ms",
+            hostInUrl(config.host()),
             server.port(),
             config.sqliteFile() != null
                 ? "embedded database " + config.sqliteFile()
                 : "database " + server.userman().storage().dialect(),
             config.core().accounts().registration().name().toLowerCase(Locale.ROOT),
+            config.metrics().enabled()
+                ? ", metrics on http://"
+                    + hostInUrl(config.metrics().host())
+                    + ":"
+                    + server.metricsPort()
+                    + "/metrics"
+                    + (config.metrics().token() != null ? " with a token" : "")
+                : "",
             (System.nanoTime() - start) / 1_000_000));
     try {
       stopped.await();

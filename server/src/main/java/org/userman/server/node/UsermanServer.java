@@ -3,6 +3,7 @@ package org.userman.server.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.userman.Userman;
+import org.userman.metrics.Instrumentation;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.http.Api;
 import org.userman.server.http.ApiRoutes;
@@ -25,9 +27,12 @@ import org.userman.server.http.EveryRequest;
 import org.userman.server.http.Fallback;
 import org.userman.server.http.Problems;
 import org.userman.server.http.RequestLog;
+import org.userman.server.http.RequestMetrics;
 import org.userman.server.http.SecurityHeaders;
 import org.userman.server.http.TransportProblems;
 import org.userman.server.http.Views;
+import org.userman.server.metrics.MetricsEndpoint;
+import org.userman.server.metrics.PrometheusMetrics;
 import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
 import org.userman.server.web.PasskeyPages;
@@ -47,13 +52,26 @@ public final class UsermanServer implements AutoCloseable {
   /** How often idle connections are looked for (Helidon's default, two minutes, is coarse). */
   private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
 
+  /** The listener that serves /metrics alone, when metrics are on. */
+  private static final String METRICS_SOCKET = "metrics";
+
+  private static final int METRICS_CONNECTIONS = 16;
+
   private final Userman userman;
   private final ConnectionGuard guard;
   private final WebServer web;
   private final List<ApiRoutes.Operation> operations;
 
+  /** Null when metrics are off (then no Micrometer class is loaded). */
+  private final PrometheusMetrics metrics;
+
   private UsermanServer(
-      Userman userman, ConnectionGuard guard, WebServer web, List<ApiRoutes.Operation> operations) {
+      Userman userman,
+      ConnectionGuard guard,
+      WebServer web,
+      List<ApiRoutes.Operation> operations,
+      PrometheusMetrics metrics) {
+    this.metrics = metrics;
     this.userman = userman;
     this.guard = guard;
     this.web = web;
@@ -82,8 +100,14 @@ public final class UsermanServer implements AutoCloseable {
       CompletableFuture<Void> helidonWarm) {
     Userman userman = null;
     ConnectionGuard guard = null;
+    PrometheusMetrics metrics = null;
     try {
-      userman = Userman.open(config.core(), clock, random);
+      if (config.metrics().enabled()) {
+        metrics = PrometheusMetrics.create(clock);
+      }
+      Instrumentation instrumentation = metrics != null ? metrics : Instrumentation.NONE;
+      RequestMetrics requestMetrics = metrics != null ? metrics : RequestMetrics.NONE;
+      userman = Userman.open(config.core(), clock, random, instrumentation);
       // A second server on the same embedded database fails here, before it listens.
       userman.startServices();
       // Everything from here on touches Helidon's classes (the routes' header names among them).
@@ -153,13 +177,14 @@ public final class UsermanServer implements AutoCloseable {
       // mapping, the routes (pages', then the API's operations), and what answers the rest.
       guard = new ConnectionGuard(config.connections(), config.trustedProxies(), System::nanoTime);
       routing.addFilter(
-          new EveryRequest(userman.storage(), requestLog, cors, headers, guard::bodyArrived));
+          new EveryRequest(
+              userman.storage(), requestLog, cors, headers, guard::bodyArrived, requestMetrics));
       new ErrorMapping(problems, pages.errors(), requestLog).register(routing);
       pages.register(routing);
       ApiRoutes operations =
           ApiRoutes.declareAll(new ApiRoutes(routing), api, lib, views, openApiDocument());
       routing.any(new Fallback(operations.operations(), cors, problems));
-      WebServer web =
+      WebServerConfig.Builder server =
           WebServer.builder()
               .host(config.host())
               .port(config.port())
@@ -189,11 +214,27 @@ public final class UsermanServer implements AutoCloseable {
                       d.addHandler(event, transport);
                     }
                   })
-              .routing(routing)
-              .build()
-              .start();
-      return new UsermanServer(userman, guard, web, operations.operations());
+              .routing(routing);
+      if (metrics != null) {
+        // A listener of its own, on its own address: the public one never answers /metrics.
+        metrics.watch(userman);
+        MetricsEndpoint endpoint = new MetricsEndpoint(metrics, config.metrics().token());
+        server.putSocket(
+            METRICS_SOCKET,
+            socket ->
+                socket
+                    .host(config.metrics().host())
+                    .port(config.metrics().port())
+                    // a scraper or two, not clients: a flood of connections gets nowhere
+                    .maxTcpConnections(METRICS_CONNECTIONS)
+                    .routing(r -> r.get("/metrics", endpoint)));
+      }
+      WebServer web = server.build().start();
+      return new UsermanServer(userman, guard, web, operations.operations(), metrics);
     } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (guard != null) {
         guard.close();
       }
@@ -223,6 +264,11 @@ public final class UsermanServer implements AutoCloseable {
     return web.port();
   }
 
+  /** The port of the metrics listener; -1 when metrics are off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : web.port(METRICS_SOCKET);
+  }
+
   public Userman userman() {
     return userman;
   }
@@ -237,5 +283,8 @@ public final class UsermanServer implements AutoCloseable {
     web.stop();
     guard.close();
     userman.close();
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 }
