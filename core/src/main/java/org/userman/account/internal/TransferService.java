@@ -14,8 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.jdbi.v3.core.Handle;
 import org.userman.account.ImportFormat;
 import org.userman.account.ImportOptions;
@@ -95,98 +93,20 @@ public final class TransferService implements UserTransfers {
       Actor actor) {
     Tally tally = new Tally(options.dryRun(), progress);
     DryRun dryRun = options.dryRun() ? new DryRun() : null;
-    try (ReadAhead batches = new ReadAhead(in, format, options)) {
-      for (List<Pending> batch = batches.next(); batch != null; batch = batches.next()) {
-        settle(batch, dryRun, format, actor, tally);
+    try (ImportReader reader = ImportReader.open(in, format, json)) {
+      List<Pending> batch = new ArrayList<>(BATCH);
+      for (ImportReader.Item item = reader.next(); item != null; item = reader.next()) {
+        batch.add(pending(item, options));
+        if (batch.size() == BATCH) {
+          settle(batch, dryRun, format, actor, tally);
+          batch.clear();
+        }
       }
+      settle(batch, dryRun, format, actor, tally);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return tally.summary();
-  }
-
-  /**
-   * The file's records read and checked a batch ahead, on a thread of their own, while the batch
-   * before is written: reading (parsing, checking, new ids) and the database's work then overlap
-   * instead of taking turns. A failure to read the file reaches the caller after the batches read
-   * before it are written, as it would if it were read in turn.
-   */
-  private final class ReadAhead implements AutoCloseable {
-    private static final List<Pending> END = List.of();
-    private final BlockingQueue<List<Pending>> ready = new ArrayBlockingQueue<>(2);
-    private final Thread thread;
-    private volatile Throwable failure;
-    private boolean ended;
-
-    ReadAhead(InputStream in, ImportFormat format, ImportOptions options) {
-      thread =
-          Thread.ofPlatform()
-              .name("userman-import-reader")
-              .daemon()
-              .start(() -> read(in, format, options));
-    }
-
-    private void read(InputStream in, ImportFormat format, ImportOptions options) {
-      try {
-        try (ImportReader reader = ImportReader.open(in, format, json)) {
-          List<Pending> batch = new ArrayList<>(BATCH);
-          for (ImportReader.Item item = reader.next(); item != null; item = reader.next()) {
-            batch.add(pending(item, options));
-            if (batch.size() == BATCH) {
-              ready.put(batch);
-              batch = new ArrayList<>(BATCH);
-            }
-          }
-          if (!batch.isEmpty()) {
-            ready.put(batch);
-          }
-        }
-      } catch (InterruptedException e) {
-        return; // closed early: nobody takes what comes next
-      } catch (IOException e) {
-        failure = new UncheckedIOException(e);
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      }
-      try {
-        ready.put(END);
-      } catch (InterruptedException e) {
-        // closed early
-      }
-    }
-
-    /** The next batch, or null after the last; throws what reading the file threw. */
-    List<Pending> next() {
-      if (ended) {
-        return null;
-      }
-      List<Pending> batch;
-      try {
-        batch = ready.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("the import was interrupted", e);
-      }
-      if (batch != END) {
-        return batch;
-      }
-      ended = true;
-      return switch (failure) {
-        case null -> null;
-        case RuntimeException e -> throw e;
-        case Error e -> throw e;
-        default -> throw new IllegalStateException(failure);
-      };
-    }
-
-    /**
-     * Stops the reading when the import ends early (a write failed): the reader's next wait for
-     * room ends it, and the caller is not held up by a read that is still waiting for its input.
-     */
-    @Override
-    public void close() {
-      if (!ended) {
-        thread.interrupt();
-      }
-    }
   }
 
   private Pending pending(ImportReader.Item item, ImportOptions options) {
