@@ -1,8 +1,5 @@
 package org.userman.server.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.userman.Userman;
@@ -66,25 +63,9 @@ final class RolesCommand implements Runnable {
     @Override
     public void run() {
       List<Role> all =
-          roles.with(
-              r -> {
-                List<Role> out = new ArrayList<>();
-                String after = null;
-                do {
-                  Page<Role> page = r.list(Page.MAX_LIMIT, after);
-                  out.addAll(page.items());
-                  after = page.nextAfterId();
-                } while (after != null);
-                return out;
-              });
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        ArrayNode array = UsersCommand.JSON.createArrayNode();
-        all.forEach(r -> array.add(UsersCommand.VIEWS.role(r)));
-        out.println(UsersCommand.json(array));
-      } else {
-        all.forEach(r -> out.println(line(r)));
-      }
+          roles.with(r -> UsersCommand.allPages(after -> r.list(Page.MAX_LIMIT, after)));
+      UsersCommand.print(
+          spec.commandLine().getOut(), json, all, UsersCommand.VIEWS::role, RolesCommand::line);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.userman.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -149,6 +150,36 @@ final class UsersCommand implements Runnable {
       Userman.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
   static final Views VIEWS = new Views(JSON);
 
+  /**
+   * Every item of a paged list: {@code page} gives the page after the given id (null: the first).
+   */
+  static <T> List<T> allPages(Function<String, Page<T>> page) {
+    List<T> out = new ArrayList<>();
+    String after = null;
+    do {
+      Page<T> p = page.apply(after);
+      out.addAll(p.items());
+      after = p.nextAfterId();
+    } while (after != null);
+    return out;
+  }
+
+  /** Prints {@code items} as one JSON array ({@code json}) or a line each. */
+  static <T> void print(
+      PrintWriter out,
+      boolean json,
+      List<T> items,
+      Function<T, JsonNode> view,
+      Function<T, String> line) {
+    if (json) {
+      ArrayNode array = JSON.createArrayNode();
+      items.forEach(i -> array.add(view.apply(i)));
+      out.println(json(array));
+    } else {
+      items.forEach(i -> out.println(line.apply(i)));
+    }
+  }
+
   static String json(Object o) {
     try {
       return JSON.writeValueAsString(o);
@@ -242,25 +273,12 @@ final class UsersCommand implements Runnable {
       UserStatus s = status == null ? null : parseStatus(status);
       List<User> all =
           users.withUserman(
-              um -> {
-                List<User> out = new ArrayList<>();
-                String after = null;
-                do {
-                  Page<User> page =
-                      um.accounts().list(new UserQuery(prefix, s, role, Page.MAX_LIMIT, after));
-                  out.addAll(page.items());
-                  after = page.nextAfterId();
-                } while (after != null);
-                return out;
-              });
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        ArrayNode array = JSON.createArrayNode();
-        all.forEach(u -> array.add(VIEWS.user(u)));
-        out.println(json(array));
-      } else {
-        all.forEach(u -> out.println(line(u)));
-      }
+              um ->
+                  allPages(
+                      after ->
+                          um.accounts()
+                              .list(new UserQuery(prefix, s, role, Page.MAX_LIMIT, after))));
+      print(spec.commandLine().getOut(), json, all, VIEWS::user, UsersCommand::line);
     }
   }
 

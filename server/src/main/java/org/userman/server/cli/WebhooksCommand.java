@@ -116,25 +116,13 @@ final class WebhooksCommand implements Runnable {
     @Override
     public void run() {
       List<Webhook> all =
-          hooks.with(
-              w -> {
-                List<Webhook> out = new ArrayList<>();
-                String after = null;
-                do {
-                  Page<Webhook> page = w.list(Page.MAX_LIMIT, after);
-                  out.addAll(page.items());
-                  after = page.nextAfterId();
-                } while (after != null);
-                return out;
-              });
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        ArrayNode array = UsersCommand.JSON.createArrayNode();
-        all.forEach(w -> array.add(UsersCommand.VIEWS.webhook(w)));
-        out.println(UsersCommand.json(array));
-      } else {
-        all.forEach(w -> out.println(line(w)));
-      }
+          hooks.with(w -> UsersCommand.allPages(after -> w.list(Page.MAX_LIMIT, after)));
+      UsersCommand.print(
+          spec.commandLine().getOut(),
+          json,
+          all,
+          UsersCommand.VIEWS::webhook,
+          WebhooksCommand::line);
     }
   }
 
