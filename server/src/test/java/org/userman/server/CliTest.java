@@ -1,6 +1,7 @@
 package org.userman.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.userman.server.support.CliRun.runWithInput;
 import static org.userman.server.support.TestServer.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,26 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.userman.server.cli.RootCommand;
+import org.userman.server.support.CliRun;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
 import picocli.CommandLine;
 
 /** The users commands, run against the database a running server uses. */
 class CliTest {
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(TestServer s, String stdin, String... args) {
-    CommandLine cl =
-        RootCommand.commandLine(
-            s.env(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   @Test
   void a_plain_serve_fails_as_picocli_would() {
@@ -57,8 +45,8 @@ class CliTest {
   @Test
   void commands_manage_users_beside_a_running_server() throws Exception {
     try (TestServer s = TestServer.start()) {
-      Run created =
-          run(
+      CliRun created =
+          runWithInput(
               s,
               "an admin passphrase\n",
               "users",
@@ -84,27 +72,28 @@ class CliTest {
       assertThat(s.get("/api/v1/users", admin).status()).isEqualTo(200);
 
       s.register("ada@example.org");
-      Run list = run(s, "", "users", "list", "--json");
+      CliRun list = runWithInput(s, "", "users", "list", "--json");
       assertThat(list.exit()).isZero();
       JsonNode users = TestServer.JSON.readTree(list.out());
       assertThat(users.findValuesAsText("email"))
           .containsExactlyInAnyOrder("root@example.org", "ada@example.org");
-      assertThat(run(s, "", "users", "list", "--prefix", "AD").out())
+      assertThat(runWithInput(s, "", "users", "list", "--prefix", "AD").out())
           .contains("ada@example.org")
           .doesNotContain("root@");
-      assertThat(run(s, "", "users", "list", "--role", "admin").out())
+      assertThat(runWithInput(s, "", "users", "list", "--role", "admin").out())
           .contains("root@example.org")
           .doesNotContain("ada@");
 
-      Run show = run(s, "", "users", "show", "ada@example.org", "--json");
+      CliRun show = runWithInput(s, "", "users", "show", "ada@example.org", "--json");
       assertThat(TestServer.JSON.readTree(show.out()).path("status").asText()).isEqualTo("pending");
 
-      Run unknownRole = run(s, "", "users", "update", "ada@example.org", "--add-role", "support");
+      CliRun unknownRole =
+          runWithInput(s, "", "users", "update", "ada@example.org", "--add-role", "support");
       assertThat(unknownRole.exit()).isNotZero();
       assertThat(unknownRole.err()).contains("roles: there is no role 'support'");
-      assertThat(run(s, "", "roles", "create", "support").exit()).isZero();
-      Run update =
-          run(
+      assertThat(runWithInput(s, "", "roles", "create", "support").exit()).isZero();
+      CliRun update =
+          runWithInput(
               s,
               "",
               "users",
@@ -126,8 +115,8 @@ class CliTest {
                   .toString())
           .isEqualTo("[\"support\"]");
 
-      Run setPassword =
-          run(
+      CliRun setPassword =
+          runWithInput(
               s,
               "a fresh passphrase\n",
               "users",
@@ -142,17 +131,19 @@ class CliTest {
               .text("access_token");
       assertThat(s.get("/api/v1/me", ada).status()).isEqualTo(200);
 
-      assertThat(run(s, "", "users", "update", "ada@example.org", "--status", "disabled").exit())
+      assertThat(
+              runWithInput(s, "", "users", "update", "ada@example.org", "--status", "disabled")
+                  .exit())
           .isZero();
       // The command line is another writer; the node sees its change at the next request.
       assertThat(s.get("/api/v1/me", ada).status()).isEqualTo(401);
 
-      Run lastAdmin = run(s, "", "users", "delete", "root@example.org", "--yes");
+      CliRun lastAdmin = runWithInput(s, "", "users", "delete", "root@example.org", "--yes");
       assertThat(lastAdmin.exit()).isNotZero();
       assertThat(lastAdmin.err()).startsWith("userman: ").contains("last active admin");
       assertThat(lastAdmin.err().strip().lines()).hasSize(1);
 
-      Run delete = run(s, "", "users", "delete", "ada@example.org", "--yes");
+      CliRun delete = runWithInput(s, "", "users", "delete", "ada@example.org", "--yes");
       assertThat(delete.exit()).isZero();
       assertThat(s.get("/api/v1/users?prefix=ada", admin).json().path("items")).isEmpty();
     }
@@ -161,24 +152,25 @@ class CliTest {
   @Test
   void failures_exit_non_zero_with_one_line() {
     try (TestServer s = TestServer.start()) {
-      Run noTerminal = run(s, "", "users", "create", "--email", "x@example.org");
+      CliRun noTerminal = runWithInput(s, "", "users", "create", "--email", "x@example.org");
       assertThat(noTerminal.exit()).isNotZero();
       assertThat(noTerminal.err()).contains("--password-stdin");
 
-      Run unknown = run(s, "", "users", "show", "nobody@example.org");
+      CliRun unknown = runWithInput(s, "", "users", "show", "nobody@example.org");
       assertThat(unknown.exit()).isNotZero();
       assertThat(unknown.err().strip()).isEqualTo("userman: no user nobody@example.org");
 
-      Run weak =
-          run(s, "short\n", "users", "create", "--email", "x@example.org", "--password-stdin");
+      CliRun weak =
+          runWithInput(
+              s, "short\n", "users", "create", "--email", "x@example.org", "--password-stdin");
       assertThat(weak.exit()).isNotZero();
       assertThat(weak.err()).contains("password");
 
-      Run noConfirm = run(s, "", "users", "delete", "x@example.org");
+      CliRun noConfirm = runWithInput(s, "", "users", "delete", "x@example.org");
       assertThat(noConfirm.exit()).isNotZero();
       assertThat(noConfirm.err()).contains("--yes");
 
-      Run badOption = run(s, "", "users", "list", "--status", "gone");
+      CliRun badOption = runWithInput(s, "", "users", "list", "--status", "gone");
       assertThat(badOption.exit()).isNotZero();
     }
   }
@@ -198,7 +190,7 @@ class CliTest {
             {"users", "delete", "--help"},
             {"users", "set-password", "--help"}
           }) {
-        Run r = run(s, "", args);
+        CliRun r = runWithInput(s, "", args);
         assertThat(r.exit()).as(String.join(" ", args)).isZero();
         assertThat(r.out()).contains("Usage: userman");
       }

@@ -2,6 +2,7 @@ package org.userman.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.userman.server.support.CliRun.run;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -17,23 +18,13 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.userman.common.UsermanException;
 import org.userman.server.cli.RootCommand;
+import org.userman.server.support.CliRun;
 import org.userman.server.support.TestServer;
 import org.userman.testkit.TestDatabases;
 import picocli.CommandLine;
 
 /** Key rotation, schema versions and backups: what operators do to a running service. */
 class OperationsTest {
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(TestServer s, String... args) {
-    CommandLine cl = RootCommand.commandLine(s.env(), new ByteArrayInputStream(new byte[0]));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
 
   private static Set<String> kids(TestServer s) {
     Set<String> kids = new TreeSet<>();
@@ -80,9 +71,9 @@ class OperationsTest {
   @Test
   void keys_commands_rotate_and_list() {
     try (TestServer s = TestServer.start()) {
-      Run rotate = run(s, "keys", "rotate", "--now");
+      CliRun rotate = run(s, "keys", "rotate", "--now");
       assertThat(rotate.exit()).as(rotate.err()).isZero();
-      Run list = run(s, "keys", "list");
+      CliRun list = run(s, "keys", "list");
       assertThat(list.out().lines()).hasSize(2);
       assertThat(list.out()).contains("signing");
     }
@@ -92,16 +83,16 @@ class OperationsTest {
   void db_commands_report_migrate_and_back_up() throws Exception {
     try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
       s.register("ada@example.org");
-      Run status = run(s, "db", "status");
+      CliRun status = run(s, "db", "status");
       assertThat(status.exit()).as(status.err()).isZero();
       assertThat(status.out())
           .containsPattern("schema version: [1-9][0-9]*")
           .contains("pending: none");
-      Run migrate = run(s, "db", "migrate");
+      CliRun migrate = run(s, "db", "migrate");
       assertThat(migrate.out()).contains("0 migration(s) ran");
 
       Path file = s.dataDir.resolve("backup.db");
-      Run backup = run(s, "db", "backup", file.toString());
+      CliRun backup = run(s, "db", "backup", file.toString());
       if (TestDatabases.isSqlite()) {
         assertThat(backup.exit()).as(backup.err()).isZero();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);

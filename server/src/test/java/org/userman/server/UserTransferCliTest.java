@@ -1,21 +1,18 @@
 package org.userman.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.userman.server.support.CliRun.run;
 import static org.userman.server.support.TestServer.obj;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.userman.server.cli.RootCommand;
+import org.userman.server.support.CliRun;
 import org.userman.server.support.Resp;
 import org.userman.server.support.TestServer;
-import picocli.CommandLine;
 
 /** {@code users import} and {@code users export} beside a running server. */
 class UserTransferCliTest {
@@ -24,18 +21,6 @@ class UserTransferCliTest {
       "$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1a";
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(TestServer s, String... args) {
-    CommandLine cl = RootCommand.commandLine(s.env(), new ByteArrayInputStream(new byte[0]));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   @Test
   void an_imported_user_signs_in_to_the_running_server_with_the_old_password() throws Exception {
@@ -47,11 +32,11 @@ class UserTransferCliTest {
             + "\"}\n"
             + "{\"email\":\"broken@example.org\",\"password_hash\":\"$2y$10$short\"}\n");
     try (TestServer s = TestServer.start()) {
-      Run dry = run(s, "users", "import", file.toString(), "--dry-run");
+      CliRun dry = run(s, "users", "import", file.toString(), "--dry-run");
       assertThat(dry.out()).contains("dry run: would import 1, skipped 0").contains("failed 1");
       assertThat(s.userman().accounts().findByEmail("rasmus@example.org")).isEmpty();
 
-      Run imported = run(s, "users", "import", file.toString());
+      CliRun imported = run(s, "users", "import", file.toString());
 
       assertThat(imported.exit()).as("a failed record fails the command").isEqualTo(1);
       assertThat(imported.out()).contains("imported 1, skipped 0").contains("failed 1");
@@ -66,7 +51,7 @@ class UserTransferCliTest {
           .asString()
           .startsWith("$argon2id$");
 
-      Run again = run(s, "users", "import", file.toString());
+      CliRun again = run(s, "users", "import", file.toString());
       assertThat(again.out()).contains("imported 0, skipped 1");
     }
   }
@@ -80,7 +65,7 @@ class UserTransferCliTest {
     try (TestServer s = TestServer.start()) {
       assertThat(run(s, "users", "import", file.toString()).exit()).isZero();
 
-      Run export = run(s, "users", "export", "--output", exported.toString());
+      CliRun export = run(s, "users", "export", "--output", exported.toString());
 
       assertThat(export.exit()).as(export.err()).isZero();
       assertThat(export.err()).contains("exported 1 users");
@@ -94,7 +79,7 @@ class UserTransferCliTest {
           .isEqualTo(Files.readAllLines(exported));
     }
     try (TestServer other = TestServer.start()) {
-      Run imported = run(other, "users", "import", exported.toString());
+      CliRun imported = run(other, "users", "import", exported.toString());
       assertThat(imported.out()).contains("imported 1");
       assertThat(
               other
@@ -111,15 +96,15 @@ class UserTransferCliTest {
     Path file = dir.resolve("users.csv");
     Files.writeString(file, "email,name\na@example.org,A\nb@example.org,B\n");
     try (TestServer s = TestServer.start()) {
-      Run csv = run(s, "users", "import", file.toString());
+      CliRun csv = run(s, "users", "import", file.toString());
       assertThat(csv.exit()).as(csv.err()).isZero();
       assertThat(csv.out()).contains("imported 2");
       assertThat(csv.err()).doesNotContain("\r").doesNotContain("\u001b");
 
-      Run bad = run(s, "users", "import", file.toString(), "--format", "xml");
+      CliRun bad = run(s, "users", "import", file.toString(), "--format", "xml");
       assertThat(bad.exit()).isNotZero();
       assertThat(bad.err()).contains("--format must be jsonl, csv or keycloak");
-      Run missing = run(s, "users", "import", dir.resolve("none.jsonl").toString());
+      CliRun missing = run(s, "users", "import", dir.resolve("none.jsonl").toString());
       assertThat(missing.err().strip()).isEqualTo("userman: no file " + dir.resolve("none.jsonl"));
       for (List<String> help :
           List.of(List.of("users", "import", "--help"), List.of("users", "export", "--help"))) {
