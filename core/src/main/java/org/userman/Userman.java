@@ -60,8 +60,12 @@ import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
 import org.userman.role.Roles;
 import org.userman.role.internal.RoleCatalog;
+import org.userman.role.internal.RoleHolders;
 import org.userman.role.internal.RoleService;
 import org.userman.role.internal.RoleStore;
+import org.userman.serviceaccount.ServiceAccounts;
+import org.userman.serviceaccount.internal.ServiceAccountService;
+import org.userman.serviceaccount.internal.ServiceAccountStore;
 import org.userman.session.Sessions;
 import org.userman.session.SigningKeys;
 import org.userman.session.internal.AccessTokens;
@@ -110,6 +114,7 @@ public final class Userman implements AutoCloseable {
   private final WebhookSender webhookSender;
   private final WebhookService webhooks;
   private final RoleService roles;
+  private final ServiceAccountService serviceAccounts;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -241,9 +246,6 @@ public final class Userman implements AutoCloseable {
               emailHistory,
               roleCatalog,
               instrumentation);
-      this.roles =
-          new RoleService(
-              database, roleStore, new RoleAssignments(accountStore, audit, clock), audit, clock);
       this.transfers =
           new TransferService(
               database,
@@ -330,13 +332,34 @@ public final class Userman implements AutoCloseable {
               clock,
               audit,
               instrumentation);
+      this.serviceAccounts =
+          new ServiceAccountService(
+              database,
+              new ServiceAccountStore(database.dialect()),
+              roleCatalog,
+              accessTokens,
+              limiter,
+              audit,
+              secrets,
+              ids,
+              clock,
+              instrumentation);
+      this.roles =
+          new RoleService(
+              database,
+              roleStore,
+              RoleHolders.of(new RoleAssignments(accountStore, audit, clock), serviceAccounts),
+              audit,
+              clock);
       this.authenticator =
           new AuthenticatorService(
               accessTokens,
               new SessionCheck(
                   database, sessionStore, clock, config.sessionIdleTimeout(), instrumentation),
               apiKeys,
-              limiter);
+              serviceAccounts,
+              limiter,
+              config.publicUrl());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -517,6 +540,11 @@ public final class Userman implements AutoCloseable {
   /** Passkeys (WebAuthn): register, list, rename and remove them, and the sign-in challenge. */
   public Passkeys passkeys() {
     return passkeys;
+  }
+
+  /** Service accounts, their client secrets and the client credentials grant. */
+  public ServiceAccounts serviceAccounts() {
+    return serviceAccounts;
   }
 
   /** The roles admins may assign: create, list and delete them. */

@@ -70,7 +70,19 @@ public enum AuditType {
   /** An admin created a role. */
   ROLE_CREATED,
   /** An admin deleted a role (forced: taking it from the users that held it, each audited). */
-  ROLE_DELETED;
+  ROLE_DELETED,
+  /** An admin created a service account. */
+  SERVICE_ACCOUNT_CREATED,
+  /** An admin changed a service account (its name, description, status or roles). */
+  SERVICE_ACCOUNT_UPDATED,
+  /** An admin deleted a service account. */
+  SERVICE_ACCOUNT_DELETED,
+  /** An admin made a client secret for a service account. */
+  CLIENT_SECRET_CREATED,
+  /** An admin revoked a service account's client secret. */
+  CLIENT_SECRET_REVOKED,
+  /** A client id and secret were refused (a grant or an introspection's caller). */
+  CLIENT_AUTH_FAILED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -59,6 +59,15 @@ public enum ErrorCode {
   ROLE_IN_USE("role_in_use"),
   /** The role is Userman's own ({@code admin}) and cannot be deleted: 409. */
   BUILT_IN_ROLE("built_in_role"),
+  /** A service account of this name exists: 409. */
+  SERVICE_ACCOUNT_TAKEN("service_account_taken"),
+  /**
+   * A client id and secret that do not name an active service account and one of its live secrets
+   * (RFC 6749 section 5.2): 401.
+   */
+  INVALID_CLIENT("invalid_client"),
+  /** A client credentials grant asked for a role the service account does not hold: 400. */
+  INVALID_SCOPE("invalid_scope"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
   RATE_LIMITED("rate_limited"),

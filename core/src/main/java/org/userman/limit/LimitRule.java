@@ -28,6 +28,11 @@ public enum LimitRule {
    * Email-change requests of one user (each mails the new address, which its own limit guards too).
    */
   EMAIL_CHANGE_PER_USER(5, Duration.ofHours(1)),
+  /**
+   * Requests to the OAuth token endpoint, and refused client authentications anywhere (an
+   * introspection's caller), from one client address.
+   */
+  OAUTH_PER_IP(600, Duration.ofMinutes(1)),
   /** Authenticated API calls per access-token session or API key. */
   API_PER_CREDENTIAL(1200, Duration.ofMinutes(1));
 

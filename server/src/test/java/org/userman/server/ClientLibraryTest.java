@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.userman.client.AccessPolicy;
 import org.userman.client.Caller;
+import org.userman.client.Introspector;
 import org.userman.client.InvalidTokenException;
 import org.userman.client.TokenVerifier;
 import org.userman.server.support.TestServer;
@@ -62,6 +63,58 @@ class ClientLibraryTest {
           .isInstanceOfSatisfying(
               InvalidTokenException.class,
               e -> assertThat(e.reason()).isEqualTo(InvalidTokenException.Reason.WRONG_AUDIENCE));
+    }
+  }
+
+  @Test
+  void the_libraries_introspector_and_verifier_work_with_a_service_account_of_a_running_userman()
+      throws Exception {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      String admin = s.adminToken("root@example.org");
+      String id =
+          s.call(
+                  "POST",
+                  "/api/v1/service-accounts",
+                  TestServer.obj("name", "orders", "roles", java.util.List.of("admin")),
+                  admin)
+              .text("id");
+      String secret =
+          s.call("POST", "/api/v1/service-accounts/" + id + "/secrets", null, admin).text("secret");
+      s.register("ada@example.org");
+      String ada = s.accessToken("ada@example.org");
+
+      Introspector introspector =
+          Introspector.builder("http://userman.test", id, secret)
+              .endpoint(s.uri("/oauth2/introspect"))
+              .cacheTtl(java.time.Duration.ZERO)
+              .clock(s.clock)
+              .build();
+      Caller user = introspector.verify(ada);
+      assertThat(user.subject()).isEqualTo(s.get("/api/v1/me", ada).text("id"));
+      s.call("DELETE", "/api/v1/sessions/current", null, ada);
+      assertThatThrownBy(() -> introspector.verify(ada))
+          .isInstanceOfSatisfying(
+              InvalidTokenException.class,
+              e -> assertThat(e.reason()).isEqualTo(InvalidTokenException.Reason.INACTIVE));
+
+      // a client credentials token verifies offline, and carries the account's roles
+      String token =
+          s.send(
+                  "POST",
+                  "/oauth2/token",
+                  "application/x-www-form-urlencoded",
+                  "grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret)
+              .text("access_token");
+      TokenVerifier verifier =
+          TokenVerifier.builder("http://userman.test")
+              .jwksUri(s.uri("/.well-known/jwks.json"))
+              .clock(s.clock)
+              .build();
+      Caller service = verifier.verify(token);
+      assertThat(service.subject()).isEqualTo(id);
+      assertThat(service.stringClaim("client_id")).contains(id);
+      assertThat(service.hasRoles("admin")).isTrue();
+      assertThat(introspector.verify(token).subject()).isEqualTo(id);
     }
   }
 }

@@ -191,4 +191,42 @@ class MultiNodeTest {
       assertThat(b.get("/api/v1/me", token).status()).isEqualTo(401);
     }
   }
+
+  @Test
+  void a_client_secret_revoked_on_one_node_is_refused_on_the_other_with_its_tokens() {
+    try (TestServer a = TestServer.start();
+        TestServer b = a.secondNode()) {
+      String admin = a.adminToken("root@example.org");
+      String id =
+          a.call(
+                  "POST",
+                  "/api/v1/service-accounts",
+                  obj("name", "billing", "roles", new String[] {"admin"}),
+                  admin)
+              .text("id");
+      Resp secret = a.call("POST", "/api/v1/service-accounts/" + id + "/secrets", null, admin);
+      String form =
+          "grant_type=client_credentials&client_id="
+              + id
+              + "&client_secret="
+              + secret.text("secret");
+      Resp granted = b.send("POST", "/oauth2/token", "application/x-www-form-urlencoded", form);
+      assertThat(granted.status()).as(granted.raw()).isEqualTo(200);
+      String token = granted.text("access_token");
+      assertThat(b.get("/api/v1/service-accounts", token).status()).isEqualTo(200);
+
+      assertThat(
+              a.call(
+                      "DELETE",
+                      "/api/v1/service-accounts/" + id + "/secrets/" + secret.text("id"),
+                      null,
+                      admin)
+                  .status())
+          .isEqualTo(204);
+      assertThat(b.get("/api/v1/service-accounts", token).status()).isEqualTo(401);
+      Resp again = b.send("POST", "/oauth2/token", "application/x-www-form-urlencoded", form);
+      assertThat(again.status()).isEqualTo(401);
+      assertThat(again.text("error")).isEqualTo("invalid_client");
+    }
+  }
 }

@@ -58,7 +58,7 @@ class RoleCliTest {
 
       CliRun inUse = runWithInput(s, "", "roles", "delete", "support");
       assertThat(inUse.exit()).isNotZero();
-      assertThat(inUse.err()).contains("1 user holds the role 'support'");
+      assertThat(inUse.err()).contains("1 user or service account holds the role 'support'");
       CliRun forced = runWithInput(s, "", "roles", "delete", "support", "--force");
       assertThat(forced.exit()).as(forced.err()).isZero();
       assertThat(forced.out()).contains("taken from 1 user(s)");

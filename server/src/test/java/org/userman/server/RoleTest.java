@@ -148,7 +148,8 @@ class RoleTest {
       Resp refused = s.call("DELETE", "/api/v1/roles/support", null, admin);
       assertThat(refused.status()).isEqualTo(409);
       assertThat(refused.code()).isEqualTo("role_in_use");
-      assertThat(refused.text("detail")).contains("2 users hold the role 'support'", "force=true");
+      assertThat(refused.text("detail"))
+          .contains("2 users or service accounts hold the role 'support'", "force=true");
       assertThat(roles(s, admin, ada)).containsExactly("billing", "support");
       assertThat(s.get("/api/v1/roles/support", admin).status()).isEqualTo(200);
 

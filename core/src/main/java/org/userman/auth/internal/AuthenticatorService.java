@@ -1,5 +1,7 @@
 package org.userman.auth.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.userman.apikey.internal.ApiKeyService;
 import org.userman.auth.Authenticator;
@@ -9,6 +11,7 @@ import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.limit.LimitRule;
 import org.userman.limit.internal.RateLimiter;
+import org.userman.serviceaccount.internal.ServiceAccountService;
 import org.userman.session.internal.AccessTokens;
 import org.userman.session.internal.SessionCheck;
 
@@ -23,14 +26,20 @@ public final class AuthenticatorService implements Authenticator {
   private final AccessTokens accessTokens;
   private final SessionCheck sessionCheck;
   private final ApiKeyService apiKeys;
+  private final ServiceAccountService serviceAccounts;
   private final RateLimiter limiter;
+  private final String issuer;
 
   public AuthenticatorService(
       AccessTokens accessTokens,
       SessionCheck sessionCheck,
       ApiKeyService apiKeys,
-      RateLimiter limiter) {
+      ServiceAccountService serviceAccounts,
+      RateLimiter limiter,
+      String issuer) {
+    this.serviceAccounts = serviceAccounts;
     this.limiter = limiter;
+    this.issuer = issuer;
     this.accessTokens = accessTokens;
     this.sessionCheck = sessionCheck;
     this.apiKeys = apiKeys;
@@ -71,7 +80,10 @@ public final class AuthenticatorService implements Authenticator {
   }
 
   private void charge(Principal p, Actor client) {
-    String key = p.viaApiKey() ? "key:" + p.apiKeyId() : "session:" + p.sessionId();
+    String key =
+        p.isServiceAccount()
+            ? "client:" + p.clientSecretId()
+            : p.viaApiKey() ? "key:" + p.apiKeyId() : "session:" + p.sessionId();
     limiter.consume(LimitRule.API_PER_CREDENTIAL, key, client.as(p.userId()), p.userId());
   }
 
@@ -82,9 +94,54 @@ public final class AuthenticatorService implements Authenticator {
     if (ApiKeyService.looksLikeKey(credential)) {
       return apiKeys.authenticate(credential).map(k -> new Principal(k.userId(), null, k.keyId()));
     }
+    if (ServiceAccountService.looksLikeSecret(credential)) {
+      return serviceAccounts
+          .authenticateSecret(credential)
+          .map(u -> Principal.serviceAccount(u.serviceAccountId(), u.secretId()));
+    }
     return accessTokens
         .verify(credential)
-        .filter(c -> sessionCheck.isLive(c.sessionId(), c.userId()))
-        .map(c -> new Principal(c.userId(), c.sessionId(), null));
+        .filter(
+            c ->
+                c.serviceAccount()
+                    ? serviceAccounts.isLive(c.sessionId(), c.userId())
+                    : sessionCheck.isLive(c.sessionId(), c.userId()))
+        .map(
+            c ->
+                c.serviceAccount()
+                    ? Principal.serviceAccount(c.userId(), c.sessionId())
+                    : new Principal(c.userId(), c.sessionId(), null));
+  }
+
+  @Override
+  public Map<String, Object> introspect(String token) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Optional<Principal> principal = verify(token);
+    if (principal.isEmpty()) {
+      out.put("active", false);
+      return out;
+    }
+    Principal p = principal.get();
+    out.put("active", true);
+    if (p.viaApiKey() || (p.isServiceAccount() && ServiceAccountService.looksLikeSecret(token))) {
+      // a key or secret carries no claims of its own: who it stands for
+      out.put("token_type", p.viaApiKey() ? "api_key" : "client_secret");
+      out.put("iss", issuer);
+      out.put("sub", p.userId());
+      if (p.isServiceAccount()) {
+        out.put("client_id", p.userId());
+        out.put("roles", serviceAccounts.currentRoles(p.userId()));
+      }
+      return out;
+    }
+    Optional<Map<String, Object>> claims = accessTokens.allClaims(token);
+    if (claims.isEmpty()) {
+      // expired between the two looks
+      out.put("active", false);
+      return out;
+    }
+    out.put("token_type", "Bearer");
+    out.putAll(claims.get());
+    return out;
   }
 }

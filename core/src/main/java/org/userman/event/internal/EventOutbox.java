@@ -165,6 +165,13 @@ public final class EventOutbox implements AuditLogService.Follower {
           null;
       // A role's own change has no user; a forced deletion's users each get user.roles_changed.
       case ROLE_CREATED, ROLE_DELETED -> null;
+      case SERVICE_ACCOUNT_CREATED,
+          SERVICE_ACCOUNT_UPDATED,
+          SERVICE_ACCOUNT_DELETED,
+          CLIENT_SECRET_CREATED,
+          CLIENT_SECRET_REVOKED,
+          CLIENT_AUTH_FAILED ->
+          null;
     };
   }
 

@@ -136,7 +136,8 @@ public final class RateLimiter implements AutoCloseable {
 
   private Bucket bucket(LimitRule rule, String key) {
     String id = rule.code() + ":" + bucketIds.keyedHash(rule.code() + ":" + key);
-    return rule == LimitRule.API_PER_CREDENTIAL
+    // the rules that every authenticated call or every token grant takes from
+    return rule == LimitRule.API_PER_CREDENTIAL || rule == LimitRule.OAUTH_PER_IP
         ? buckets.hotBucket(id, settings.of(rule))
         : buckets.bucket(id, settings.of(rule));
   }

@@ -1,19 +1,36 @@
 package org.userman.role.internal;
 
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.userman.common.Actor;
 
 /**
- * The users' side of a role's deletion, kept by the feature that owns the users' roles: how many
- * hold it, and taking it from them.
+ * The holders' side of a role's deletion, kept by each feature whose principals hold roles (users,
+ * service accounts): how many hold it, and taking it from them.
  */
 public interface RoleHolders {
-  /** How many users hold {@code role}. */
+  /** How many hold {@code role}. */
   long count(Handle h, String role);
 
   /**
-   * Takes {@code role} from every user that holds it, in the caller's transaction, each an audited
-   * change of that user's roles; returns how many users lost it.
+   * Takes {@code role} from every holder, in the caller's transaction, each an audited change of
+   * that holder's roles; returns how many lost it.
    */
   long unassignAll(Handle h, String role, Actor actor);
+
+  /** The holders of every one of {@code kinds}, counted and unassigned together. */
+  static RoleHolders of(RoleHolders... kinds) {
+    List<RoleHolders> all = List.of(kinds);
+    return new RoleHolders() {
+      @Override
+      public long count(Handle h, String role) {
+        return all.stream().mapToLong(k -> k.count(h, role)).sum();
+      }
+
+      @Override
+      public long unassignAll(Handle h, String role, Actor actor) {
+        return all.stream().mapToLong(k -> k.unassignAll(h, role, actor)).sum();
+      }
+    };
+  }
 }

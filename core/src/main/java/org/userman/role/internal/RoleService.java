@@ -113,7 +113,9 @@ public final class RoleService implements Roles {
             throw new UsermanException(
                 ErrorCode.ROLE_IN_USE,
                 holding
-                    + (holding == 1 ? " user holds" : " users hold")
+                    + (holding == 1
+                        ? " user or service account holds"
+                        : " users or service accounts hold")
                     + " the role '"
                     + name
                     + "'; take it from them first, or delete with force=true.");

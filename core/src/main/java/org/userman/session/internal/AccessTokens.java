@@ -19,8 +19,10 @@ import org.userman.account.User;
 /**
  * Short-lived ES256 JWTs naming the user ({@code sub}), the session ({@code sid}) and how the user
  * signed in ({@code amr}, RFC 8176), and the configured audience ({@code aud}) when there is one. A
- * token is accepted only as this service issues them: this issuer, this audience, a lifetime no
- * longer than the configured one, and an issue time no later than the clock skew allows.
+ * service account's token names the account as {@code sub} and {@code client_id} (RFC 9068) and the
+ * client secret it was granted for as {@code sid}, and carries no {@code amr}. A token is accepted
+ * only as this service issues them: this issuer, this audience, a lifetime no longer than the
+ * configured one, and an issue time no later than the clock skew allows.
  */
 public final class AccessTokens {
   private static final int MAX_TOKEN_LENGTH = 8192;
@@ -43,8 +45,11 @@ public final class AccessTokens {
   private final Cache<String, Verified> verified =
       Caffeine.newBuilder().maximumSize(20_000).expireAfterWrite(Duration.ofMinutes(5)).build();
 
-  /** What a verified token says. */
-  public record Claims(String userId, String sessionId) {}
+  /**
+   * What a verified token says: for a service account's token ({@code serviceAccount}), {@code
+   * userId} is the account's id and {@code sessionId} the client secret's.
+   */
+  public record Claims(String userId, String sessionId, boolean serviceAccount) {}
 
   private record Verified(Claims claims, String kid, Instant expiresAt) {}
 
@@ -67,21 +72,35 @@ public final class AccessTokens {
    * otp}, {@code mfa}), for services that require a second factor.
    */
   public String issue(User user, String sessionId, java.util.List<String> amr) {
+    return sign(claims(user.id(), sessionId, user.roles()).claim("amr", amr).build());
+  }
+
+  /**
+   * A token for a service account, granted with its client secret {@code secretId}, carrying {@code
+   * roles}.
+   */
+  public String issueForServiceAccount(
+      String serviceAccountId, String secretId, java.util.List<String> roles) {
+    return sign(
+        claims(serviceAccountId, secretId, roles).claim("client_id", serviceAccountId).build());
+  }
+
+  private JWTClaimsSet.Builder claims(String subject, String sid, java.util.List<String> roles) {
     Instant now = clock.instant();
     JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
     if (audience != null) {
       builder.audience(audience);
     }
-    JWTClaimsSet claims =
-        builder
-            .issuer(issuer)
-            .subject(user.id())
-            .claim("sid", sessionId)
-            .claim("roles", user.roles())
-            .claim("amr", amr)
-            .issueTime(Date.from(now))
-            .expirationTime(Date.from(now.plus(ttl)))
-            .build();
+    return builder
+        .issuer(issuer)
+        .subject(subject)
+        .claim("sid", sid)
+        .claim("roles", roles)
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plus(ttl)));
+  }
+
+  private String sign(JWTClaimsSet claims) {
     String kid = keys.currentKid();
     SignedJWT jwt =
         new SignedJWT(
@@ -93,6 +112,21 @@ public final class AccessTokens {
       throw new IllegalStateException("cannot sign an access token", e);
     }
     return jwt.serialize();
+  }
+
+  /**
+   * Every claim of a token that {@link #verify} accepts, as JSON values (token introspection
+   * answers with them); empty for any other token.
+   */
+  public Optional<java.util.Map<String, Object>> allClaims(String token) {
+    if (verify(token).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SignedJWT.parse(token).getJWTClaimsSet().toJSONObject());
+    } catch (ParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** The claims of a token this service signed that has not expired; empty for anything else. */
@@ -149,7 +183,14 @@ public final class AccessTokens {
           || issued.isAfter(clock.instant().plus(SKEW))) {
         return null;
       }
-      return new Verified(new Claims(claims.getSubject(), sessionId), kid, exp.toInstant());
+      // a service account's token names the account twice; a user's names no client
+      Object clientId = claims.getClaim("client_id");
+      boolean serviceAccount = clientId != null;
+      if (serviceAccount && !claims.getSubject().equals(clientId)) {
+        return null;
+      }
+      return new Verified(
+          new Claims(claims.getSubject(), sessionId, serviceAccount), kid, exp.toInstant());
     } catch (ParseException | JOSEException | RuntimeException e) {
       return null;
     }

@@ -25,7 +25,9 @@ import picocli.CommandLine.ScopeType;
       DbCommand.class,
       KeysCommand.class,
       WebhooksCommand.class,
-      RolesCommand.class
+      RolesCommand.class,
+      ServiceAccountsCommand.class,
+      InitCommand.class
     })
 public final class RootCommand implements Runnable {
   @Option(
@@ -62,7 +64,8 @@ public final class RootCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "name a command: serve, users, roles, db, keys or webhooks");
+        new CommandLine(this),
+        "name a command: serve, init, users, roles, service-accounts, db, keys or webhooks");
   }
 
   /** The command line with one-line error messages and exit status 1 for failures. */

@@ -97,23 +97,27 @@ final class UsersCommand implements Runnable {
         .orElseThrow(() -> new CliException("no user " + user));
   }
 
+  /** The password on the first line of {@code in}; {@code where} names it in the failure. */
+  static Password firstLine(java.io.InputStream in, String where) {
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      String line = r.readLine();
+      if (line == null || line.isEmpty()) {
+        throw new CliException("no password on " + where);
+      }
+      return Password.of(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The password from standard input (first line) or, without --password-stdin, asked on the
    * terminal.
    */
   Password readPassword(boolean fromStdin) {
     if (fromStdin) {
-      try {
-        BufferedReader r =
-            new BufferedReader(new InputStreamReader(root.stdin, StandardCharsets.UTF_8));
-        String line = r.readLine();
-        if (line == null || line.isEmpty()) {
-          throw new CliException("no password on standard input");
-        }
-        return Password.of(line);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return firstLine(root.stdin, "standard input");
     }
     Console console = terminal();
     if (console == null) {

@@ -76,7 +76,7 @@ public final class ApiRoutes {
    * OpenAPI build step declares them too, on routes that only list them ({@code userman} null).
    */
   public static ApiRoutes declareAll(
-      ApiRoutes routes, Api api, Userman userman, Views views, byte[] openApi) {
+      ApiRoutes routes, Api api, Userman userman, Views views, byte[] openApi, String issuer) {
     boolean listing = userman == null;
     new SystemRoutes(
             api,
@@ -104,6 +104,14 @@ public final class ApiRoutes {
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
     new WebhookRoutes(api, listing ? null : userman.webhooks(), views).declare(routes);
     new RoleRoutes(api, listing ? null : userman.roles(), views).declare(routes);
+    new ServiceAccountRoutes(api, listing ? null : userman.serviceAccounts(), views)
+        .declare(routes);
+    new OAuthRoutes(
+            api,
+            listing ? null : userman.serviceAccounts(),
+            listing ? null : userman.authenticator(),
+            issuer)
+        .declare(routes);
     routes.route();
     return routes;
   }

@@ -48,10 +48,13 @@ public final class Call {
     void requireWithPassword(String userId, String sessionId);
   }
 
-  /** Whether a user holds the admin role now (roles are read at each check, not from the token). */
+  /**
+   * Whether a user or service account holds the admin role now (roles are read at each check, not
+   * from the token).
+   */
   @FunctionalInterface
   public interface AdminCheck {
-    boolean isAdmin(String userId);
+    boolean isAdmin(Principal principal);
   }
 
   Call(
@@ -187,8 +190,28 @@ public final class Call {
         ErrorCode.PAYLOAD_TOO_LARGE, "The " + what + " is larger than " + max / 1024 + " KiB.");
   }
 
-  /** The authenticated caller; {@code unauthenticated} when there is none. */
+  /**
+   * The authenticated user; {@code unauthenticated} when there is none, {@code forbidden} for a
+   * service account, which has no account of its own to act on.
+   */
   public Principal user() {
+    Principal p = caller();
+    if (p.isServiceAccount()) {
+      throw new UsermanException(
+          ErrorCode.FORBIDDEN,
+          "A service account has no user account; it may call the admin operations its roles"
+              + " allow.");
+    }
+    return p;
+  }
+
+  /** The caller of a valid credential, a user or a service account; empty for anyone else. */
+  public Optional<Principal> callerIfAny() {
+    return principal();
+  }
+
+  /** The authenticated caller, a user or a service account; {@code unauthenticated} otherwise. */
+  public Principal caller() {
     return principal()
         .orElseThrow(
             () ->
@@ -197,10 +220,13 @@ public final class Call {
                     "The credential is missing, invalid, expired or revoked."));
   }
 
-  /** The caller, who must hold the admin role; {@code forbidden} otherwise. */
+  /**
+   * The caller, a user or a service account, who must hold the admin role; {@code forbidden}
+   * otherwise.
+   */
   public Principal admin() {
-    Principal p = user();
-    if (!adminCheck.isAdmin(p.userId())) {
+    Principal p = caller();
+    if (!adminCheck.isAdmin(p)) {
       throw new UsermanException(ErrorCode.FORBIDDEN, "This needs the admin role.");
     }
     return p;
@@ -244,7 +270,7 @@ public final class Call {
   }
 
   public boolean callerIsAdmin() {
-    return principal().map(p -> adminCheck.isAdmin(p.userId())).orElse(false);
+    return principal().map(adminCheck::isAdmin).orElse(false);
   }
 
   private Optional<Principal> principal() {

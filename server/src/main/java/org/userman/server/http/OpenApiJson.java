@@ -106,7 +106,7 @@ public final class OpenApiJson {
       throw new IllegalArgumentException("usage: OpenApiJson YAML-FILE JSON-FILE");
     }
     JsonNode source = new ObjectMapper(new YAMLFactory()).readTree(Path.of(args[0]).toFile());
-    ApiRoutes routes = ApiRoutes.declareAll(new ApiRoutes(null), null, null, null, null);
+    ApiRoutes routes = ApiRoutes.declareAll(new ApiRoutes(null), null, null, null, null, null);
     List<String> problems = new ArrayList<>();
     ObjectNode doc = document(source, routes.operations(), problems);
     if (!problems.isEmpty()) {

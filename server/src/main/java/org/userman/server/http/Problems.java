@@ -31,14 +31,16 @@ public final class Problems {
           INVALID_TOKEN,
           WRONG_CURRENT_PASSWORD,
           WRONG_CODE,
-          INVALID_PASSKEY ->
+          INVALID_PASSKEY,
+          INVALID_SCOPE ->
           400;
       case UNAUTHENTICATED,
           INVALID_CREDENTIALS,
           INVALID_REFRESH_TOKEN,
           INVALID_CHALLENGE,
           INVALID_SECOND_FACTOR,
-          SECOND_FACTOR_REQUIRED ->
+          SECOND_FACTOR_REQUIRED,
+          INVALID_CLIENT ->
           401;
       case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED, REAUTHENTICATION_REQUIRED -> 403;
       case NOT_FOUND -> 404;
@@ -49,6 +51,7 @@ public final class Problems {
           ROLE_TAKEN,
           ROLE_IN_USE,
           BUILT_IN_ROLE,
+          SERVICE_ACCOUNT_TAKEN,
           TOTP_ENABLED,
           TOTP_NOT_ENABLED,
           PASSKEY_LIMIT ->
@@ -86,6 +89,9 @@ public final class Problems {
       case ROLE_TAKEN -> "Role taken";
       case ROLE_IN_USE -> "Role in use";
       case BUILT_IN_ROLE -> "Built-in role";
+      case SERVICE_ACCOUNT_TAKEN -> "Service account taken";
+      case INVALID_CLIENT -> "Invalid client";
+      case INVALID_SCOPE -> "Invalid scope";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
       case RATE_LIMITED -> "Rate limited";

@@ -102,7 +102,7 @@ public final class UserRoutes {
   private void create(ServerRequest req, ServerResponse res) {
     Call c = api.call(req);
     // A credential, when sent, must be valid; an admin's unlocks the admin-only fields.
-    boolean byAdmin = c.hasCredential() && c.user() != null && c.callerIsAdmin();
+    boolean byAdmin = c.hasCredential() && c.caller() != null && c.callerIsAdmin();
     JsonBody b = c.body(CREATE_FIELDS);
     NewUser n =
         new NewUser(

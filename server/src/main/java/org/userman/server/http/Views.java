@@ -27,6 +27,8 @@ import org.userman.mfa.PasskeyRequest;
 import org.userman.mfa.RecoveryCodes;
 import org.userman.mfa.TotpEnrolment;
 import org.userman.role.Role;
+import org.userman.serviceaccount.ClientSecret;
+import org.userman.serviceaccount.ServiceAccount;
 import org.userman.session.LoginResult;
 import org.userman.session.SecondFactorChallenge;
 import org.userman.session.Session;
@@ -325,6 +327,31 @@ public final class Views {
     n.put("from", time(e.from()));
     n.put("until", time(e.until()));
     n.put("current", e.current());
+    return n;
+  }
+
+  public ObjectNode serviceAccount(ServiceAccount a) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", a.id());
+    n.put("client_id", a.clientId());
+    n.put("name", a.name());
+    n.put("description", a.description());
+    n.put("status", a.status());
+    ArrayNode roles = n.putArray("roles");
+    a.roles().forEach(roles::add);
+    n.put("created_at", time(a.createdAt()));
+    n.put("updated_at", time(a.updatedAt()));
+    return n;
+  }
+
+  public ObjectNode clientSecret(ClientSecret s) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", s.id());
+    n.put("name", s.name());
+    n.put("prefix", s.prefix());
+    n.put("created_at", time(s.createdAt()));
+    n.put("last_used_at", time(s.lastUsedAt()));
+    n.put("expires_at", time(s.expiresAt()));
     return n;
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.userman.Userman;
 import org.userman.metrics.Instrumentation;
+import org.userman.role.Roles;
 import org.userman.server.config.ServerConfig;
 import org.userman.server.http.Api;
 import org.userman.server.http.ApiRoutes;
@@ -115,7 +116,11 @@ public final class UsermanServer implements AutoCloseable {
       ObjectMapper json = Userman.jsonMapper();
       Views views = new Views(json);
       Userman u = userman;
-      Call.AdminCheck adminCheck = userId -> u.accounts().isAdmin(userId);
+      Call.AdminCheck adminCheck =
+          p ->
+              p.isServiceAccount()
+                  ? u.serviceAccounts().holds(p.userId(), Roles.ADMIN)
+                  : u.accounts().isAdmin(p.userId());
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
       Api api =
           new Api(
@@ -182,7 +187,13 @@ public final class UsermanServer implements AutoCloseable {
       new ErrorMapping(problems, pages.errors(), requestLog).register(routing);
       pages.register(routing);
       ApiRoutes operations =
-          ApiRoutes.declareAll(new ApiRoutes(routing), api, lib, views, openApiDocument());
+          ApiRoutes.declareAll(
+              new ApiRoutes(routing),
+              api,
+              lib,
+              views,
+              openApiDocument(),
+              config.core().publicUrl());
       routing.any(new Fallback(operations.operations(), cors, problems));
       WebServerConfig.Builder server =
           WebServer.builder()

@@ -2,8 +2,6 @@ package org.userman.server.web;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +11,7 @@ import org.userman.common.ClientInfo;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.password.Password;
-import org.userman.server.http.Call;
+import org.userman.server.http.FormBody;
 
 /**
  * One page request as handlers see it: its form fields, query, cookies, client and signed-in
@@ -113,7 +111,7 @@ final class WebCall {
    */
   boolean isAdmin() {
     if (admin == null) {
-      admin = principal().map(p -> web.isAdmin(p.userId())).orElse(false);
+      admin = principal().map(web::isAdmin).orElse(false);
     }
     return admin;
   }
@@ -140,27 +138,14 @@ final class WebCall {
     return req.headers().first(HeaderNames.create(name));
   }
 
-  /** The urlencoded form in the body (the only kind the pages send), read once. */
+  /**
+   * The urlencoded form in the body (the only kind the pages send), read once; the first value of a
+   * field sent twice.
+   */
   private Map<String, String> form() {
     if (form == null) {
       form = new HashMap<>();
-      byte[] bytes = Call.body(req, "application/x-www-form-urlencoded", MAX_FORM_BYTES, "form");
-      try {
-        for (String pair : new String(bytes, StandardCharsets.UTF_8).split("&", -1)) {
-          if (pair.isEmpty()) {
-            continue;
-          }
-          int eq = pair.indexOf('=');
-          String key =
-              URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-          String value =
-              eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-          form.putIfAbsent(key, value);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new UsermanException(
-            ErrorCode.MALFORMED_REQUEST, "The form is not valid urlencoded text.");
-      }
+      FormBody.read(req, MAX_FORM_BYTES).forEach((k, v) -> form.put(k, v.get(0)));
     }
     return form;
   }

@@ -202,8 +202,8 @@ public final class WebPages {
     return authenticator.tryCookie(cookie, client);
   }
 
-  boolean isAdmin(String userId) {
-    return adminCheck.isAdmin(userId);
+  boolean isAdmin(Principal principal) {
+    return adminCheck.isAdmin(principal);
   }
 
   String sessionCookie() {
