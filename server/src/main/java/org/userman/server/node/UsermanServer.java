@@ -38,6 +38,7 @@ import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
 import org.userman.server.web.PasskeyPages;
 import org.userman.server.web.SecondFactorPages;
+import org.userman.server.web.ServiceAccountPages;
 import org.userman.server.web.SignInPages;
 import org.userman.server.web.WebPages;
 import org.userman.server.web.WebhookPages;
@@ -173,6 +174,7 @@ public final class UsermanServer implements AutoCloseable {
           .declare();
       new AdminPages(pages, userman.accounts()).declare();
       new WebhookPages(pages, userman.webhooks()).declare();
+      new ServiceAccountPages(pages, userman.serviceAccounts()).declare();
       Problems problems = new Problems(json);
       SecurityHeaders headers = new SecurityHeaders(config.https());
       Cors cors = new Cors(config.corsOrigins());

@@ -85,7 +85,13 @@ public final class WebPages {
               "Thank you: you can change your password, email, API keys and recovery codes now."),
           Map.entry("webhook_enabled", "The webhook endpoint is enabled."),
           Map.entry("webhook_disabled", "The webhook endpoint is disabled."),
-          Map.entry("redelivered", "The delivery is queued again."));
+          Map.entry("redelivered", "The delivery is queued again."),
+          Map.entry("service_account_enabled", "The service account is enabled."),
+          Map.entry(
+              "service_account_disabled",
+              "The service account is disabled: its secrets and tokens are refused."),
+          Map.entry("secret_revoked", "The secret is revoked, with every token granted with it."),
+          Map.entry("service_account_deleted", "The service account is deleted."));
 
   /** A page's handler. */
   @FunctionalInterface
