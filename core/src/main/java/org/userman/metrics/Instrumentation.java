@@ -3,10 +3,12 @@ package org.userman.metrics;
 import org.userman.limit.LimitRule;
 
 /**
- * What the library tells a metrics system as it works: sign-in outcomes, password hashing time,
- * rate-limit refusals, cache lookups, failed deliveries and the connection pool. The library has no
- * metrics dependency of its own; a program that wants metrics passes an implementation to {@code
- * Userman.open}, and {@link #NONE}, the default, costs a call that does nothing.
+ * What the library tells a metrics or tracing system as it works: sign-in outcomes, password
+ * hashing time, rate-limit refusals, cache lookups, failed deliveries, the connection pool, and the
+ * steps of a request's work (its database transactions and reads, its password hashing) for traces.
+ * The library has no metrics or tracing dependency of its own; a program that wants them passes an
+ * implementation to {@code Userman.open}, and {@link #NONE}, the default, costs a call that does
+ * nothing.
  *
  * <p>Calls come from request threads and the library's own threads, concurrently: an implementation
  * must be thread-safe and quick (it runs inside every sign-in and authenticated request). Nothing
@@ -39,6 +41,28 @@ public interface Instrumentation {
   enum Queue {
     MAIL,
     WEBHOOK
+  }
+
+  /**
+   * A piece of the current thread's work, from its start to {@link #close}: what a trace shows as a
+   * span inside the request's span.
+   */
+  interface Step extends AutoCloseable {
+    /** A step that records nothing. */
+    Step NONE = () -> {};
+
+    /** The step ended (normally or by an exception). */
+    @Override
+    void close();
+  }
+
+  /**
+   * A step of work starts on the current thread: {@code db.transaction}, {@code db.read}, {@code
+   * password.hash} (a password's hashing or check, the wait for a hashing thread included). The
+   * caller closes it.
+   */
+  default Step step(String name) {
+    return Step.NONE;
   }
 
   /** A sign-in step (password, second factor or passkey) ended so. */

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Metrics cost a node nothing when they are off: a node started without {@code metrics.port} loads
- * no Micrometer or Prometheus class, and none of the server's metrics classes. Each start is a
- * process of its own, whose class loading the JVM logs. Once, on SQLite, is enough.
+ * Metrics and traces cost a node nothing when they are off: a node started without {@code
+ * metrics.port} and {@code tracing.otlp_endpoint} loads no Micrometer, Prometheus or OpenTelemetry
+ * class, and none of the server's metrics or tracing classes. Each start is a process of its own,
+ * whose class loading the JVM logs. Once, on SQLite, is enough.
  */
 class MetricsStartupTest {
   @TempDir Path dir;
@@ -30,13 +31,23 @@ class MetricsStartupTest {
     assertThat(off)
         .noneMatch(c -> c.startsWith("io.micrometer."))
         .noneMatch(c -> c.startsWith("io.prometheus."))
-        .noneMatch(c -> c.startsWith("org.userman.server.metrics."));
+        .noneMatch(c -> c.startsWith("org.userman.server.metrics."))
+        .noneMatch(c -> c.startsWith("io.opentelemetry."))
+        .noneMatch(c -> c.startsWith("org.userman.server.tracing."));
 
-    List<String> on = classesLoadedBy("on", "USERMAN_METRICS_PORT", "0");
+    List<String> on =
+        classesLoadedBy(
+            "on",
+            "USERMAN_METRICS_PORT",
+            "0",
+            "USERMAN_TRACING_OTLP_ENDPOINT",
+            "http://127.0.0.1:9/v1/traces");
     assertThat(on)
-        .as("the same check sees them when metrics are on")
+        .as("the same check sees them when metrics and traces are on")
         .anyMatch(c -> c.startsWith("io.micrometer."))
-        .anyMatch(c -> c.startsWith("org.userman.server.metrics."));
+        .anyMatch(c -> c.startsWith("org.userman.server.metrics."))
+        .anyMatch(c -> c.startsWith("io.opentelemetry."))
+        .anyMatch(c -> c.startsWith("org.userman.server.tracing."));
   }
 
   /** Starts a node with {@code env} (pairs), waits until it listens, stops it: what it loaded. */

@@ -324,6 +324,8 @@ public final class PasswordHasher implements AutoCloseable {
    */
   private <T> T onHashThread(Callable<T> work) {
     Future<T> result = null;
+    // the step is the caller's: a trace shows the request's wait for a hashing thread and its work
+    Instrumentation.Step step = instrumentation.step("password.hash");
     try {
       if (Thread.interrupted()) {
         throw new InterruptedException();
@@ -342,6 +344,8 @@ public final class PasswordHasher implements AutoCloseable {
         case Error err -> throw err;
         default -> throw new IllegalStateException(e.getCause());
       }
+    } finally {
+      step.close();
     }
   }
 

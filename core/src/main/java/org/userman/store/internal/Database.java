@@ -29,13 +29,17 @@ public final class Database implements Storage, AutoCloseable {
   private final Changes changes;
   private final ServingLock servingLock;
 
+  private final Instrumentation instrumentation;
+
   private Database(
       HikariDataSource dataSource,
       Dialect dialect,
       Duration busyTimeout,
       Changes changes,
       Ticker ticker,
-      Path sqliteFile) {
+      Path sqliteFile,
+      Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
@@ -86,7 +90,14 @@ public final class Database implements Storage, AutoCloseable {
             settings.listenForChanges(),
             ticker);
     Database db =
-        new Database(dataSource, dialect, settings.busyTimeout(), changes, ticker, sqliteFile);
+        new Database(
+            dataSource,
+            dialect,
+            settings.busyTimeout(),
+            changes,
+            ticker,
+            sqliteFile,
+            instrumentation);
     try {
       if (prepareSchema) {
         db.schema.prepare(settings.migrate());
@@ -128,12 +139,22 @@ public final class Database implements Storage, AutoCloseable {
 
   /** Runs {@code callback} in one transaction; a database outage becomes {@code unavailable}. */
   public <R> R tx(HandleCallback<R, RuntimeException> callback) {
-    return transactions.tx(callback);
+    Instrumentation.Step step = instrumentation.step("db.transaction");
+    try {
+      return transactions.tx(callback);
+    } finally {
+      step.close();
+    }
   }
 
   /** Runs {@code callback} on one connection without an explicit transaction (reads). */
   public <R> R read(HandleCallback<R, RuntimeException> callback) {
-    return transactions.read(callback);
+    Instrumentation.Step step = instrumentation.step("db.read");
+    try {
+      return transactions.read(callback);
+    } finally {
+      step.close();
+    }
   }
 
   @Override

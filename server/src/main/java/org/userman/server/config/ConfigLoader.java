@@ -94,6 +94,9 @@ public final class ConfigLoader {
     d.put("metrics.port", null);
     d.put("metrics.host", "127.0.0.1");
     d.put("metrics.token", null);
+    d.put("tracing.otlp_endpoint", null);
+    d.put("tracing.service_name", "userman");
+    d.put("tracing.sample_ratio", "1.0");
     d.put("limits.enabled", "true");
     d.put("redis.url", null);
     d.put("redis.prefix", "userman:");
@@ -285,7 +288,11 @@ public final class ConfigLoader {
               s.optional("metrics.port") == null
                   ? null
                   : s.parse("metrics.port", Integer::parseInt, "a port number 0..65535"),
-              s.optional("metrics.token")));
+              s.optional("metrics.token")),
+          new TracingSettings(
+              s.optional("tracing.otlp_endpoint"),
+              s.string("tracing.service_name"),
+              s.parse("tracing.sample_ratio", Double::parseDouble, "a number from 0 to 1")));
     } catch (InvalidSettingException e) {
       // The records name the setting; the message adds where it comes from.
       throw new ConfigException(

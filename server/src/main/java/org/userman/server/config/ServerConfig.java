@@ -17,7 +17,8 @@ public record ServerConfig(
     TrustedProxies trustedProxies,
     Duration idleTimeout,
     ConnectionLimits connections,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    TracingSettings tracing) {
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -41,6 +42,9 @@ public record ServerConfig(
     }
     if (metrics == null) {
       throw new IllegalArgumentException("metrics is required");
+    }
+    if (tracing == null) {
+      throw new IllegalArgumentException("tracing is required");
     }
     if (metrics.enabled() && metrics.port() != 0 && metrics.port() == port) {
       throw new InvalidSettingException(

@@ -29,6 +29,7 @@ public final class EveryRequest implements Filter {
   static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
   private static final Pattern REQUEST_ID_SHAPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final HeaderName ORIGIN = HeaderNames.create("Origin");
+  private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
 
   /** The route of a request that no route took. */
   private static final String UNMATCHED = "(unmatched)";
@@ -41,6 +42,7 @@ public final class EveryRequest implements Filter {
   private final List<Header> pageHeaders;
   private final Consumer<ServerRequest> bodyArrived;
   private final RequestMetrics metrics;
+  private final RequestTracing tracing;
 
   /**
    * {@code bodyArrived} hears of each request whose body a route has read to its end (the
@@ -52,8 +54,10 @@ public final class EveryRequest implements Filter {
       Cors cors,
       SecurityHeaders headers,
       Consumer<ServerRequest> bodyArrived,
-      RequestMetrics metrics) {
+      RequestMetrics metrics,
+      RequestTracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.bodyArrived = bodyArrived;
     this.storage = storage;
     this.log = log;
@@ -65,17 +69,24 @@ public final class EveryRequest implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     long start = System.nanoTime();
+    RequestTracing.Span span = tracing.begin(req);
+    String traceId = span.traceId();
+    // a traced request's id is its trace's, unless the client or a proxy named one
     String id =
         req.headers()
             .first(REQUEST_ID)
             .filter(v -> REQUEST_ID_SHAPE.matcher(v).matches())
-            .orElseGet(log::newRequestId);
+            .orElseGet(() -> traceId != null ? traceId : log.newRequestId());
     RequestState state = new RequestState(id, start, () -> bodyArrived.accept(req));
     req.context().register(RequestState.class, state);
     res.beforeSend(
         () -> {
           ServerResponseHeaders h = res.headers();
           h.set(HeaderValues.create(REQUEST_ID, id));
+          String traceparent = span.traceparent();
+          if (traceparent != null) {
+            h.set(HeaderValues.create(TRACEPARENT, traceparent));
+          }
           h.setIfAbsent(NO_STORE);
           (state.area() == RequestState.Area.PAGE ? pageHeaders : apiHeaders)
               .forEach(h::setIfAbsent);
@@ -90,14 +101,16 @@ public final class EveryRequest implements Filter {
           String route = req.matchingPattern().orElse(UNMATCHED);
           int status = res.status().code();
           long nanos = System.nanoTime() - start;
-          log.request(method, route, status, nanos, id);
+          log.request(method, route, status, nanos, id, traceId);
           metrics.request(method, route, status, nanos);
+          span.answered(method, route, status);
         });
     Storage.RequestScope scope = storage.request();
     try {
       chain.proceed();
     } finally {
       scope.close();
+      span.close();
     }
   }
 }

@@ -62,7 +62,9 @@ public final class RequestLog {
     }
   }
 
-  public void request(String method, String template, int status, long nanos, String requestId) {
+  /** {@code traceId} is the request's trace when tracing is on (null otherwise). */
+  public void request(
+      String method, String template, int status, long nanos, String requestId, String traceId) {
     if (format == LogFormat.JSON) {
       double ms = nanos / 1_000_000.0;
       ObjectNode n = json.createObjectNode();
@@ -74,6 +76,9 @@ public final class RequestLog {
       n.put("status", status);
       n.put("duration_ms", Math.round(ms * 100) / 100.0);
       n.put("request_id", requestId);
+      if (traceId != null) {
+        n.put("trace_id", traceId);
+      }
       sink.accept(write(n));
     } else {
       // By hand, not String.format: this runs for every request.
@@ -91,12 +96,11 @@ public final class RequestLog {
               .append(hundredths / 100)
               .append('.');
       long fraction = hundredths % 100;
-      sink.accept(
-          b.append(fraction < 10 ? "0" : "")
-              .append(fraction)
-              .append("ms id=")
-              .append(requestId)
-              .toString());
+      b.append(fraction < 10 ? "0" : "").append(fraction).append("ms id=").append(requestId);
+      if (traceId != null && !traceId.equals(requestId)) {
+        b.append(" trace=").append(traceId);
+      }
+      sink.accept(b.toString());
     }
   }
 

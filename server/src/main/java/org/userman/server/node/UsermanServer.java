@@ -29,11 +29,13 @@ import org.userman.server.http.Fallback;
 import org.userman.server.http.Problems;
 import org.userman.server.http.RequestLog;
 import org.userman.server.http.RequestMetrics;
+import org.userman.server.http.RequestTracing;
 import org.userman.server.http.SecurityHeaders;
 import org.userman.server.http.TransportProblems;
 import org.userman.server.http.Views;
 import org.userman.server.metrics.MetricsEndpoint;
 import org.userman.server.metrics.PrometheusMetrics;
+import org.userman.server.tracing.Tracing;
 import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
 import org.userman.server.web.PasskeyPages;
@@ -67,13 +69,18 @@ public final class UsermanServer implements AutoCloseable {
   /** Null when metrics are off (then no Micrometer class is loaded). */
   private final PrometheusMetrics metrics;
 
+  /** Null when tracing is off (then no OpenTelemetry class is loaded). */
+  private final Tracing tracing;
+
   private UsermanServer(
       Userman userman,
       ConnectionGuard guard,
       WebServer web,
       List<ApiRoutes.Operation> operations,
-      PrometheusMetrics metrics) {
+      PrometheusMetrics metrics,
+      Tracing tracing) {
     this.metrics = metrics;
+    this.tracing = tracing;
     this.userman = userman;
     this.guard = guard;
     this.web = web;
@@ -103,12 +110,20 @@ public final class UsermanServer implements AutoCloseable {
     Userman userman = null;
     ConnectionGuard guard = null;
     PrometheusMetrics metrics = null;
+    Tracing tracing = null;
     try {
       if (config.metrics().enabled()) {
         metrics = PrometheusMetrics.create(clock);
       }
+      if (config.tracing().enabled()) {
+        tracing = Tracing.create(config.tracing());
+      }
       Instrumentation instrumentation = metrics != null ? metrics : Instrumentation.NONE;
+      if (tracing != null) {
+        instrumentation = tracing.instrument(instrumentation);
+      }
       RequestMetrics requestMetrics = metrics != null ? metrics : RequestMetrics.NONE;
+      RequestTracing requestTracing = tracing != null ? tracing : RequestTracing.NONE;
       userman = Userman.open(config.core(), clock, random, instrumentation);
       // A second server on the same embedded database fails here, before it listens.
       userman.startServices();
@@ -185,7 +200,13 @@ public final class UsermanServer implements AutoCloseable {
       guard = new ConnectionGuard(config.connections(), config.trustedProxies(), System::nanoTime);
       routing.addFilter(
           new EveryRequest(
-              userman.storage(), requestLog, cors, headers, guard::bodyArrived, requestMetrics));
+              userman.storage(),
+              requestLog,
+              cors,
+              headers,
+              guard::bodyArrived,
+              requestMetrics,
+              requestTracing));
       new ErrorMapping(problems, pages.errors(), requestLog).register(routing);
       pages.register(routing);
       ApiRoutes operations =
@@ -243,10 +264,13 @@ public final class UsermanServer implements AutoCloseable {
                     .routing(r -> r.get("/metrics", endpoint)));
       }
       WebServer web = server.build().start();
-      return new UsermanServer(userman, guard, web, operations.operations(), metrics);
+      return new UsermanServer(userman, guard, web, operations.operations(), metrics, tracing);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
+      }
+      if (tracing != null) {
+        tracing.close();
       }
       if (guard != null) {
         guard.close();
@@ -298,6 +322,9 @@ public final class UsermanServer implements AutoCloseable {
     userman.close();
     if (metrics != null) {
       metrics.close();
+    }
+    if (tracing != null) {
+      tracing.close();
     }
   }
 }

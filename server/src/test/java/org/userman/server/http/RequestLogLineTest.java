@@ -26,11 +26,11 @@ class RequestLogLineTest {
 
   @Test
   void text_line_gives_the_duration_in_milliseconds_rounded_to_two_places() {
-    log.request("GET", "/api/v1/me", 200, 1_234_567, "abc");
-    log.request("POST", "/api/v1/sessions", 201, 18_995_000, "def");
-    log.request("GET", "/health/live", 200, 4_999, "ghi");
-    log.request("GET", "/health/live", 200, 90_000, "jkl");
-    log.request("GET", "/api/v1/users", 200, 12_345_678_901L, "mno");
+    log.request("GET", "/api/v1/me", 200, 1_234_567, "abc", null);
+    log.request("POST", "/api/v1/sessions", 201, 18_995_000, "def", null);
+    log.request("GET", "/health/live", 200, 4_999, "ghi", null);
+    log.request("GET", "/health/live", 200, 90_000, "jkl", null);
+    log.request("GET", "/api/v1/users", 200, 12_345_678_901L, "mno", null);
     assertThat(lines)
         .containsExactly(
             "2026-12-02T10:00:00.123Z INFO request GET /api/v1/me 200 1.23ms id=abc",
@@ -38,6 +38,24 @@ class RequestLogLineTest {
             "2026-12-02T10:00:00.123Z INFO request GET /health/live 200 0.00ms id=ghi",
             "2026-12-02T10:00:00.123Z INFO request GET /health/live 200 0.09ms id=jkl",
             "2026-12-02T10:00:00.123Z INFO request GET /api/v1/users 200 12345.68ms id=mno");
+  }
+
+  @Test
+  void a_traced_requests_line_names_its_trace_when_the_request_id_is_another() {
+    log.request("GET", "/api/v1/me", 200, 1_234_567, "abc", "4bf92f3577b34da6a3ce929d0e0e4736");
+    log.request(
+        "GET",
+        "/api/v1/me",
+        200,
+        1_234_567,
+        "4bf92f3577b34da6a3ce929d0e0e4736",
+        "4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(lines)
+        .containsExactly(
+            "2026-12-02T10:00:00.123Z INFO request GET /api/v1/me 200 1.23ms id=abc"
+                + " trace=4bf92f3577b34da6a3ce929d0e0e4736",
+            "2026-12-02T10:00:00.123Z INFO request GET /api/v1/me 200 1.23ms"
+                + " id=4bf92f3577b34da6a3ce929d0e0e4736");
   }
 
   @Test
