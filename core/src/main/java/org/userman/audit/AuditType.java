@@ -70,7 +70,25 @@ public enum AuditType {
   /** An admin created a role. */
   ROLE_CREATED,
   /** An admin deleted a role (forced: taking it from the users that held it, each audited). */
-  ROLE_DELETED;
+  ROLE_DELETED,
+  /** A user created an organization (and became its owner). */
+  ORGANIZATION_CREATED,
+  /** An organization's name or slug changed. */
+  ORGANIZATION_UPDATED,
+  /** An organization was deleted, with its memberships (never its users). */
+  ORGANIZATION_DELETED,
+  /** An instance admin added a user to an organization. */
+  ORGANIZATION_MEMBER_ADDED,
+  /** A member's organization roles changed. */
+  ORGANIZATION_MEMBER_UPDATED,
+  /** A member left or was removed from an organization. */
+  ORGANIZATION_MEMBER_REMOVED,
+  /** An invitation to an organization was mailed. */
+  ORGANIZATION_INVITATION_SENT,
+  /** An invitation to an organization was revoked. */
+  ORGANIZATION_INVITATION_REVOKED,
+  /** A user accepted an invitation and joined the organization. */
+  ORGANIZATION_INVITATION_ACCEPTED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

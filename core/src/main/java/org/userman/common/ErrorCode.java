@@ -59,6 +59,16 @@ public enum ErrorCode {
   ROLE_IN_USE("role_in_use"),
   /** The role is Userman's own ({@code admin}) and cannot be deleted: 409. */
   BUILT_IN_ROLE("built_in_role"),
+  /** An organization of the slug exists already: 409. */
+  SLUG_TAKEN("slug_taken"),
+  /** The change would leave an organization without an owner: 409. */
+  LAST_OWNER("last_owner"),
+  /** The invited address is a member's already: 409. */
+  ALREADY_MEMBER("already_member"),
+  /** The invitation is to another address than the signed-in user's verified one: 403. */
+  INVITATION_MISMATCH("invitation_mismatch"),
+  /** A sign-in or refresh named an organization the user is no member of: 403. */
+  NOT_A_MEMBER("not_a_member"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
   RATE_LIMITED("rate_limited"),

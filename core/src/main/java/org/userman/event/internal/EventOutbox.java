@@ -165,6 +165,16 @@ public final class EventOutbox implements AuditLogService.Follower {
           null;
       // A role's own change has no user; a forced deletion's users each get user.roles_changed.
       case ROLE_CREATED, ROLE_DELETED -> null;
+      case ORGANIZATION_CREATED,
+          ORGANIZATION_UPDATED,
+          ORGANIZATION_DELETED,
+          ORGANIZATION_MEMBER_ADDED,
+          ORGANIZATION_MEMBER_UPDATED,
+          ORGANIZATION_MEMBER_REMOVED,
+          ORGANIZATION_INVITATION_SENT,
+          ORGANIZATION_INVITATION_REVOKED,
+          ORGANIZATION_INVITATION_ACCEPTED ->
+          null;
     };
   }
 

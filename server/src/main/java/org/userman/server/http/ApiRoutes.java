@@ -104,6 +104,7 @@ public final class ApiRoutes {
     new MailQueueRoutes(api, listing ? null : userman.mailQueue(), views).declare(routes);
     new WebhookRoutes(api, listing ? null : userman.webhooks(), views).declare(routes);
     new RoleRoutes(api, listing ? null : userman.roles(), views).declare(routes);
+    new OrganizationRoutes(api, listing ? null : userman.organizations(), views).declare(routes);
     routes.route();
     return routes;
   }

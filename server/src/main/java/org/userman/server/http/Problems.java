@@ -40,7 +40,13 @@ public final class Problems {
           INVALID_SECOND_FACTOR,
           SECOND_FACTOR_REQUIRED ->
           401;
-      case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED, REAUTHENTICATION_REQUIRED -> 403;
+      case ACCOUNT_NOT_ACTIVE,
+          FORBIDDEN,
+          REGISTRATION_CLOSED,
+          REAUTHENTICATION_REQUIRED,
+          INVITATION_MISMATCH,
+          NOT_A_MEMBER ->
+          403;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case EMAIL_TAKEN,
@@ -49,6 +55,9 @@ public final class Problems {
           ROLE_TAKEN,
           ROLE_IN_USE,
           BUILT_IN_ROLE,
+          SLUG_TAKEN,
+          LAST_OWNER,
+          ALREADY_MEMBER,
           TOTP_ENABLED,
           TOTP_NOT_ENABLED,
           PASSKEY_LIMIT ->
@@ -86,6 +95,11 @@ public final class Problems {
       case ROLE_TAKEN -> "Role taken";
       case ROLE_IN_USE -> "Role in use";
       case BUILT_IN_ROLE -> "Built-in role";
+      case SLUG_TAKEN -> "Slug taken";
+      case LAST_OWNER -> "Last owner";
+      case ALREADY_MEMBER -> "Already a member";
+      case INVITATION_MISMATCH -> "Invitation for another address";
+      case NOT_A_MEMBER -> "Not a member";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
       case RATE_LIMITED -> "Rate limited";
