@@ -85,7 +85,13 @@ public final class WebPages {
               "Thank you: you can change your password, email, API keys and recovery codes now."),
           Map.entry("webhook_enabled", "The webhook endpoint is enabled."),
           Map.entry("webhook_disabled", "The webhook endpoint is disabled."),
-          Map.entry("redelivered", "The delivery is queued again."));
+          Map.entry("redelivered", "The delivery is queued again."),
+          Map.entry("joined", "Welcome: you are a member of the organization now."),
+          Map.entry("member_saved", "The member's roles are saved."),
+          Map.entry("member_removed", "The member is removed."),
+          Map.entry("organization_left", "You left the organization."),
+          Map.entry("invitation_sent", "The invitation is on its way."),
+          Map.entry("invitation_revoked", "The invitation is revoked."));
 
   /** A page's handler. */
   @FunctionalInterface
