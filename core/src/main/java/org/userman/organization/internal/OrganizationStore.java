@@ -53,7 +53,7 @@ public final class OrganizationStore {
   Optional<Organization> find(Handle h, String id) {
     return h.createQuery(SELECT + " WHERE o.id = :id")
         .bind("id", id)
-        .map((rs, ctx) -> organization(rs, ""))
+        .map((rs, ctx) -> organization(rs))
         .findOne();
   }
 
@@ -112,7 +112,7 @@ public final class OrganizationStore {
                 + " ORDER BY o.id LIMIT :limit")
         .bind("after", afterId)
         .bind("limit", limit)
-        .map((rs, ctx) -> organization(rs, ""))
+        .map((rs, ctx) -> organization(rs))
         .list();
   }
 
@@ -132,9 +132,7 @@ public final class OrganizationStore {
             .map(
                 (rs, ctx) ->
                     new Membership(
-                        organization(rs, ""),
-                        List.of(),
-                        Instant.ofEpochMilli(rs.getLong("joined_at"))))
+                        organization(rs), List.of(), Instant.ofEpochMilli(rs.getLong("joined_at"))))
             .list();
     if (rows.isEmpty()) {
       return rows;
@@ -372,14 +370,14 @@ public final class OrganizationStore {
         == 1;
   }
 
-  private static Organization organization(ResultSet rs, String prefix) throws SQLException {
+  private static Organization organization(ResultSet rs) throws SQLException {
     return new Organization(
-        rs.getString(prefix + "id"),
-        rs.getString(prefix + "name"),
-        rs.getString(prefix + "slug"),
-        Instant.ofEpochMilli(rs.getLong(prefix + "created_at")),
-        Instant.ofEpochMilli(rs.getLong(prefix + "updated_at")),
-        rs.getLong(prefix + "members"));
+        rs.getString("id"),
+        rs.getString("name"),
+        rs.getString("slug"),
+        Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        rs.getLong("members"));
   }
 
   private static Member member(ResultSet rs, List<String> roles) throws SQLException {
