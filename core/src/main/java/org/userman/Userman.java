@@ -56,6 +56,9 @@ import org.userman.mfa.Passkeys;
 import org.userman.mfa.SecondFactors;
 import org.userman.mfa.internal.PasskeyService;
 import org.userman.mfa.internal.SecondFactorService;
+import org.userman.organization.Organizations;
+import org.userman.organization.internal.OrganizationService;
+import org.userman.organization.internal.OrganizationStore;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.password.internal.PasswordPolicy;
 import org.userman.role.Roles;
@@ -115,6 +118,7 @@ public final class Userman implements AutoCloseable {
   private final WebhookService webhooks;
   private final RoleService roles;
   private final ServiceAccountService serviceAccounts;
+  private final OrganizationService organizations;
 
   /** What {@link #close} closes, in the reverse of this order. */
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -298,6 +302,16 @@ public final class Userman implements AutoCloseable {
               clock,
               mail.product(),
               passkeys);
+      this.organizations =
+          new OrganizationService(
+              database,
+              new OrganizationStore(database.dialect()),
+              audit,
+              mailQueue,
+              mails,
+              secrets,
+              ids,
+              clock);
       this.signingKeys =
           new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();
@@ -319,6 +333,7 @@ public final class Userman implements AutoCloseable {
               limiter,
               secondFactors,
               passkeys,
+              organizations,
               config.stepUpWindow(),
               instrumentation);
       this.apiKeys =
@@ -550,6 +565,11 @@ public final class Userman implements AutoCloseable {
   /** The roles admins may assign: create, list and delete them. */
   public Roles roles() {
     return roles;
+  }
+
+  /** Organizations, their members with organization roles, and invitations by email. */
+  public Organizations organizations() {
+    return organizations;
   }
 
   public ApiKeys apiKeys() {

@@ -82,7 +82,25 @@ public enum AuditType {
   /** An admin revoked a service account's client secret. */
   CLIENT_SECRET_REVOKED,
   /** A client id and secret were refused (a grant or an introspection's caller). */
-  CLIENT_AUTH_FAILED;
+  CLIENT_AUTH_FAILED,
+  /** A user created an organization (and became its owner). */
+  ORGANIZATION_CREATED,
+  /** An organization's name or slug changed. */
+  ORGANIZATION_UPDATED,
+  /** An organization was deleted, with its memberships (never its users). */
+  ORGANIZATION_DELETED,
+  /** An instance admin added a user to an organization. */
+  ORGANIZATION_MEMBER_ADDED,
+  /** A member's organization roles changed. */
+  ORGANIZATION_MEMBER_UPDATED,
+  /** A member left or was removed from an organization. */
+  ORGANIZATION_MEMBER_REMOVED,
+  /** An invitation to an organization was mailed. */
+  ORGANIZATION_INVITATION_SENT,
+  /** An invitation to an organization was revoked. */
+  ORGANIZATION_INVITATION_REVOKED,
+  /** A user accepted an invitation and joined the organization. */
+  ORGANIZATION_INVITATION_ACCEPTED;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

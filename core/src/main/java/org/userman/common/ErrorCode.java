@@ -68,6 +68,16 @@ public enum ErrorCode {
   INVALID_CLIENT("invalid_client"),
   /** A client credentials grant asked for a role the service account does not hold: 400. */
   INVALID_SCOPE("invalid_scope"),
+  /** An organization of the slug exists already: 409. */
+  SLUG_TAKEN("slug_taken"),
+  /** The change would leave an organization without an owner: 409. */
+  LAST_OWNER("last_owner"),
+  /** The invited address is a member's already: 409. */
+  ALREADY_MEMBER("already_member"),
+  /** The invitation is to another address than the signed-in user's verified one: 403. */
+  INVITATION_MISMATCH("invitation_mismatch"),
+  /** A sign-in or refresh named an organization the user is no member of: 403. */
+  NOT_A_MEMBER("not_a_member"),
   PAYLOAD_TOO_LARGE("payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
   RATE_LIMITED("rate_limited"),

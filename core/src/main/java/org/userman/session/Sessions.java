@@ -14,8 +14,25 @@ public interface Sessions {
    * one hash each; an inactive account is told so only after its right password. An account with a
    * second factor gets a {@link SecondFactorChallenge}, which {@link #completeSignIn} completes.
    */
+  default SignInStep signIn(
+      String email, String username, Password password, String device, ClientInfo client) {
+    return signIn(email, username, password, device, null, client);
+  }
+
+  /**
+   * {@link #signIn} into an organization the user belongs to ({@code organizationId} null for
+   * none): the session acts in it, and its access tokens carry {@code org_id} and {@code
+   * org_roles}. {@code not_a_member} (only after the right password) when the user is no member of
+   * it, or there is no such organization; a sign-in that waits for its second factor keeps the
+   * organization for its second step.
+   */
   SignInStep signIn(
-      String email, String username, Password password, String device, ClientInfo client);
+      String email,
+      String username,
+      Password password,
+      String device,
+      String organizationId,
+      ClientInfo client);
 
   /**
    * Completes a sign-in that waits for its second factor. A wrong code counts against the account's
@@ -65,7 +82,17 @@ public interface Sessions {
   /**
    * Trades a refresh token for a new pair; a spent token presented again ends the whole session.
    */
-  LoginResult refresh(String refreshToken, ClientInfo client);
+  default LoginResult refresh(String refreshToken, ClientInfo client) {
+    return refresh(refreshToken, null, client);
+  }
+
+  /**
+   * {@link #refresh}, and the session acts in {@code organizationId} from now on ({@code
+   * not_a_member} when the user is no member of it, and the refresh token is not spent). Null keeps
+   * the session's organization, with the user's current roles there; a session whose user has left
+   * it goes on in none.
+   */
+  LoginResult refresh(String refreshToken, String organizationId, ClientInfo client);
 
   /** The user's live sessions, newest first. */
   List<Session> list(String userId);

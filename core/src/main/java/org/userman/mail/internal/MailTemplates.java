@@ -86,6 +86,27 @@ public final class MailTemplates {
   }
 
   /**
+   * An invitation to join {@code organization}: a link to the page where the signed-in invitee
+   * accepts it (registering first, with this address, when they have no account).
+   */
+  public Mail organizationInvitation(String to, String organization, String token, Duration ttl) {
+    return render(
+        "organization-invitation",
+        to,
+        Map.of(
+            "organization",
+            organization,
+            "link",
+            link("/invitations/accept", token),
+            "token",
+            token,
+            "expires",
+            duration(ttl),
+            "registerLink",
+            publicUrl + "/register"));
+  }
+
+  /**
    * To the address the account had, once it has another: no link, nothing to act on but a warning.
    */
   public Mail emailChanged(String oldAddress, String newAddress) {
@@ -166,6 +187,9 @@ public final class MailTemplates {
   private static String duration(Duration ttl) {
     long h = ttl.toHours();
     long m = ttl.toMinutes();
+    if (h >= 48 && h % 24 == 0) {
+      return h / 24 + " days";
+    }
     return h >= 1 ? h + (h == 1 ? " hour" : " hours") : m == 1 ? "1 minute" : m + " minutes";
   }
 }

@@ -53,6 +53,13 @@ public final class AccessTokens {
 
   private record Verified(Claims claims, String kid, Instant expiresAt) {}
 
+  /** The organization a token is issued for ({@code org_id}) and the user's roles there. */
+  public record Organization(String id, java.util.List<String> roles) {
+    public Organization {
+      roles = java.util.List.copyOf(roles);
+    }
+  }
+
   /** {@code audience} may be null: then tokens carry none, and one that does is refused. */
   public AccessTokens(
       SigningKeyService keys, String issuer, String audience, Duration ttl, Clock clock) {
@@ -72,7 +79,20 @@ public final class AccessTokens {
    * otp}, {@code mfa}), for services that require a second factor.
    */
   public String issue(User user, String sessionId, java.util.List<String> amr) {
-    return sign(claims(user.id(), sessionId, user.roles()).claim("amr", amr).build());
+    return issue(user, sessionId, amr, null);
+  }
+
+  /**
+   * The same, for a session that acts in an organization ({@code organization} null for none): the
+   * token then carries {@code org_id} and {@code org_roles}.
+   */
+  public String issue(
+      User user, String sessionId, java.util.List<String> amr, Organization organization) {
+    JWTClaimsSet.Builder builder = claims(user.id(), sessionId, user.roles()).claim("amr", amr);
+    if (organization != null) {
+      builder.claim("org_id", organization.id()).claim("org_roles", organization.roles());
+    }
+    return sign(builder.build());
   }
 
   /**

@@ -58,6 +58,7 @@ public final class SessionService implements Sessions {
   private final SecondFactorCheck secondFactors;
   private final Duration stepUpWindow;
   private final PasskeyCheck passkeys;
+  private final OrganizationCheck organizations;
   private final Instrumentation instrumentation;
 
   public SessionService(
@@ -74,10 +75,12 @@ public final class SessionService implements Sessions {
       RateLimiter limiter,
       SecondFactorCheck secondFactors,
       PasskeyCheck passkeys,
+      OrganizationCheck organizations,
       Duration stepUpWindow,
       Instrumentation instrumentation) {
     this.instrumentation = instrumentation;
     this.passkeys = passkeys;
+    this.organizations = organizations;
     this.limiter = limiter;
     this.secondFactors = secondFactors;
     this.stepUpWindow = stepUpWindow;
@@ -108,9 +111,14 @@ public final class SessionService implements Sessions {
    */
   @Override
   public SignInStep signIn(
-      String email, String username, Password password, String device, ClientInfo client) {
-    return switch (passwordStep(email, username, password, device, client, false)) {
-      case SignedIn s -> result(s.session(), s.user(), s.secret());
+      String email,
+      String username,
+      Password password,
+      String device,
+      String organizationId,
+      ClientInfo client) {
+    return switch (passwordStep(email, username, password, device, organizationId, client, false)) {
+      case SignedIn s -> result(s.session(), s.user(), s.secret(), s.organization());
       case Waiting w -> w.challenge();
     };
   }
@@ -135,7 +143,7 @@ public final class SessionService implements Sessions {
   @Override
   public CookieSignInStep loginWithCookie(
       String email, String username, Password password, ClientInfo client) {
-    return switch (passwordStep(email, username, password, null, client, true)) {
+    return switch (passwordStep(email, username, password, null, null, client, true)) {
       case SignedIn s -> new CookieLogin(s.secret(), s.session(), s.user());
       case Waiting w -> w.challenge();
     };
@@ -144,7 +152,7 @@ public final class SessionService implements Sessions {
   @Override
   public LoginResult completeSignIn(String challenge, SecondFactorProof proof, ClientInfo client) {
     SignedIn s = secondFactorStep(challenge, proof, client, false);
-    return result(s.session(), s.user(), s.secret());
+    return result(s.session(), s.user(), s.secret(), s.organization());
   }
 
   @Override
@@ -157,7 +165,7 @@ public final class SessionService implements Sessions {
   @Override
   public LoginResult signInWithPasskey(String credentialJson, String device, ClientInfo client) {
     SignedIn s = passkeyStep(credentialJson, device, client, false);
-    return result(s.session(), s.user(), s.secret());
+    return result(s.session(), s.user(), s.secret(), s.organization());
   }
 
   @Override
@@ -194,7 +202,8 @@ public final class SessionService implements Sessions {
       throw new UsermanException(
           ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
-    return db.tx(h -> startSession(h, user, cleanDevice, client, cookie, null, verified.amr()));
+    return db.tx(
+        h -> startSession(h, user, cleanDevice, client, cookie, null, verified.amr(), null));
   }
 
   private static String cleanDevice(String device) {
@@ -208,7 +217,9 @@ public final class SessionService implements Sessions {
 
   private sealed interface Step permits SignedIn, Waiting {}
 
-  private record SignedIn(Session session, User user, String secret) implements Step {}
+  private record SignedIn(
+      Session session, User user, String secret, AccessTokens.Organization organization)
+      implements Step {}
 
   private record Waiting(SecondFactorChallenge challenge) implements Step {}
 
@@ -217,9 +228,11 @@ public final class SessionService implements Sessions {
       String username,
       Password password,
       String device,
+      String organizationId,
       ClientInfo client,
       boolean cookie) {
-    return observed(() -> checkPassword(email, username, password, device, client, cookie));
+    return observed(
+        () -> checkPassword(email, username, password, device, organizationId, client, cookie));
   }
 
   private Step checkPassword(
@@ -227,6 +240,7 @@ public final class SessionService implements Sessions {
       String username,
       Password password,
       String device,
+      String organizationId,
       ClientInfo client,
       boolean cookie) {
     List<FieldError> errors = new ArrayList<>();
@@ -271,12 +285,16 @@ public final class SessionService implements Sessions {
             if (!accounts.stillHolds(h, verified)) {
               throw invalidCredentials();
             }
+            if (organizationId != null) {
+              organization(h, organizationId, user.id());
+            }
             challenges.insert(
                 h,
                 Secrets.hash(secret),
                 user.id(),
                 cleanDevice,
                 cookie,
+                organizationId,
                 now,
                 now.plus(CHALLENGE_TTL));
             if (upgraded != null) {
@@ -291,7 +309,8 @@ public final class SessionService implements Sessions {
           if (!accounts.stillHolds(h, verified)) {
             throw invalidCredentials();
           }
-          return startSession(h, user, cleanDevice, client, cookie, upgraded, PASSWORD);
+          return startSession(
+              h, user, cleanDevice, client, cookie, upgraded, PASSWORD, organizationId);
         });
   }
 
@@ -340,7 +359,8 @@ public final class SessionService implements Sessions {
                   .find(h, pending.userId())
                   .filter(u -> u.status() == UserStatus.ACTIVE)
                   .orElseThrow(SessionService::invalidChallenge);
-          return startSession(h, user, pending.device(), client, cookie, null, amr);
+          return startSession(
+              h, user, pending.device(), client, cookie, null, amr, pending.organizationId());
         });
   }
 
@@ -352,7 +372,10 @@ public final class SessionService implements Sessions {
       ClientInfo client,
       boolean cookie,
       String upgraded,
-      List<String> amr) {
+      List<String> amr,
+      String organizationId) {
+    AccessTokens.Organization organization =
+        organizationId == null ? null : organization(h, organizationId, user.id());
     Instant now = clock.instant();
     Session session =
         new Session(
@@ -368,10 +391,16 @@ public final class SessionService implements Sessions {
     String secret = secrets.newToken();
     store.insert(
         h, session, cookie ? null : Secrets.hash(secret), cookie ? Secrets.hash(secret) : null);
+    if (organization != null) {
+      store.actIn(h, session.id(), organization.id());
+    }
     accounts.signedIn(h, user.id(), upgraded, now);
     Map<String, String> details = new LinkedHashMap<>();
     details.put("session_id", session.id());
     details.put("amr", String.join(" ", amr));
+    if (organization != null) {
+      details.put("organization_id", organization.id());
+    }
     audit.record(
         h, AuditType.LOGIN_SUCCEEDED, Actor.anonymous(client).as(user.id()), user.id(), details);
     User signedIn =
@@ -387,7 +416,21 @@ public final class SessionService implements Sessions {
             user.createdAt(),
             user.updatedAt(),
             now);
-    return new SignedIn(session, signedIn, secret);
+    return new SignedIn(session, signedIn, secret, organization);
+  }
+
+  /**
+   * The organization a session of the user is to act in, with the user's roles there; {@code
+   * not_a_member} (rolling back the caller's transaction) when the user is no member of it.
+   */
+  private AccessTokens.Organization organization(Handle h, String organizationId, String userId) {
+    return organizations
+        .roles(h, organizationId, userId)
+        .map(roles -> new AccessTokens.Organization(organizationId, roles))
+        .orElseThrow(
+            () ->
+                new UsermanException(
+                    ErrorCode.NOT_A_MEMBER, "The user is no member of this organization."));
   }
 
   /**
@@ -522,7 +565,9 @@ public final class SessionService implements Sessions {
 
   private sealed interface Outcome permits Refreshed, Refused {}
 
-  private record Refreshed(Session session, User user, String refreshToken) implements Outcome {}
+  private record Refreshed(
+      Session session, User user, String refreshToken, AccessTokens.Organization organization)
+      implements Outcome {}
 
   private record Refused() implements Outcome {}
 
@@ -531,7 +576,7 @@ public final class SessionService implements Sessions {
    * whole session ends (committed before the refusal is sent).
    */
   @Override
-  public LoginResult refresh(String refreshToken, ClientInfo client) {
+  public LoginResult refresh(String refreshToken, String organizationId, ClientInfo client) {
     limiter.consume(LimitRule.REFRESH_PER_IP, client.ip(), Actor.anonymous(client), null);
     if (refreshToken == null || refreshToken.isEmpty() || refreshToken.length() > 200) {
       throw invalidRefresh();
@@ -566,15 +611,30 @@ public final class SessionService implements Sessions {
                   || !UserStatus.ACTIVE.wire().equals(state.userStatus())) {
                 return new Refused();
               }
+              AccessTokens.Organization organization = null;
+              if (organizationId != null) {
+                // not a member: the exception rolls back the spending of the refresh token too
+                organization = organization(h, organizationId, state.userId());
+              } else if (state.organizationId() != null) {
+                organization =
+                    organizations
+                        .roles(h, state.organizationId(), state.userId())
+                        .map(roles -> new AccessTokens.Organization(state.organizationId(), roles))
+                        .orElse(null);
+              }
+              String acting = organization == null ? null : organization.id();
+              if (!java.util.Objects.equals(acting, state.organizationId())) {
+                store.actIn(h, state.sessionId(), acting);
+              }
               String next = secrets.newToken();
               store.addRefreshToken(h, state.sessionId(), Secrets.hash(next), now);
               store.touch(h, state.sessionId(), client, now);
               Session session = store.findLive(h, state.sessionId(), now).orElseThrow();
               User user = accounts.find(h, state.userId()).orElseThrow();
-              return new Refreshed(session, user, next);
+              return new Refreshed(session, user, next, organization);
             });
     if (outcome instanceof Refreshed r) {
-      return result(r.session(), r.user(), r.refreshToken());
+      return result(r.session(), r.user(), r.refreshToken(), r.organization());
     }
     throw invalidRefresh();
   }
@@ -584,9 +644,10 @@ public final class SessionService implements Sessions {
         ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is unknown, spent or expired.");
   }
 
-  private LoginResult result(Session session, User user, String refresh) {
+  private LoginResult result(
+      Session session, User user, String refresh, AccessTokens.Organization organization) {
     return new LoginResult(
-        accessTokens.issue(user, session.id(), session.amr()),
+        accessTokens.issue(user, session.id(), session.amr(), organization),
         accessTokens.ttl().toSeconds(),
         refresh,
         session,

@@ -46,7 +46,8 @@ public final class SessionStore {
   /** The refresh token's state, joined with its session and user. */
   Optional<RefreshState> refreshState(Handle h, String hash) {
     return h.createQuery(
-            "SELECT rt.session_id, rt.spent_at, s.user_id, s.revoked_at, s.expires_at, s.last_used_at, u.status"
+            "SELECT rt.session_id, rt.spent_at, s.user_id, s.revoked_at, s.expires_at, s.last_used_at, u.status,"
+                + " s.organization_id"
                 + " FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id"
                 + " JOIN users u ON u.id = s.user_id WHERE rt.token_hash = :hash")
         .bind("hash", hash)
@@ -63,7 +64,8 @@ public final class SessionStore {
                   revoked,
                   Instant.ofEpochMilli(rs.getLong("expires_at")),
                   Instant.ofEpochMilli(rs.getLong("last_used_at")),
-                  rs.getString("status"));
+                  rs.getString("status"),
+                  rs.getString("organization_id"));
             })
         .findOne();
   }
@@ -75,7 +77,16 @@ public final class SessionStore {
       boolean revoked,
       Instant expiresAt,
       Instant lastUsedAt,
-      String userStatus) {}
+      String userStatus,
+      String organizationId) {}
+
+  /** The organization the session acts in from now on (null: none). */
+  void actIn(Handle h, String sessionId, String organizationId) {
+    h.createUpdate("UPDATE sessions SET organization_id = :org WHERE id = :id")
+        .bind("id", sessionId)
+        .bind("org", organizationId)
+        .execute();
+  }
 
   /** Marks the token spent; false when another request spent it first. */
   boolean spend(Handle h, String hash, Instant now) {

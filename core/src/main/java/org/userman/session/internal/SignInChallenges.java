@@ -7,7 +7,13 @@ import org.jdbi.v3.core.Handle;
 /** SQL for sign-ins that wait for their second factor, by the SHA-256 of their challenge. */
 final class SignInChallenges {
   /** A waiting sign-in. */
-  record Pending(String userId, String device, boolean cookie, Instant expiresAt, int attempts) {}
+  record Pending(
+      String userId,
+      String device,
+      boolean cookie,
+      Instant expiresAt,
+      int attempts,
+      String organizationId) {}
 
   void insert(
       Handle h,
@@ -15,6 +21,7 @@ final class SignInChallenges {
       String userId,
       String device,
       boolean cookie,
+      String organizationId,
       Instant now,
       Instant exp) {
     h.createUpdate("DELETE FROM sign_in_challenges WHERE user_id = :user AND expires_at <= :now")
@@ -22,8 +29,10 @@ final class SignInChallenges {
         .bind("now", now.toEpochMilli())
         .execute();
     h.createUpdate(
-            "INSERT INTO sign_in_challenges (token_hash, user_id, device, cookie, created_at, expires_at, attempts)"
-                + " VALUES (:hash, :user, :device, :cookie, :now, :exp, 0)")
+            "INSERT INTO sign_in_challenges (token_hash, user_id, device, cookie, created_at, expires_at,"
+                + " attempts, organization_id) VALUES (:hash, :user, :device, :cookie, :now, :exp, 0,"
+                + " :org)")
+        .bind("org", organizationId)
         .bind("hash", hash)
         .bind("user", userId)
         .bind("device", device)
@@ -35,7 +44,8 @@ final class SignInChallenges {
 
   Optional<Pending> find(Handle h, String hash) {
     return h.createQuery(
-            "SELECT user_id, device, cookie, expires_at, attempts FROM sign_in_challenges"
+            "SELECT user_id, device, cookie, expires_at, attempts, organization_id"
+                + " FROM sign_in_challenges"
                 + " WHERE token_hash = :hash")
         .bind("hash", hash)
         .map(
@@ -45,7 +55,8 @@ final class SignInChallenges {
                     rs.getString("device"),
                     rs.getInt("cookie") == 1,
                     Instant.ofEpochMilli(rs.getLong("expires_at")),
-                    rs.getInt("attempts")))
+                    rs.getInt("attempts"),
+                    rs.getString("organization_id")))
         .findOne();
   }
 

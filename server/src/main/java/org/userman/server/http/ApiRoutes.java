@@ -112,6 +112,7 @@ public final class ApiRoutes {
             listing ? null : userman.authenticator(),
             issuer)
         .declare(routes);
+    new OrganizationRoutes(api, listing ? null : userman.organizations(), views).declare(routes);
     routes.route();
     return routes;
   }

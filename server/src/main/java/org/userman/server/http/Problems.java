@@ -42,7 +42,13 @@ public final class Problems {
           SECOND_FACTOR_REQUIRED,
           INVALID_CLIENT ->
           401;
-      case ACCOUNT_NOT_ACTIVE, FORBIDDEN, REGISTRATION_CLOSED, REAUTHENTICATION_REQUIRED -> 403;
+      case ACCOUNT_NOT_ACTIVE,
+          FORBIDDEN,
+          REGISTRATION_CLOSED,
+          REAUTHENTICATION_REQUIRED,
+          INVITATION_MISMATCH,
+          NOT_A_MEMBER ->
+          403;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case EMAIL_TAKEN,
@@ -52,6 +58,9 @@ public final class Problems {
           ROLE_IN_USE,
           BUILT_IN_ROLE,
           SERVICE_ACCOUNT_TAKEN,
+          SLUG_TAKEN,
+          LAST_OWNER,
+          ALREADY_MEMBER,
           TOTP_ENABLED,
           TOTP_NOT_ENABLED,
           PASSKEY_LIMIT ->
@@ -92,6 +101,11 @@ public final class Problems {
       case SERVICE_ACCOUNT_TAKEN -> "Service account taken";
       case INVALID_CLIENT -> "Invalid client";
       case INVALID_SCOPE -> "Invalid scope";
+      case SLUG_TAKEN -> "Slug taken";
+      case LAST_OWNER -> "Last owner";
+      case ALREADY_MEMBER -> "Already a member";
+      case INVITATION_MISMATCH -> "Invitation for another address";
+      case NOT_A_MEMBER -> "Not a member";
       case PAYLOAD_TOO_LARGE -> "Payload too large";
       case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
       case RATE_LIMITED -> "Rate limited";

@@ -31,13 +31,16 @@ public final class SessionRoutes {
             "signIn",
             (req, res) -> {
               Call c = api.call(req);
-              JsonBody b = c.body(Set.of("email", "username", "password", "device"));
+              JsonBody b =
+                  c.body(Set.of("email", "username", "password", "device", "organization"));
               String email = b.string("email");
               String username = b.string("username");
               Password password = b.password("password");
               String device = b.string("device");
+              String organization = b.string("organization");
               b.done();
-              switch (sessions.signIn(email, username, password, device, c.client())) {
+              switch (sessions.signIn(
+                  email, username, password, device, organization, c.client())) {
                 case LoginResult done -> api.json(res, 201, views.login(done));
                 // 202: accepted, not yet done; 201 stays the one answer with tokens, which is also
                 // what clients generated from the OpenAPI document take as the result
@@ -96,13 +99,14 @@ public final class SessionRoutes {
             "refreshSession",
             (req, res) -> {
               Call c = api.call(req);
-              JsonBody b = c.body(Set.of("refresh_token"));
+              JsonBody b = c.body(Set.of("refresh_token", "organization"));
               String token = b.string("refresh_token");
+              String organization = b.string("organization");
               b.done();
               if (token == null) {
                 throw new ValidationException(FieldError.required("refresh_token"));
               }
-              api.ok(res, views.login(sessions.refresh(token, c.client())));
+              api.ok(res, views.login(sessions.refresh(token, organization, c.client())));
             })
         .get(
             "/api/v1/sessions",

@@ -26,6 +26,10 @@ import org.userman.mfa.PasskeyCreation;
 import org.userman.mfa.PasskeyRequest;
 import org.userman.mfa.RecoveryCodes;
 import org.userman.mfa.TotpEnrolment;
+import org.userman.organization.Invitation;
+import org.userman.organization.Member;
+import org.userman.organization.Membership;
+import org.userman.organization.Organization;
 import org.userman.role.Role;
 import org.userman.serviceaccount.ClientSecret;
 import org.userman.serviceaccount.ServiceAccount;
@@ -362,6 +366,51 @@ public final class Views {
     n.put("built_in", r.builtIn());
     n.put("user_count", r.users());
     n.put("created_at", time(r.createdAt()));
+    return n;
+  }
+
+  public ObjectNode organization(Organization o) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", o.id());
+    n.put("name", o.name());
+    n.put("slug", o.slug());
+    n.put("member_count", o.members());
+    n.put("created_at", time(o.createdAt()));
+    n.put("updated_at", time(o.updatedAt()));
+    return n;
+  }
+
+  /** An organization the caller belongs to, with the caller's roles there. */
+  public ObjectNode membership(Membership m) {
+    ObjectNode n = organization(m.organization());
+    ArrayNode roles = n.putArray("roles");
+    m.roles().forEach(roles::add);
+    n.put("joined_at", time(m.joinedAt()));
+    return n;
+  }
+
+  public ObjectNode member(Member m) {
+    ObjectNode n = json.createObjectNode();
+    n.put("organization_id", m.organizationId());
+    n.put("user_id", m.userId());
+    n.put("email", m.email());
+    n.put("name", m.name());
+    ArrayNode roles = n.putArray("roles");
+    m.roles().forEach(roles::add);
+    n.put("joined_at", time(m.joinedAt()));
+    return n;
+  }
+
+  public ObjectNode invitation(Invitation i) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", i.id());
+    n.put("organization_id", i.organizationId());
+    n.put("email", i.email());
+    ArrayNode roles = n.putArray("roles");
+    i.roles().forEach(roles::add);
+    n.put("invited_by", i.invitedBy());
+    n.put("created_at", time(i.createdAt()));
+    n.put("expires_at", time(i.expiresAt()));
     return n;
   }
 

@@ -38,6 +38,7 @@ import org.userman.server.metrics.PrometheusMetrics;
 import org.userman.server.tracing.Tracing;
 import org.userman.server.web.AccountPages;
 import org.userman.server.web.AdminPages;
+import org.userman.server.web.OrganizationPages;
 import org.userman.server.web.PasskeyPages;
 import org.userman.server.web.SecondFactorPages;
 import org.userman.server.web.ServiceAccountPages;
@@ -181,8 +182,10 @@ public final class UsermanServer implements AutoCloseable {
               userman.sessions(),
               userman.apiKeys(),
               userman.secondFactors(),
-              userman.passkeys());
+              userman.passkeys(),
+              userman.organizations());
       accountPages.declare();
+      new OrganizationPages(pages, userman.organizations()).declare();
       new PasskeyPages(pages, accountPages, userman.passkeys(), userman.sessions(), views, json)
           .declare();
       new SecondFactorPages(pages, accountPages, userman.secondFactors(), userman.sessions())

@@ -10,10 +10,12 @@ import org.userman.apikey.ApiKeys;
 import org.userman.apikey.CreatedApiKey;
 import org.userman.auth.Principal;
 import org.userman.common.ErrorCode;
+import org.userman.common.Page;
 import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
 import org.userman.mfa.Passkeys;
 import org.userman.mfa.SecondFactors;
+import org.userman.organization.Organizations;
 import org.userman.password.Password;
 import org.userman.session.Sessions;
 
@@ -33,10 +35,14 @@ public final class AccountPages {
   private final ApiKeys apiKeys;
   private final SecondFactors secondFactors;
   private final Passkeys passkeys;
+  private final Organizations organizations;
 
   /** A passkey as the page lists it. */
   public record PasskeyRow(
       String id, String name, boolean synced, String created, String lastUsed) {}
+
+  /** An organization the person belongs to, as the page lists it. */
+  public record OrganizationRow(String id, String name, String roles) {}
 
   /** A session as the page lists it. */
   public record SessionRow(
@@ -58,7 +64,9 @@ public final class AccountPages {
       Sessions sessions,
       ApiKeys apiKeys,
       SecondFactors secondFactors,
-      Passkeys passkeys) {
+      Passkeys passkeys,
+      Organizations organizations) {
+    this.organizations = organizations;
     this.secondFactors = secondFactors;
     this.passkeys = passkeys;
     this.web = web;
@@ -133,6 +141,16 @@ public final class AccountPages {
     model.put("sessions", rows);
     model.put("keys", keys);
     model.put("factors", secondFactors.status(p.userId()));
+    model.put(
+        "organizations",
+        organizations.of(p.userId(), Page.MAX_LIMIT, null).items().stream()
+            .map(
+                m ->
+                    new OrganizationRow(
+                        m.organization().id(),
+                        m.organization().name(),
+                        String.join(", ", m.roles())))
+            .toList());
     model.put(
         "passkeys",
         passkeys.list(p.userId()).stream()

@@ -91,7 +91,13 @@ public final class WebPages {
               "service_account_disabled",
               "The service account is disabled: its secrets and tokens are refused."),
           Map.entry("secret_revoked", "The secret is revoked, with every token granted with it."),
-          Map.entry("service_account_deleted", "The service account is deleted."));
+          Map.entry("service_account_deleted", "The service account is deleted."),
+          Map.entry("joined", "Welcome: you are a member of the organization now."),
+          Map.entry("member_saved", "The member's roles are saved."),
+          Map.entry("member_removed", "The member is removed."),
+          Map.entry("organization_left", "You left the organization."),
+          Map.entry("invitation_sent", "The invitation is on its way."),
+          Map.entry("invitation_revoked", "The invitation is revoked."));
 
   /** A page's handler. */
   @FunctionalInterface
