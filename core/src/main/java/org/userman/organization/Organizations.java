@@ -116,4 +116,11 @@ public interface Organizations {
 
   /** The user's roles in the organization; empty when the user is no member of it. */
   Optional<List<String>> rolesOf(String organizationId, String userId);
+
+  /**
+   * Whether {@code viewerId} may see {@code userId}'s public profile as far as organizations go: a
+   * user in no organization is seen by everyone signed in; a member of one only by the members of
+   * an organization they share (and by themselves). Instance admins are the caller's to allow.
+   */
+  boolean seesProfile(String viewerId, String userId);
 }

@@ -63,4 +63,36 @@ class PublicProfileTest {
       assertThat(inactive.json().path("detail")).isEqualTo(unknown.json().path("detail"));
     }
   }
+
+  @Test
+  void a_member_of_an_organization_is_seen_only_by_those_who_share_one() {
+    try (TestServer s = TestServer.start()) {
+      String admin = s.adminToken("root@example.org");
+      String adaId = s.registerActive("ada@example.org").path("id").asText();
+      String bobId = s.registerActive("bob@example.org").path("id").asText();
+      String carolId = s.registerActive("carol@example.org").path("id").asText();
+      String ada = s.accessToken("ada@example.org");
+      String bob = s.accessToken("bob@example.org");
+      Resp org = s.call("POST", "/api/v1/organizations", obj("name", "Acme"), ada);
+      assertThat(org.status()).as(org.raw()).isEqualTo(201);
+
+      String adaProfile = "/api/v1/users/" + adaId + "/profile";
+      Resp hidden = s.get(adaProfile, bob);
+      assertThat(hidden.status()).isEqualTo(404);
+      assertThat(hidden.code()).isEqualTo("not_found");
+      // someone in no organization stays seen by everyone signed in
+      assertThat(s.get("/api/v1/users/" + carolId + "/profile", bob).status()).isEqualTo(200);
+      assertThat(s.get(adaProfile, ada).status()).isEqualTo(200);
+      assertThat(s.get(adaProfile, admin).status()).isEqualTo(200);
+
+      Resp added =
+          s.call(
+              "PUT",
+              "/api/v1/organizations/" + org.text("id") + "/members/" + bobId,
+              obj("roles", java.util.List.of("member")),
+              admin);
+      assertThat(added.status()).as(added.raw()).isEqualTo(200);
+      assertThat(s.get(adaProfile, bob).status()).isEqualTo(200);
+    }
+  }
 }

@@ -608,6 +608,13 @@ public final class OrganizationService implements Organizations, OrganizationChe
     return db.read(h -> store.roles(h, organizationId, userId));
   }
 
+  @Override
+  public boolean seesProfile(String viewerId, String userId) {
+    return viewerId.equals(userId)
+        || !Identifiers.looksLikeId(userId)
+        || db.read(h -> store.seesProfile(h, viewerId, userId));
+  }
+
   /** For sessions: the user's roles in the organization, read in the caller's transaction. */
   @Override
   public Optional<List<String>> roles(Handle h, String organizationId, String userId) {

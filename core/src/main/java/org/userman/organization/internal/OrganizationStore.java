@@ -155,6 +155,23 @@ public final class OrganizationStore {
         .toList();
   }
 
+  /**
+   * Whether {@code userId} belongs to no organization, or to one that {@code viewerId} belongs to
+   * too: one query on the members' user index.
+   */
+  boolean seesProfile(Handle h, String viewerId, String userId) {
+    return h.createQuery(
+                "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM organization_members WHERE user_id = :user)"
+                    + " OR EXISTS (SELECT 1 FROM organization_members t JOIN organization_members v"
+                    + " ON v.organization_id = t.organization_id"
+                    + " WHERE t.user_id = :user AND v.user_id = :viewer) THEN 1 ELSE 0 END")
+            .bind("user", userId)
+            .bind("viewer", viewerId)
+            .mapTo(Integer.class)
+            .one()
+        == 1;
+  }
+
   /** The user's roles in the organization; empty when the user is no member. */
   Optional<List<String>> roles(Handle h, String organizationId, String userId) {
     boolean member =

@@ -85,7 +85,12 @@ public final class ApiRoutes {
             openApi,
             Duration.ofSeconds(2))
         .declare(routes);
-    new UserRoutes(api, listing ? null : userman.accounts(), views).declare(routes);
+    new UserRoutes(
+            api,
+            listing ? null : userman.accounts(),
+            listing ? null : userman.organizations(),
+            views)
+        .declare(routes);
     new TransferRoutes(api, listing ? null : userman.transfers(), views).declare(routes);
     new MailTokenRoutes(
             api,

@@ -10,9 +10,12 @@ import org.userman.account.User;
 import org.userman.account.UserPatch;
 import org.userman.account.UserQuery;
 import org.userman.account.UserStatus;
+import org.userman.common.ErrorCode;
 import org.userman.common.FieldError;
 import org.userman.common.Page;
+import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
+import org.userman.organization.Organizations;
 import org.userman.role.Roles;
 
 /** Registration and the admin's user management. */
@@ -41,8 +44,10 @@ public final class UserRoutes {
   private final Api api;
   private final Accounts accounts;
   private final Views views;
+  private final Organizations organizations;
 
-  public UserRoutes(Api api, Accounts accounts, Views views) {
+  public UserRoutes(Api api, Accounts accounts, Organizations organizations, Views views) {
+    this.organizations = organizations;
     this.api = api;
     this.accounts = accounts;
     this.views = views;
@@ -74,8 +79,14 @@ public final class UserRoutes {
             "getUserProfile",
             (req, res) -> {
               Call c = api.call(req);
-              c.user();
-              api.ok(res, views.profile(accounts.publicProfile(c.pathParam("id"))));
+              String viewer = c.user().userId();
+              String id = c.pathParam("id");
+              // a member of an organization is seen only by those who share one (404 to others,
+              // as for anything of an organization the caller is not in)
+              if (!c.callerIsAdmin() && !organizations.seesProfile(viewer, id)) {
+                throw new UsermanException(ErrorCode.NOT_FOUND, "No such user.");
+              }
+              api.ok(res, views.profile(accounts.publicProfile(id)));
             })
         .patch("/api/v1/users/{id}", "updateUser", this::update)
         .delete(
