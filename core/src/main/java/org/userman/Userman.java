@@ -311,7 +311,8 @@ public final class Userman implements AutoCloseable {
               mails,
               secrets,
               ids,
-              clock);
+              clock,
+              limiter);
       this.signingKeys =
           new SigningKeyService(database, clock, ids, random, config.accessTokenTtl(), key);
       signingKeys.load();

@@ -33,6 +33,10 @@ public enum LimitRule {
    * introspection's caller), from one client address.
    */
   OAUTH_PER_IP(600, Duration.ofMinutes(1)),
+  /** Invitations to organizations that one user sends: each is a mail to an address they chose. */
+  INVITATION_PER_USER(20, Duration.ofHours(1)),
+  /** Invitations to one address, from anyone. */
+  INVITATION_PER_EMAIL(5, Duration.ofHours(1)),
   /** Authenticated API calls per access-token session or API key. */
   API_PER_CREDENTIAL(1200, Duration.ofMinutes(1));
 

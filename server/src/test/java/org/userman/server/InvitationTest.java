@@ -209,4 +209,23 @@ class InvitationTest {
           .hasSize(1);
     }
   }
+
+  @Test
+  void invitations_are_limited_per_sender_and_per_address() {
+    try (TestServer s = TestServer.start()) {
+      String owner = token(s, "owner@example.org");
+      String org = createId(s, owner, "Acme");
+      for (int i = 0; i < 5; i++) {
+        assertThat(invite(s, owner, org, "target@example.org").status()).isEqualTo(201);
+      }
+      Resp sixth = invite(s, owner, org, "target@example.org");
+      assertThat(sixth.status()).isEqualTo(429);
+      assertThat(sixth.code()).isEqualTo("rate_limited");
+      for (int i = 0; i < 14; i++) {
+        assertThat(invite(s, owner, org, "person" + i + "@example.org").status()).isEqualTo(201);
+      }
+      // 20 asked for in the hour, the refused one too: the next is refused
+      assertThat(invite(s, owner, org, "one-more@example.org").status()).isEqualTo(429);
+    }
+  }
 }

@@ -469,4 +469,55 @@ class ServiceAccountTest {
       assertThat(grant(s, c, "grant_type=client_credentials").text("scope")).isEmpty();
     }
   }
+
+  @Test
+  void
+      only_an_admins_recent_session_mints_secrets_or_admin_accounts_and_a_narrowed_token_is_no_admin() {
+    try (TestServer s = TestServer.start()) {
+      String admin = s.adminToken("root@example.org");
+      s.roles("reports:read");
+      Client operator = client(s, admin, "provisioning", "admin", "reports:read");
+      String adminKey = s.call("POST", "/api/v1/me/api-keys", obj("name", "ci"), admin).text("key");
+      String operatorToken = token(s, operator);
+      String path = "/api/v1/service-accounts/" + operator.id();
+
+      // an API key or a service account manages accounts, but mints no credential
+      for (String credential : List.of(adminKey, operatorToken, operator.secret())) {
+        assertThat(s.get("/api/v1/service-accounts", credential).status()).isEqualTo(200);
+        Resp secret = s.call("POST", path + "/secrets", null, credential);
+        assertThat(secret.status()).as(secret.raw()).isEqualTo(403);
+        assertThat(
+                s.call(
+                        "POST",
+                        "/api/v1/service-accounts",
+                        obj("name", "escalate", "roles", List.of("admin")),
+                        credential)
+                    .status())
+            .isEqualTo(403);
+        assertThat(
+                s.call("PATCH", path, obj("roles", List.of("admin", "reports:read")), credential)
+                    .status())
+            .isEqualTo(403);
+      }
+      assertThat(
+              s.call("POST", "/api/v1/service-accounts", obj("name", "plain"), adminKey).status())
+          .isEqualTo(201);
+      assertThat(s.column("SELECT id FROM client_secrets")).hasSize(1);
+
+      // a token granted for other roles than admin is no admin on Userman's API
+      String narrowed =
+          grant(s, operator, "grant_type=client_credentials&scope=reports:read")
+              .text("access_token");
+      assertThat(s.get("/api/v1/users", narrowed).status()).isEqualTo(403);
+      assertThat(s.get("/api/v1/users", operatorToken).status()).isEqualTo(200);
+
+      // an admin's session past the step-up window signs in again first
+      s.clock.advance(Duration.ofMinutes(10));
+      Resp stale = s.call("POST", path + "/secrets", null, admin);
+      assertThat(stale.status()).isEqualTo(403);
+      assertThat(stale.code()).isEqualTo("reauthentication_required");
+      Resp later = s.call("POST", path + "/secrets", null, s.accessToken("root@example.org"));
+      assertThat(later.status()).as(later.raw()).isEqualTo(201);
+    }
+  }
 }

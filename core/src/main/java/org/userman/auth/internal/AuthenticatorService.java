@@ -97,7 +97,7 @@ public final class AuthenticatorService implements Authenticator {
     if (ServiceAccountService.looksLikeSecret(credential)) {
       return serviceAccounts
           .authenticateSecret(credential)
-          .map(u -> Principal.serviceAccount(u.serviceAccountId(), u.secretId()));
+          .map(u -> Principal.serviceAccount(u.serviceAccountId(), u.secretId(), null));
     }
     return accessTokens
         .verify(credential)
@@ -109,7 +109,7 @@ public final class AuthenticatorService implements Authenticator {
         .map(
             c ->
                 c.serviceAccount()
-                    ? Principal.serviceAccount(c.userId(), c.sessionId())
+                    ? Principal.serviceAccount(c.userId(), c.sessionId(), c.roles())
                     : new Principal(c.userId(), c.sessionId(), null));
   }
 

@@ -26,6 +26,8 @@ import org.userman.common.UsermanException;
 import org.userman.common.ValidationException;
 import org.userman.internal.Ids;
 import org.userman.internal.Secrets;
+import org.userman.limit.LimitRule;
+import org.userman.limit.internal.RateLimiter;
 import org.userman.mail.internal.MailQueueService;
 import org.userman.mail.internal.MailTemplates;
 import org.userman.organization.Invitation;
@@ -58,6 +60,8 @@ public final class OrganizationService implements Organizations, OrganizationChe
   private final Ids ids;
   private final Clock clock;
 
+  private final RateLimiter limiter;
+
   public OrganizationService(
       Database db,
       OrganizationStore store,
@@ -66,7 +70,9 @@ public final class OrganizationService implements Organizations, OrganizationChe
       MailTemplates templates,
       Secrets secrets,
       Ids ids,
-      Clock clock) {
+      Clock clock,
+      RateLimiter limiter) {
+    this.limiter = limiter;
     this.db = db;
     this.store = store;
     this.audit = audit;
@@ -448,6 +454,9 @@ public final class OrganizationService implements Organizations, OrganizationChe
   public Invitation invite(Viewer viewer, String organizationId, String email, List<String> roles) {
     Email address = Email.parse("email", email);
     List<String> wanted = checkRoles("roles", roles, false);
+    // each invitation mails a text its sender chose (the organization's name) to any address
+    limiter.consume(LimitRule.INVITATION_PER_USER, viewer.userId(), viewer.actor(), null);
+    limiter.consume(LimitRule.INVITATION_PER_EMAIL, address.normalized(), viewer.actor(), null);
     String token = secrets.newToken();
     Invitation invitation =
         db.tx(

@@ -95,7 +95,8 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
     this.ids = ids;
     this.clock = clock;
     this.secretsByHash = new ReadCache<>(db.changes(), 10_000, "client_secrets", instrumentation);
-    this.secretsById = new ReadCache<>(db.changes(), 10_000, "client_secrets", instrumentation);
+    this.secretsById =
+        new ReadCache<>(db.changes(), 10_000, "client_secrets_by_id", instrumentation);
     this.accounts = new ReadCache<>(db.changes(), 10_000, "service_accounts", instrumentation);
   }
 
@@ -361,12 +362,13 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
             : authenticateSecret(secret).filter(u -> u.serviceAccountId().equals(clientId));
     if (use.isEmpty()) {
       String subject = Identifiers.looksLikeId(clientId) ? clientId : null;
+      // counted before the audit row: past the allowance, a refusal writes nothing more
+      limiter.consume(LimitRule.OAUTH_PER_IP, client.client().ip(), client, subject);
       audit.recordFailure(
           AuditType.CLIENT_AUTH_FAILED,
           client,
           subject,
           subject == null ? Map.of() : Map.of("client_id", subject));
-      limiter.consume(LimitRule.OAUTH_PER_IP, client.client().ip(), client, subject);
       throw invalidClient();
     }
     return use.get();

@@ -49,7 +49,12 @@ public final class AccessTokens {
    * What a verified token says: for a service account's token ({@code serviceAccount}), {@code
    * userId} is the account's id and {@code sessionId} the client secret's.
    */
-  public record Claims(String userId, String sessionId, boolean serviceAccount) {}
+  public record Claims(
+      String userId, String sessionId, boolean serviceAccount, java.util.List<String> roles) {
+    public Claims {
+      roles = java.util.List.copyOf(roles);
+    }
+  }
 
   private record Verified(Claims claims, String kid, Instant expiresAt) {}
 
@@ -209,8 +214,15 @@ public final class AccessTokens {
       if (serviceAccount && !claims.getSubject().equals(clientId)) {
         return null;
       }
+      java.util.List<String> roles = claims.getStringListClaim("roles");
       return new Verified(
-          new Claims(claims.getSubject(), sessionId, serviceAccount), kid, exp.toInstant());
+          new Claims(
+              claims.getSubject(),
+              sessionId,
+              serviceAccount,
+              roles == null ? java.util.List.of() : roles),
+          kid,
+          exp.toInstant());
     } catch (ParseException | JOSEException | RuntimeException e) {
       return null;
     }

@@ -3,6 +3,7 @@ package org.userman.server.http;
 import java.time.Instant;
 import java.util.Set;
 import org.userman.common.Page;
+import org.userman.role.Roles;
 import org.userman.serviceaccount.CreatedClientSecret;
 import org.userman.serviceaccount.ServiceAccount;
 import org.userman.serviceaccount.ServiceAccountPatch;
@@ -23,6 +24,16 @@ public final class ServiceAccountRoutes {
     this.api = api;
     this.accounts = accounts;
     this.views = views;
+  }
+
+  /**
+   * A secret, or the admin role on a service account, is a credential that outlives whoever made
+   * it: only an admin signed in recently, in a session of their own, makes one (not an API key, not
+   * a service account; {@code forbidden} or {@code reauthentication_required} otherwise), as for
+   * the user's own credentials.
+   */
+  private static void mintsCredentials(Call c) {
+    c.recentSessionUser();
   }
 
   public void declare(ApiRoutes r) {
@@ -49,6 +60,9 @@ public final class ServiceAccountRoutes {
               String description = b.string("description");
               var roles = b.strings("roles");
               b.done();
+              if (roles != null && roles.contains(Roles.ADMIN)) {
+                mintsCredentials(c);
+              }
               api.json(
                   res,
                   201,
@@ -76,6 +90,9 @@ public final class ServiceAccountRoutes {
                       b.string("status"),
                       b.strings("roles"));
               b.done();
+              if (patch.roles() != null && patch.roles().contains(Roles.ADMIN)) {
+                mintsCredentials(c);
+              }
               api.ok(
                   res, views.serviceAccount(accounts.update(c.pathParam("id"), patch, c.actor())));
             })
@@ -102,6 +119,7 @@ public final class ServiceAccountRoutes {
             (req, res) -> {
               Call c = api.call(req);
               c.admin();
+              mintsCredentials(c);
               JsonBody b = c.body(Set.of("name", "expires_at"));
               String name = b.string("name");
               Instant expiresAt = b.instant("expires_at");

@@ -136,7 +136,9 @@ public final class UsermanServer implements AutoCloseable {
       Call.AdminCheck adminCheck =
           p ->
               p.isServiceAccount()
-                  ? u.serviceAccounts().holds(p.userId(), Roles.ADMIN)
+                  // a token granted for fewer roles acts with those only
+                  ? p.credentialAllows(Roles.ADMIN)
+                      && u.serviceAccounts().holds(p.userId(), Roles.ADMIN)
                   : u.accounts().isAdmin(p.userId());
       RequestLog requestLog = new RequestLog(logSink, config.logFormat(), json, clock, random);
       Api api =
@@ -192,7 +194,7 @@ public final class UsermanServer implements AutoCloseable {
           .declare();
       new AdminPages(pages, userman.accounts()).declare();
       new WebhookPages(pages, userman.webhooks()).declare();
-      new ServiceAccountPages(pages, userman.serviceAccounts()).declare();
+      new ServiceAccountPages(pages, userman.serviceAccounts(), userman.sessions()).declare();
       Problems problems = new Problems(json);
       SecurityHeaders headers = new SecurityHeaders(config.https());
       Cors cors = new Cors(config.corsOrigins());

@@ -61,9 +61,21 @@ public final class Tracing implements RequestTracing, AutoCloseable {
             .setResource(
                 Resource.getDefault()
                     .merge(Resource.create(Attributes.of(SERVICE_NAME, settings.serviceName()))))
-            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.sampleRatio())))
+            .setSampler(sampler(settings.sampleRatio()))
             .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
             .build());
+  }
+
+  /**
+   * New traces recorded at {@code ratio}; a caller's trace joined, but its "sampled" flag trusted
+   * only as far as the ratio goes (any client sends one, and must not decide how much is exported).
+   */
+  private static Sampler sampler(double ratio) {
+    Sampler byRatio = Sampler.traceIdRatioBased(ratio);
+    return Sampler.parentBasedBuilder(byRatio)
+        .setRemoteParentSampled(byRatio)
+        .setRemoteParentNotSampled(Sampler.alwaysOff())
+        .build();
   }
 
   @Override

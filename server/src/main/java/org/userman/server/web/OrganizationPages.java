@@ -54,6 +54,7 @@ public final class OrganizationPages {
     web.post(
             "/account/organizations",
             c -> {
+              c.user(); // a visitor who is not signed in goes to the sign-in page
               Organization o =
                   organizations.create(c.optional("organization_name"), null, c.actor());
               return WebReply.redirect("/account/organizations/" + o.id());

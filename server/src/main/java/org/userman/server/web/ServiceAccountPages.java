@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.userman.auth.Principal;
 import org.userman.common.ErrorCode;
 import org.userman.common.UsermanException;
 import org.userman.serviceaccount.ClientSecret;
@@ -11,6 +12,7 @@ import org.userman.serviceaccount.CreatedClientSecret;
 import org.userman.serviceaccount.ServiceAccount;
 import org.userman.serviceaccount.ServiceAccountPatch;
 import org.userman.serviceaccount.ServiceAccounts;
+import org.userman.session.Sessions;
 
 /**
  * The admins' service-account pages: the accounts, a form that creates one with its first secret,
@@ -21,6 +23,7 @@ public final class ServiceAccountPages {
   private static final int PAGE_SIZE = 200;
   private final WebPages web;
   private final ServiceAccounts accounts;
+  private final Sessions sessions;
 
   /** An account as the pages show one. */
   public record AccountRow(
@@ -50,7 +53,8 @@ public final class ServiceAccountPages {
     }
   }
 
-  public ServiceAccountPages(WebPages web, ServiceAccounts accounts) {
+  public ServiceAccountPages(WebPages web, ServiceAccounts accounts, Sessions sessions) {
+    this.sessions = sessions;
     this.web = web;
     this.accounts = accounts;
   }
@@ -90,10 +94,17 @@ public final class ServiceAccountPages {
         .post(
             "/admin/service-accounts/{id}/secrets",
             c -> {
-              c.admin();
+              Principal p = c.admin();
               ServiceAccount a = accounts.get(c.pathParam("id"));
-              CreatedClientSecret made =
-                  accounts.createSecret(a.id(), c.field("name"), null, c.actor());
+              CreatedClientSecret made;
+              try {
+                // a secret outlives whoever made it: only after a recent sign-in
+                sessions.requireRecentAuthentication(p.userId(), p.sessionId());
+                made = accounts.createSecret(a.id(), c.field("name"), null, c.actor());
+              } catch (UsermanException e) {
+                return WebPages.invalid(
+                    "admin-service-account", accountPage(c, a, null).model(), e, Map.of());
+              }
               return accountPage(c, a, made);
             })
         .post(
@@ -127,7 +138,7 @@ public final class ServiceAccountPages {
 
   /** Creates an account with its first secret, shown on the account's page that answers. */
   private WebReply create(WebCall c) {
-    c.admin();
+    Principal p = c.admin();
     String name = c.field("name") == null ? "" : c.field("name").strip();
     String description = c.field("description");
     String typed = c.field("roles") == null ? "" : c.field("roles");
@@ -135,6 +146,8 @@ public final class ServiceAccountPages {
         Arrays.stream(typed.split("[,\\s]+")).filter(r -> !r.isEmpty()).distinct().toList();
     ServiceAccount made;
     try {
+      // it comes with a secret, which outlives whoever made it: only after a recent sign-in
+      sessions.requireRecentAuthentication(p.userId(), p.sessionId());
       made = accounts.create(name, description, roles, c.actor());
     } catch (UsermanException e) {
       Map<String, Object> model =
