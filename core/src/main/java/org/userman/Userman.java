@@ -359,7 +359,8 @@ public final class Userman implements AutoCloseable {
               secrets,
               ids,
               clock,
-              instrumentation);
+              instrumentation,
+              organizations::exists);
       this.roles =
           new RoleService(
               database,

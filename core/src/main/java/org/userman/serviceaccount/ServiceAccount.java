@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param status {@link ServiceAccounts#ACTIVE} or {@link ServiceAccounts#DISABLED}
  * @param roles the roles it holds, by name, sorted
+ * @param organizationId the organization that owns it (its tokens carry it as {@code org_id}); null
+ *     for the instance's own
  */
 public record ServiceAccount(
     String id,
@@ -18,7 +20,8 @@ public record ServiceAccount(
     String status,
     List<String> roles,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String organizationId) {
   public ServiceAccount {
     roles = List.copyOf(roles);
   }

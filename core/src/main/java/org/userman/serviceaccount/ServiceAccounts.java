@@ -25,10 +25,13 @@ public interface ServiceAccounts {
   int MAX_SECRETS = 20;
 
   /**
-   * Creates an active service account; {@code service_account_taken} when one of the name exists,
-   * {@code validation_failed} ({@code unknown_role}) for a role that does not exist.
+   * Creates an active service account, the instance's or, with {@code organizationId}, that
+   * organization's (deleted with it); {@code service_account_taken} when one of the name exists,
+   * {@code validation_failed} for a role ({@code unknown_role}) or an organization that does not
+   * exist.
    */
-  ServiceAccount create(String name, String description, List<String> roles, Actor actor);
+  ServiceAccount create(
+      String name, String description, List<String> roles, String organizationId, Actor actor);
 
   /** The accounts by name; {@code afterName} is the last name of the page before. */
   Page<ServiceAccount> list(int limit, String afterName);

@@ -520,4 +520,49 @@ class ServiceAccountTest {
       assertThat(later.status()).as(later.raw()).isEqualTo(201);
     }
   }
+
+  @Test
+  void an_organizations_service_account_carries_its_org_id_and_goes_with_the_organization()
+      throws Exception {
+    try (TestServer s = TestServer.start("USERMAN_REGISTRATION=open")) {
+      String admin = s.adminToken("root@example.org");
+      s.register("owner@example.org");
+      String owner = s.accessToken("owner@example.org");
+      String org = s.call("POST", "/api/v1/organizations", obj("name", "Acme"), owner).text("id");
+
+      Resp unknown =
+          s.call(
+              "POST",
+              "/api/v1/service-accounts",
+              obj("name", "ghost", "organization_id", "0190a0a0-0000-7000-8000-000000000000"),
+              admin);
+      assertThat(unknown.status()).isEqualTo(400);
+      assertThat(unknown.json().path("errors").get(0).path("field").asText())
+          .isEqualTo("organization_id");
+
+      Resp made =
+          s.call(
+              "POST",
+              "/api/v1/service-accounts",
+              obj("name", "acme-sync", "organization_id", org),
+              admin);
+      assertThat(made.status()).as(made.raw()).isEqualTo(201);
+      assertThat(made.text("organization_id")).isEqualTo(org);
+      String id = made.text("id");
+      Resp secret = s.call("POST", "/api/v1/service-accounts/" + id + "/secrets", null, admin);
+      Client c = new Client(id, secret.text("secret"), secret.text("id"));
+      SignedJWT jwt = SignedJWT.parse(token(s, c));
+      assertThat(jwt.getJWTClaimsSet().getStringClaim("org_id")).isEqualTo(org);
+      Client instance = client(s, admin, "instance-wide");
+      assertThat(SignedJWT.parse(token(s, instance)).getJWTClaimsSet().getClaim("org_id")).isNull();
+      assertThat(introspect(s, instance, c.secret()).path("org_id").asText()).isEqualTo(org);
+
+      assertThat(s.call("DELETE", "/api/v1/organizations/" + org, null, owner).status())
+          .isEqualTo(204);
+      assertThat(s.get("/api/v1/service-accounts/" + id, admin).status()).isEqualTo(404);
+      assertThat(grant(s, c, "grant_type=client_credentials").status()).isEqualTo(401);
+      assertThat(s.column("SELECT id FROM client_secrets WHERE service_account_id = ?", id))
+          .isEmpty();
+    }
+  }
 }

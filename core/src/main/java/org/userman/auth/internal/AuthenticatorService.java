@@ -131,6 +131,10 @@ public final class AuthenticatorService implements Authenticator {
       if (p.isServiceAccount()) {
         out.put("client_id", p.userId());
         out.put("roles", serviceAccounts.currentRoles(p.userId()));
+        String organization = serviceAccounts.organizationOf(p.userId());
+        if (organization != null) {
+          out.put("org_id", organization);
+        }
       }
       return out;
     }

@@ -624,6 +624,14 @@ public final class OrganizationService implements Organizations, OrganizationChe
         || db.read(h -> store.seesProfile(h, viewerId, userId));
   }
 
+  /**
+   * For the features that make things an organization owns (service accounts): whether it exists,
+   * locked against its deletion until the caller's transaction ends.
+   */
+  public boolean exists(Handle h, String organizationId) {
+    return Identifiers.looksLikeId(organizationId) && store.existsLocked(h, organizationId);
+  }
+
   /** For sessions: the user's roles in the organization, read in the caller's transaction. */
   @Override
   public Optional<List<String>> roles(Handle h, String organizationId, String userId) {

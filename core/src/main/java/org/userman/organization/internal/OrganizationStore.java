@@ -70,6 +70,18 @@ public final class OrganizationStore {
         .isPresent();
   }
 
+  /**
+   * Whether the organization exists, its row share-locked until the transaction ends: what is made
+   * for it (a service account) commits before a deletion of it can, or finds it gone.
+   */
+  boolean existsLocked(Handle h, String id) {
+    return h.createQuery("SELECT 1 FROM organizations WHERE id = :id" + dialect.forShare())
+        .bind("id", id)
+        .mapTo(Integer.class)
+        .findOne()
+        .isPresent();
+  }
+
   /** Whether another organization than {@code exceptId} has the slug. */
   boolean slugTaken(Handle h, String slug, String exceptId) {
     return h.createQuery("SELECT id FROM organizations WHERE slug = :slug")

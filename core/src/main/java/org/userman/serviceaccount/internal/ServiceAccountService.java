@@ -63,6 +63,7 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
   private final RoleCatalog roles;
   private final AccessTokens tokens;
   private final RateLimiter limiter;
+  private final OrganizationCheck organizations;
   private final AuditLogService audit;
   private final Secrets secrets;
   private final Ids ids;
@@ -70,6 +71,12 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
   private final ReadCache<String, ServiceAccountStore.SecretCheck> secretsByHash;
   private final ReadCache<String, ServiceAccountStore.SecretCheck> secretsById;
   private final ReadCache<String, ServiceAccountStore.AccountCheck> accounts;
+
+  /** Whether an organization exists, locked against its deletion in the caller's transaction. */
+  @FunctionalInterface
+  public interface OrganizationCheck {
+    boolean exists(org.jdbi.v3.core.Handle h, String organizationId);
+  }
 
   /** A secret that checked out: the account it belongs to, and which of its secrets it is. */
   public record SecretUse(String serviceAccountId, String secretId) {}
@@ -84,7 +91,9 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
       Secrets secrets,
       Ids ids,
       Clock clock,
-      Instrumentation instrumentation) {
+      Instrumentation instrumentation,
+      OrganizationCheck organizations) {
+    this.organizations = organizations;
     this.db = db;
     this.store = store;
     this.roles = roles;
@@ -107,7 +116,7 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
 
   @Override
   public ServiceAccount create(
-      String name, String description, List<String> roleNames, Actor actor) {
+      String name, String description, List<String> roleNames, String organizationId, Actor actor) {
     List<FieldError> errors = new ArrayList<>();
     if (name == null) {
       errors.add(FieldError.required("name"));
@@ -120,7 +129,14 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     ServiceAccount account =
         new ServiceAccount(
-            ids.next(), name, description == null ? "" : description, ACTIVE, held, now, now);
+            ids.next(),
+            name,
+            description == null ? "" : description,
+            ACTIVE,
+            held,
+            now,
+            now,
+            organizationId);
     try {
       db.tx(
           h -> {
@@ -128,13 +144,25 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
               throw taken();
             }
             roles.requireKnown(h, "roles", held);
+            if (organizationId != null && !organizations.exists(h, organizationId)) {
+              throw new ValidationException(
+                  FieldError.invalidFormat("organization_id", "there is no such organization"));
+            }
             store.insert(h, account);
             audit.record(
                 h,
                 AuditType.SERVICE_ACCOUNT_CREATED,
                 actor,
                 account.id(),
-                Map.of("name", name, "roles", String.join(" ", held)));
+                organizationId == null
+                    ? Map.of("name", name, "roles", String.join(" ", held))
+                    : Map.of(
+                        "name",
+                        name,
+                        "roles",
+                        String.join(" ", held),
+                        "organization_id",
+                        organizationId));
             return null;
           });
     } catch (RuntimeException e) {
@@ -195,7 +223,8 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
                     patch.status() == null ? before.status() : patch.status(),
                     newRoles == null ? before.roles() : newRoles,
                     before.createdAt(),
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                    before.organizationId());
             store.update(h, after);
             audit.record(h, AuditType.SERVICE_ACCOUNT_UPDATED, actor, id, changes(before, after));
             return after;
@@ -323,11 +352,11 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
   public ClientToken grant(String clientId, String secret, String scope, Actor client) {
     limiter.consume(LimitRule.OAUTH_PER_IP, client.client().ip(), client, null);
     SecretUse use = checkClient(clientId, secret, client);
-    List<String> held =
+    ServiceAccountStore.AccountCheck account =
         accounts
             .get(use.serviceAccountId(), id -> db.read(h -> store.accountCheck(h, id)))
-            .map(ServiceAccountStore.AccountCheck::roles)
             .orElseThrow(ServiceAccountService::invalidClient);
+    List<String> held = account.roles();
     List<String> granted = held;
     if (scope != null && !scope.isBlank()) {
       TreeSet<String> asked = new TreeSet<>(List.of(scope.strip().split(" +")));
@@ -340,7 +369,9 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
       }
       granted = List.copyOf(asked);
     }
-    String token = tokens.issueForServiceAccount(use.serviceAccountId(), use.secretId(), granted);
+    String token =
+        tokens.issueForServiceAccount(
+            use.serviceAccountId(), use.secretId(), granted, account.organizationId());
     return new ClientToken(token, tokens.ttl().toSeconds(), granted);
   }
 
@@ -411,6 +442,14 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
         .filter(c -> c.serviceAccountId().equals(serviceAccountId))
         .filter(this::live)
         .isPresent();
+  }
+
+  /** The organization that owns an account; null for the instance's own, or when it is gone. */
+  public String organizationOf(String serviceAccountId) {
+    return accounts
+        .get(serviceAccountId, id -> db.read(h -> store.accountCheck(h, id)))
+        .map(ServiceAccountStore.AccountCheck::organizationId)
+        .orElse(null);
   }
 
   /** The roles of an active account now; empty when it is disabled or gone. */

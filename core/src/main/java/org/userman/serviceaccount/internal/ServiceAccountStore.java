@@ -32,14 +32,16 @@ public final class ServiceAccountStore {
 
   void insert(Handle h, ServiceAccount a) {
     h.createUpdate(
-            "INSERT INTO service_accounts (id, name, description, status, created_at, updated_at)"
-                + " VALUES (:id, :name, :description, :status, :created, :updated)")
+            "INSERT INTO service_accounts (id, name, description, status, created_at, updated_at,"
+                + " organization_id) VALUES (:id, :name, :description, :status, :created,"
+                + " :updated, :organization)")
         .bind("id", a.id())
         .bind("name", a.name())
         .bind("description", a.description())
         .bind("status", a.status())
         .bind("created", a.createdAt().toEpochMilli())
         .bind("updated", a.updatedAt().toEpochMilli())
+        .bind("organization", a.organizationId())
         .execute();
     insertRoles(h, a.id(), a.roles());
   }
@@ -129,15 +131,18 @@ public final class ServiceAccountStore {
 
   /** The status and roles of one account, for the checks of each request. */
   Optional<AccountCheck> accountCheck(Handle h, String id) {
-    return h.createQuery("SELECT status FROM service_accounts WHERE id = :id")
+    return h.createQuery("SELECT status, organization_id FROM service_accounts WHERE id = :id")
         .bind("id", id)
-        .mapTo(String.class)
+        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
         .findOne()
-        .map(status -> new AccountCheck(status, roles(h, List.of(id)).getOrDefault(id, List.of())));
+        .map(
+            row ->
+                new AccountCheck(
+                    row[0], roles(h, List.of(id)).getOrDefault(id, List.of()), row[1]));
   }
 
   /** What each request's check of an account reads. */
-  record AccountCheck(String status, List<String> roles) {
+  record AccountCheck(String status, List<String> roles, String organizationId) {
     AccountCheck {
       roles = List.copyOf(roles);
     }
@@ -248,7 +253,14 @@ public final class ServiceAccountStore {
 
   private static ServiceAccount withRoles(ServiceAccount a, List<String> roles) {
     return new ServiceAccount(
-        a.id(), a.name(), a.description(), a.status(), roles, a.createdAt(), a.updatedAt());
+        a.id(),
+        a.name(),
+        a.description(),
+        a.status(),
+        roles,
+        a.createdAt(),
+        a.updatedAt(),
+        a.organizationId());
   }
 
   private static ServiceAccount row(ResultSet rs, List<String> roles) throws SQLException {
@@ -259,7 +271,8 @@ public final class ServiceAccountStore {
         rs.getString("status"),
         roles,
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("updated_at")));
+        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        rs.getString("organization_id"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

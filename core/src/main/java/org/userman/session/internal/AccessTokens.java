@@ -102,12 +102,20 @@ public final class AccessTokens {
 
   /**
    * A token for a service account, granted with its client secret {@code secretId}, carrying {@code
-   * roles}.
+   * roles}, and {@code org_id} when an organization owns the account ({@code organizationId} not
+   * null).
    */
   public String issueForServiceAccount(
-      String serviceAccountId, String secretId, java.util.List<String> roles) {
-    return sign(
-        claims(serviceAccountId, secretId, roles).claim("client_id", serviceAccountId).build());
+      String serviceAccountId,
+      String secretId,
+      java.util.List<String> roles,
+      String organizationId) {
+    JWTClaimsSet.Builder builder =
+        claims(serviceAccountId, secretId, roles).claim("client_id", serviceAccountId);
+    if (organizationId != null) {
+      builder.claim("org_id", organizationId);
+    }
+    return sign(builder.build());
   }
 
   private JWTClaimsSet.Builder claims(String subject, String sid, java.util.List<String> roles) {

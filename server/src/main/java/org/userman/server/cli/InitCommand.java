@@ -158,7 +158,7 @@ final class InitCommand implements Runnable {
       }
     }
     ServiceAccount made =
-        u.serviceAccounts().create(serviceAccount, null, roles, Actor.COMMAND_LINE);
+        u.serviceAccounts().create(serviceAccount, null, roles, null, Actor.COMMAND_LINE);
     out.println("created service account " + made.name());
     ServiceAccountsCommand.printSecret(
         out, u.serviceAccounts().createSecret(made.id(), "init", null, Actor.COMMAND_LINE));

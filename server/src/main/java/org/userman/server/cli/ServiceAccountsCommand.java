@@ -106,6 +106,12 @@ final class ServiceAccountsCommand implements Runnable {
         description = "A role to grant; repeat for several.")
     List<String> roles = new ArrayList<>();
 
+    @Option(
+        names = "--organization",
+        paramLabel = "ID",
+        description = "The organization that owns it (deleted with it); none: the instance's.")
+    String organization;
+
     @Option(names = "--secret", description = "Also make a secret, and print it once.")
     boolean secret;
 
@@ -114,7 +120,8 @@ final class ServiceAccountsCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       accounts.with(
           a -> {
-            ServiceAccount made = a.create(name, description, roles, Actor.COMMAND_LINE);
+            ServiceAccount made =
+                a.create(name, description, roles, organization, Actor.COMMAND_LINE);
             out.println("created " + line(made));
             if (secret) {
               printSecret(out, a.createSecret(made.id(), "", null, Actor.COMMAND_LINE));

@@ -14,7 +14,8 @@ import org.userman.serviceaccount.ServiceAccounts;
  * their client secrets (a new secret is in its answer only).
  */
 public final class ServiceAccountRoutes {
-  private static final Set<String> CREATE = Set.of("name", "description", "roles");
+  private static final Set<String> CREATE =
+      Set.of("name", "description", "roles", "organization_id");
   private static final Set<String> PATCH = Set.of("name", "description", "status", "roles");
   private final Api api;
   private final ServiceAccounts accounts;
@@ -59,6 +60,7 @@ public final class ServiceAccountRoutes {
               String name = b.string("name");
               String description = b.string("description");
               var roles = b.strings("roles");
+              String organizationId = b.string("organization_id");
               b.done();
               if (roles != null && roles.contains(Roles.ADMIN)) {
                 mintsCredentials(c);
@@ -66,7 +68,8 @@ public final class ServiceAccountRoutes {
               api.json(
                   res,
                   201,
-                  views.serviceAccount(accounts.create(name, description, roles, c.actor())));
+                  views.serviceAccount(
+                      accounts.create(name, description, roles, organizationId, c.actor())));
             })
         .get(
             "/api/v1/service-accounts/{id}",

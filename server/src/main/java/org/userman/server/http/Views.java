@@ -345,6 +345,7 @@ public final class Views {
     a.roles().forEach(roles::add);
     n.put("created_at", time(a.createdAt()));
     n.put("updated_at", time(a.updatedAt()));
+    n.put("organization_id", a.organizationId());
     return n;
   }
 

@@ -148,7 +148,7 @@ public final class ServiceAccountPages {
     try {
       // it comes with a secret, which outlives whoever made it: only after a recent sign-in
       sessions.requireRecentAuthentication(p.userId(), p.sessionId());
-      made = accounts.create(name, description, roles, c.actor());
+      made = accounts.create(name, description, roles, null, c.actor());
     } catch (UsermanException e) {
       Map<String, Object> model =
           listModel(
