@@ -104,17 +104,17 @@ public final class OrganizationRoutes {
               api.ok(res, views.page(page.items(), views::member, page.nextAfterId()));
             })
         .get(
-            ORG + "/members/{userId}",
+            ORG + "/members/{user_id}",
             "getOrganizationMember",
             (req, res) -> {
               Call c = api.call(req);
               api.ok(
                   res,
                   views.member(
-                      organizations.member(viewer(c), c.pathParam("id"), c.pathParam("userId"))));
+                      organizations.member(viewer(c), c.pathParam("id"), c.pathParam("user_id"))));
             })
         .put(
-            ORG + "/members/{userId}",
+            ORG + "/members/{user_id}",
             "putOrganizationMember",
             (req, res) -> {
               Call c = api.call(req);
@@ -125,14 +125,15 @@ public final class OrganizationRoutes {
               api.ok(
                   res,
                   views.member(
-                      organizations.putMember(v, c.pathParam("id"), c.pathParam("userId"), roles)));
+                      organizations.putMember(
+                          v, c.pathParam("id"), c.pathParam("user_id"), roles)));
             })
         .delete(
-            ORG + "/members/{userId}",
+            ORG + "/members/{user_id}",
             "removeOrganizationMember",
             (req, res) -> {
               Call c = api.call(req);
-              organizations.removeMember(viewer(c), c.pathParam("id"), c.pathParam("userId"));
+              organizations.removeMember(viewer(c), c.pathParam("id"), c.pathParam("user_id"));
               api.noContent(res);
             })
         .post(
@@ -162,12 +163,12 @@ public final class OrganizationRoutes {
               api.ok(res, views.page(page.items(), views::invitation, page.nextAfterId()));
             })
         .delete(
-            ORG + "/invitations/{invitationId}",
+            ORG + "/invitations/{invitation_id}",
             "revokeInvitation",
             (req, res) -> {
               Call c = api.call(req);
               organizations.revokeInvitation(
-                  viewer(c), c.pathParam("id"), c.pathParam("invitationId"));
+                  viewer(c), c.pathParam("id"), c.pathParam("invitation_id"));
               api.noContent(res);
             })
         .post(
