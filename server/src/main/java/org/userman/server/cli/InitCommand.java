@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.userman.Userman;
 import org.userman.account.NewUser;
 import org.userman.account.User;
@@ -16,6 +19,7 @@ import org.userman.account.UserStatus;
 import org.userman.common.Actor;
 import org.userman.common.Page;
 import org.userman.password.Password;
+import org.userman.role.Role;
 import org.userman.role.Roles;
 import org.userman.serviceaccount.ServiceAccount;
 import picocli.CommandLine.ArgGroup;
@@ -149,10 +153,12 @@ final class InitCommand implements Runnable {
               + ")");
       return;
     }
-    for (String role : roles) {
-      if (!role.equals(Roles.ADMIN)
-          && UsersCommand.allPages(after -> u.roles().list(Page.MAX_LIMIT, after)).stream()
-              .noneMatch(r -> r.name().equals(role))) {
+    Set<String> known =
+        UsersCommand.allPages(after -> u.roles().list(Page.MAX_LIMIT, after)).stream()
+            .map(Role::name)
+            .collect(Collectors.toSet());
+    for (String role : new TreeSet<>(roles)) {
+      if (!known.contains(role)) {
         u.roles().create(role, null, Actor.COMMAND_LINE);
         out.println("created role " + role);
       }
