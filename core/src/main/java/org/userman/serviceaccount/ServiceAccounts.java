@@ -69,9 +69,10 @@ public interface ServiceAccounts {
   ClientToken grant(String clientId, String secret, String scope, Actor client);
 
   /**
-   * The active account that one of its live secrets belongs to, for a caller that authenticates
-   * with the client id and secret (token introspection); {@code invalid_client} otherwise, as for
-   * {@link #grant}.
+   * The id of the active account that one of its live secrets belongs to, for a caller that
+   * authenticates with the client id and secret (token introspection); {@code invalid_client}
+   * otherwise, as for {@link #grant}. Answered from memory while nothing changed, as every
+   * request's check of a credential is.
    */
-  ServiceAccount authenticateClient(String clientId, String secret, Actor client);
+  String authenticateClient(String clientId, String secret, Actor client);
 }

@@ -376,10 +376,8 @@ public final class ServiceAccountService implements ServiceAccounts, RoleHolders
   }
 
   @Override
-  public ServiceAccount authenticateClient(String clientId, String secret, Actor client) {
-    SecretUse use = checkClient(clientId, secret, client);
-    return db.read(h -> store.find(h, use.serviceAccountId(), false))
-        .orElseThrow(ServiceAccountService::invalidClient);
+  public String authenticateClient(String clientId, String secret, Actor client) {
+    return checkClient(clientId, secret, client).serviceAccountId();
   }
 
   /**
