@@ -163,6 +163,42 @@ if KC:
 row("`GET /api/v1/me`, API key (`Authorization: Bearer`), req/s", [rate(d + "_key") for d in DBS])
 row("... ratio to the floor (as above)", [paired(d + "_key_rps", d + "_live_rps", 2, lambda v: v >= 0.8) for d in DBS],
     "", "≥ 0.8")
+# The OAuth rounds: "<db>_grant_*", "<db>_live_oauth_*" (the floor at the same connections) and
+# "<db>_introspect_*", with Keycloak's "<db>_kc_grant_*" and "<db>_kc_introspect_*" in their turns.
+OAUTH = any(values(d + "_grant_rps") for d in DBS)
+if OAUTH:
+    oc = r.get("oauth_connections", "?")
+    row(f"Client credentials grant: `POST /oauth2/token`, `grant_type=client_credentials`, the client by HTTP Basic,"
+        f" req/s at {oc} connections (median of the rounds)", [rate(d + "_grant") for d in DBS],
+        "client credentials grant: " + kc_rate("grant"))
+    row("... ratio to Keycloak's client credentials grant (each round's grants against Keycloak's right after them, the"
+        " other server paused; median)", [paired(d + "_grant_rps", d + "_kc_grant_rps", 1, lambda v: v >= 3) for d in DBS],
+        "", "≥ 3")
+    row("... CPU time per grant, µs (median of the rounds): the server with its PostgreSQL backends; the rest of the"
+        " machine's", [cpu_cell([d + "_grant"]) for d in DBS],
+        "client credentials grant: " + cpu_cell([d + "_kc_grant" for d in DBS]))
+    if KC:
+        row("... Keycloak's CPU time per grant / Userman's (server and database, by round)",
+            [cpu_ratio(d + "_kc_grant", d + "_grant") for d in DBS])
+    row(f"HTTP floor at {oc} connections: `GET /health/live`, in each OAuth round right before the introspections, req/s",
+        [rate(d + "_live_oauth") for d in DBS])
+    row(f"Token introspection: `POST /oauth2/introspect` of a user's live access token by a service account (HTTP"
+        f" Basic), req/s at {oc} connections (median of the rounds)", [rate(d + "_introspect") for d in DBS],
+        "introspection: " + kc_rate("introspect"))
+    row(f"... ratio to the HTTP floor at {oc} connections (each round's introspections against the floor measured just"
+        " before them; median)",
+        [paired(d + "_introspect_rps", d + "_live_oauth_rps", 2, lambda v: v >= 0.5) for d in DBS], "", "≥ 0.5")
+    row("... ratio to the read rounds' HTTP floor at 64 connections (medians; measured minutes apart, so rougher)",
+        [fmt(ratio(num(d + "_introspect_rps"), num(d + "_live_rps")), 2) for d in DBS])
+    row("... ratio to Keycloak's introspection (each round's introspections against Keycloak's right after them, the"
+        " other server paused; median)",
+        [paired(d + "_introspect_rps", d + "_kc_introspect_rps", 1, lambda v: v >= 3) for d in DBS], "", "≥ 3")
+    row("... CPU time per introspection, µs (median of the rounds): the server with its PostgreSQL backends; the rest of"
+        " the machine's", [cpu_cell([d + "_introspect"]) for d in DBS],
+        "introspection: " + cpu_cell([d + "_kc_introspect" for d in DBS]))
+    if KC:
+        row("... Keycloak's CPU time per introspection / Userman's (server and database, by round)",
+            [cpu_ratio(d + "_kc_introspect", d + "_introspect") for d in DBS])
 n_rounds = max([len(rounds(d)) for d in DBS] + [0])
 row(f"Sign-in, correct password, {r['login_users']} users in turn, req/s at 16 connections (median of {n_rounds}"
     f" rounds of {r.get('login_secs', '?')} s)",
@@ -355,7 +391,9 @@ jit_keys = ([(NAMES[d], d + "_jit_extra") for d in DBS] + ([("Keycloak", "kc_jit
             + [("the baseline on " + NAMES[d].split(", ")[1], d + "_baseline_jit_extra") for d in DBS])
 extra = ", ".join(f"{name} {r[k]} s" for name, k in jit_keys if k in r)
 if extra:
-    out.append(f"- Warm-up: {r['warmup']} s of load on each server (half token-checked reads, half sign-ins), then more sign-ins"
+    oauth_warm = (f", and between them {int(r['warmup']) // 6} s each of client credentials grants and of"
+                  " introspections" if OAUTH else "")
+    out.append(f"- Warm-up: {r['warmup']} s of load on each server (half token-checked reads, half sign-ins{oauth_warm}), then more sign-ins"
                " 15 s at a time until the JIT compiler threads used under 0.2 s in the last 15 s (at most 150 s more),"
                f" so that no measurement pays for compiling; the extra sign-in warm-up took: {extra}.")
 out.append("- Start-up: from process launch (`./userman serve`, `kc.sh start --optimized`) to the first 200 of"
@@ -387,13 +425,17 @@ if any(values(d + "_login_cheap_rps") for d in DBS):
 if KC:
     out.append(f"- Keycloak {r['kc_version']} in production mode (`kc.sh build --db=postgres --health-enabled=true --cache=local`, then"
                " `start --optimized`), its own heap defaults (`-Xms64m -Xmx512m`, G1), its own database on the same"
-               " PostgreSQL server, a realm with a public client with direct access grants, 200 users, and the same"
+               " PostgreSQL server, a realm with a public client with direct access grants"
+               f"{', a confidential client with its service account enabled' if OAUTH else ''}, 200 users, and the same"
                " warm-up as Userman, once, before Userman's runs; it is then paused (SIGSTOP) and resumed only for its"
-               " turns: in each round of Userman's token-checked reads its userinfo runs after them, and in each round of"
+               " turns: in each round of Userman's token-checked reads its userinfo runs after them,"
+               f"{' in each OAuth round its grants and its introspections each right after Userman’s,' if OAUTH else ''}"
+               " and in each round of"
                " sign-ins its password grant runs right after Userman's, with Userman paused meanwhile. So each"
                " Userman/Keycloak ratio compares figures taken seconds apart on an otherwise idle machine; Keycloak's"
                " column gives the median of its rounds on both databases, its start-ups were timed before Userman's runs."
-               f" Before each database's rounds it gets {int(r['warmup']) // 6} s more of userinfo and of password grants,"
+               f" Before each database's rounds it gets {int(r['warmup']) // 6} s more of userinfo"
+               f"{', of client credentials grants, of introspections' if OAUTH else ''} and of password grants,"
                " as Userman has just had its warm-up."
                " Its password policy is `hashAlgorithm(argon2) and hashIterations(2)` with the"
                " argon2 provider set to 19456 KiB, parallelism 1, 32 bytes; the stored credential of a user reads:"
@@ -407,5 +449,27 @@ if KC:
                " given.")
     out.append("- Keycloak's userinfo and password grant are compared with Userman's `GET /api/v1/me` and sign-in: both"
                " check a bearer token and its session, load the user; both verify an Argon2id password and create a session.")
+if OAUTH:
+    algs = ", ".join(sorted({r[d + "_grant_alg"] for d in DBS if d + "_grant_alg" in r})) or "?"
+    kc_algs = (f"; Keycloak signs with its realm's default, {r.get('kc_grant_alg', '?')} (its users' tokens too:"
+               f" {r.get('kc_user_token_alg', '?')})") if KC else ""
+    lens = ", ".join(f"{NAMES[d]} {r[d + '_introspected_len']}" for d in DBS if d + "_introspected_len" in r)
+    kc_len = ", Keycloak " + ", ".join(many["kc_introspected_len"]) if KC and "kc_introspected_len" in r else ""
+    out.append(f"- OAuth 2.0 rounds, after the token-checked reads and as many, each measurement as long as one of theirs,"
+               f" all at {r.get('oauth_connections', '?')} connections: client credentials grants (`grant_type=client_credentials`,"
+               " the client authenticated by HTTP Basic, no scope asked), then the HTTP floor, then introspections of a"
+               " user's access token (taken by a sign-in just before the rounds; the introspecting client by HTTP Basic)."
+               " Userman's client is a service account without roles with one client secret, made by"
+               " `userman service-accounts create bench-service --secret` on each database"
+               + (f"; Keycloak's is the confidential client `bench-service` (client secret, service account enabled)"
+                  f" of its realm, created through the admin REST API, introspecting a token of user0000000 from a"
+                  f" password grant on the public client; Keycloak answers a client only about tokens that name it"
+                  f" in their audience, so an audience mapper on the public client adds `bench-service` to its users'"
+                  f" access tokens (those of the userinfo rounds too)" if KC else "") + "."
+               " Every answer was 2xx (wrk's count), and a curl before and after each database's rounds found the"
+               " introspected token active (`\"active\": true`), so the introspections answered with the token's claims."
+               f" Granted tokens: Userman signs them {algs}{kc_algs}. Length of the introspected tokens, characters"
+               f" (the form's size): {lens}{kc_len}."
+               " No rate limit applied (they are off, as above). The baseline has no turns in these rounds.")
 out.append("")
 print("\n".join(out))
