@@ -502,6 +502,11 @@ class ServiceAccountTest {
       assertThat(
               s.call("POST", "/api/v1/service-accounts", obj("name", "plain"), adminKey).status())
           .isEqualTo(201);
+      // disabling is anyone's with the admin role; enabling again revives the secrets
+      assertThat(s.call("PATCH", path, obj("status", "disabled"), adminKey).status())
+          .isEqualTo(200);
+      assertThat(s.call("PATCH", path, obj("status", "active"), adminKey).status()).isEqualTo(403);
+      assertThat(s.call("PATCH", path, obj("status", "active"), admin).status()).isEqualTo(200);
       assertThat(s.column("SELECT id FROM client_secrets")).hasSize(1);
 
       // a token granted for other roles than admin is no admin on Userman's API

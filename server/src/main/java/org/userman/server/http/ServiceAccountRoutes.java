@@ -28,10 +28,10 @@ public final class ServiceAccountRoutes {
   }
 
   /**
-   * A secret, or the admin role on a service account, is a credential that outlives whoever made
-   * it: only an admin signed in recently, in a session of their own, makes one (not an API key, not
-   * a service account; {@code forbidden} or {@code reauthentication_required} otherwise), as for
-   * the user's own credentials.
+   * A secret, the admin role on a service account, or an account enabled again (its secrets work
+   * again), is a credential that outlives whoever made it: only an admin signed in recently, in a
+   * session of their own, makes one (not an API key, not a service account; {@code forbidden} or
+   * {@code reauthentication_required} otherwise), as for the user's own credentials.
    */
   private static void mintsCredentials(Call c) {
     c.recentSessionUser();
@@ -93,7 +93,9 @@ public final class ServiceAccountRoutes {
                       b.string("status"),
                       b.strings("roles"));
               b.done();
-              if (patch.roles() != null && patch.roles().contains(Roles.ADMIN)) {
+              // enabling an account makes its secrets work again
+              if ((patch.roles() != null && patch.roles().contains(Roles.ADMIN))
+                  || ServiceAccounts.ACTIVE.equals(patch.status())) {
                 mintsCredentials(c);
               }
               api.ok(

@@ -76,13 +76,23 @@ public final class ServiceAccountPages {
         .post(
             "/admin/service-accounts/{id}/status",
             c -> {
-              c.admin();
-              String id = accounts.get(c.pathParam("id")).id();
+              Principal p = c.admin();
+              ServiceAccount a = accounts.get(c.pathParam("id"));
+              String id = a.id();
               String status =
                   "active".equals(c.field("status"))
                       ? ServiceAccounts.ACTIVE
                       : ServiceAccounts.DISABLED;
-              accounts.update(id, new ServiceAccountPatch(null, null, status, null), c.actor());
+              try {
+                if (ServiceAccounts.ACTIVE.equals(status)) {
+                  // enabling it makes its secrets work again: only after a recent sign-in
+                  sessions.requireRecentAuthentication(p.userId(), p.sessionId());
+                }
+                accounts.update(id, new ServiceAccountPatch(null, null, status, null), c.actor());
+              } catch (UsermanException e) {
+                return WebPages.invalid(
+                    "admin-service-account", accountPage(c, a, null).model(), e, Map.of());
+              }
               return WebReply.redirect(
                   "/admin/service-accounts/"
                       + WebPages.encode(id)
