@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.userman.apikey.ApiKey;
+import org.userman.store.internal.Rows;
 
 /** SQL for API keys. */
 public final class ApiKeyStore {
@@ -34,8 +35,8 @@ public final class ApiKeyStore {
                     rs.getString("name"),
                     rs.getString("prefix"),
                     Instant.ofEpochMilli(rs.getLong("created_at")),
-                    instant(rs, "last_used_at"),
-                    instant(rs, "expires_at")))
+                    Rows.instantOrNull(rs, "last_used_at"),
+                    Rows.instantOrNull(rs, "expires_at")))
         .list();
   }
 
@@ -69,8 +70,8 @@ public final class ApiKeyStore {
                 new KeyCheck(
                     rs.getString("id"),
                     rs.getString("user_id"),
-                    instant(rs, "expires_at"),
-                    instant(rs, "last_used_at"),
+                    Rows.instantOrNull(rs, "expires_at"),
+                    Rows.instantOrNull(rs, "last_used_at"),
                     rs.getString("status")))
         .findOne();
   }
@@ -83,11 +84,5 @@ public final class ApiKeyStore {
         .bind("id", keyId)
         .bind("now", now.toEpochMilli())
         .execute();
-  }
-
-  private static Instant instant(java.sql.ResultSet rs, String column)
-      throws java.sql.SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }
 }

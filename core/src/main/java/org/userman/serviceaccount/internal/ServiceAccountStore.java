@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.userman.serviceaccount.ClientSecret;
 import org.userman.serviceaccount.ServiceAccount;
 import org.userman.store.Dialect;
+import org.userman.store.internal.Rows;
 
 /** SQL for service accounts, their roles and their client secrets, on the caller's handle. */
 public final class ServiceAccountStore {
@@ -205,8 +206,8 @@ public final class ServiceAccountStore {
                     rs.getString("name"),
                     rs.getString("prefix"),
                     Instant.ofEpochMilli(rs.getLong("created_at")),
-                    instant(rs, "last_used_at"),
-                    instant(rs, "expires_at")))
+                    Rows.instantOrNull(rs, "last_used_at"),
+                    Rows.instantOrNull(rs, "expires_at")))
         .list();
   }
 
@@ -238,8 +239,8 @@ public final class ServiceAccountStore {
                 new SecretCheck(
                     rs.getString(1),
                     rs.getString(2),
-                    instant(rs, "expires_at"),
-                    instant(rs, "last_used_at"),
+                    Rows.instantOrNull(rs, "expires_at"),
+                    Rows.instantOrNull(rs, "last_used_at"),
                     rs.getString(5)))
         .findOne();
   }
@@ -273,10 +274,5 @@ public final class ServiceAccountStore {
         Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")),
         rs.getString("organization_id"));
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }
 }
