@@ -56,9 +56,15 @@ public final class AccessTokens {
     }
   }
 
-  /** {@code all}: every claim as JSON values, for token introspection. */
-  private record Verified(
-      Claims claims, String kid, Instant expiresAt, java.util.Map<String, Object> all) {}
+  private record Verified(Claims claims, String kid, Instant expiresAt) {}
+
+  /**
+   * Every claim of the tokens introspected lately, as JSON values: a service that introspects sends
+   * the same token many times. Kept apart from {@link #verified}, so that the tokens that are only
+   * checked (nearly all of them) hold no copy of their claims in memory.
+   */
+  private final Cache<String, java.util.Map<String, Object>> introspected =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
 
   /** The organization a token is issued for ({@code org_id}) and the user's roles there. */
   public record Organization(String id, java.util.List<String> roles) {
@@ -157,15 +163,16 @@ public final class AccessTokens {
     if (verify(token).isEmpty()) {
       return Optional.empty();
     }
-    // verify kept what it checked: no second parse of a token introspected many times
-    Verified v = verified.getIfPresent(token);
-    if (v != null) {
-      return Optional.of(v.all());
-    }
-    try { // evicted since: the token checked out a moment ago
-      return Optional.of(SignedJWT.parse(token).getJWTClaimsSet().toJSONObject());
+    return Optional.ofNullable(introspected.get(token, AccessTokens::claimsOf));
+  }
+
+  /** The claims of a token {@link #verify} accepted; null should it not parse after all. */
+  private static java.util.Map<String, Object> claimsOf(String token) {
+    try {
+      return java.util.Collections.unmodifiableMap(
+          SignedJWT.parse(token).getJWTClaimsSet().toJSONObject());
     } catch (ParseException e) {
-      return Optional.empty();
+      return null;
     }
   }
 
@@ -237,8 +244,7 @@ public final class AccessTokens {
               serviceAccount,
               roles == null ? java.util.List.of() : roles),
           kid,
-          exp.toInstant(),
-          java.util.Collections.unmodifiableMap(claims.toJSONObject()));
+          exp.toInstant());
     } catch (ParseException | JOSEException | RuntimeException e) {
       return null;
     }
