@@ -119,6 +119,25 @@ bench_rss_mib() {  # pid
   awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"
 }
 
+# Where a JVM's resident memory is, as the JVM itself reports it (jcmd, no tracking flag needed), in
+# MiB, one "name value" line each: the heap committed (every generation), class metadata committed
+# (metaspace and class space, beside what the AOT cache maps), the compiled code (the code heaps' high-water mark), the threads, and
+# the resident memory split into anonymous and file-backed (the AOT cache, libjvm, the jars).
+bench_memory_parts() {  # java-home pid
+  local jcmd="$1/bin/jcmd" pid="$2"
+  "$jcmd" "$pid" GC.heap_info 2>/dev/null | awk '
+    /total [0-9]+K/ { match($0, /total [0-9]+K/); heap += substr($0, RSTART + 6, RLENGTH - 7) }
+    END { printf "heap %.0f\n", heap / 1024 }'
+  "$jcmd" "$pid" VM.metaspace 2>/dev/null | awk '
+    /^Metaspace/ && /committed/ { match($0, /committed [0-9]+K/); printf "metadata %.0f\n", substr($0, RSTART + 10, RLENGTH - 11) / 1024 }'
+  "$jcmd" "$pid" Compiler.codecache 2>/dev/null | awk '
+    /^CodeHeap/ { match($0, /max_used=[0-9]+Kb/); code += substr($0, RSTART + 9, RLENGTH - 11) }
+    END { printf "code %.0f\n", code / 1024 }'
+  awk '/^Threads:/ {print "threads", $2}' "/proc/$pid/status"
+  awk '/^Anonymous:/ {a = $2} /^Rss:/ {r = $2} END {printf "anonymous %.0f\nfile %.0f\n", a / 1024, (r - a) / 1024}' \
+    "/proc/$pid/smaps_rollup"
+}
+
 # One wrk run at 64 connections (or $BENCH_CONNECTIONS) on 2 threads (or $BENCH_THREADS, at most
 # the connections) with --latency. Prints
 # "<requests/s> <p50 ms> <p99 ms>"; fails, showing wrk's report, when any answer was not 2xx or
