@@ -53,7 +53,15 @@ public final class TestDatabases {
     if (kind.equals("sqlite")) {
       return null;
     }
-    return fresh(SERVERS.computeIfAbsent(kind, TestDatabases::find));
+    return fresh(server(kind));
+  }
+
+  /**
+   * The server of the given kind (postgresql or mariadb) that runs of that kind use, found as they
+   * find it, for a test that meets every server database in one run.
+   */
+  public static Server server(String kind) {
+    return SERVERS.computeIfAbsent(kind.toLowerCase(Locale.ROOT), TestDatabases::find);
   }
 
   /** A fresh, empty database on the given server. */

@@ -4,15 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.userman.common.UsermanException;
 import org.userman.internal.ManualTicker;
 import org.userman.store.DatabaseSettings;
+import org.userman.store.Dialect;
 
 /**
  * The schema's version on each database: the start-up shortcut, Flyway behind it, the version
@@ -58,6 +65,58 @@ class SchemaTest {
           .as("as Flyway recorded them")
           .isEqualTo(shipped);
       assertThat(schema.current()).isTrue();
+    }
+  }
+
+  /**
+   * On PostgreSQL a migration that waits for a lock an older node's transaction holds gives up
+   * after a while, is rolled back whole and tried again, instead of keeping the locks it took
+   * before it (with which it deadlocked with such a node's next statement), and its count says how
+   * many ran in all its attempts.
+   */
+  @Test
+  void a_postgresql_migration_gives_up_a_lock_it_waits_for_and_is_tried_again() throws Exception {
+    Assumptions.assumeTrue(
+        fresh.dialect() == Dialect.POSTGRESQL, "the lock timeout and retry are PostgreSQL's");
+    DatabaseSettings settings = fresh.settings();
+    try (HikariDataSource pool =
+            ConnectionPool.open(
+                settings,
+                DriverProperties.of(settings, fresh.dialect()),
+                org.userman.metrics.Instrumentation.NONE);
+        Connection node = fresh.connect()) {
+      Schema schema = new Schema(pool, fresh.dialect());
+      Flyway.configure()
+          .configuration(schema.flyway().getConfiguration())
+          .target("15")
+          .load()
+          .migrate();
+      // an older node's write to sessions, which V17 alters, still open
+      node.setAutoCommit(false);
+      try (Statement st = node.createStatement()) {
+        st.execute("LOCK TABLE sessions IN ROW EXCLUSIVE MODE");
+      }
+      CompletableFuture<Integer> migrated = CompletableFuture.supplyAsync(schema::migrate);
+      awaitLockWaiters(1);
+      // it gave up while the lock is still held: it waits no longer
+      awaitLockWaiters(0);
+      assertThat(migrated).isNotDone();
+      node.commit();
+      int shipped = ShippedMigrations.of(fresh.dialect()).migrations().size();
+      assertThat(migrated.get(2, TimeUnit.MINUTES)).isEqualTo(shipped - 15);
+      assertThat(schema.current()).isTrue();
+    }
+  }
+
+  /** Waits until {@code n} statements of the test database wait for a lock on sessions. */
+  private void awaitLockWaiters(long n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (fresh.number(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'sessions'::regclass"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+        != n) {
+      assertThat(System.nanoTime()).as("waiting for %d lock waiters", n).isLessThan(deadline);
+      Thread.sleep(5); // another database session's progress: nothing to drive
     }
   }
 
