@@ -25,7 +25,9 @@ public final class ApiKeyStore {
   }
 
   List<ApiKey> list(Handle h, String userId) {
-    return h.createQuery("SELECT * FROM api_keys WHERE user_id = :user ORDER BY created_at, id")
+    return h.createQuery(
+            "SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at FROM api_keys"
+                + " WHERE user_id = :user ORDER BY created_at, id")
         .bind("user", userId)
         .map(
             (rs, ctx) ->

@@ -149,7 +149,10 @@ public final class AuditLogService implements AuditLog {
   public Page<AuditEvent> list(AuditQuery q) {
     return db.read(
         h -> {
-          StringBuilder sql = new StringBuilder("SELECT * FROM audit_events WHERE 1 = 1");
+          StringBuilder sql =
+              new StringBuilder(
+                  "SELECT id, type, at, actor_id, subject_id, ip, user_agent, success, details"
+                      + " FROM audit_events WHERE 1 = 1");
           if (q.beforeId() != null) {
             sql.append(" AND id < :before");
           }

@@ -89,7 +89,10 @@ public final class ServiceAccountStore {
   Optional<ServiceAccount> find(Handle h, String id, boolean lock) {
     Optional<ServiceAccount> found =
         h.createQuery(
-                "SELECT * FROM service_accounts WHERE id = :id" + (lock ? dialect.forUpdate() : ""))
+                "SELECT "
+                    + COLUMNS
+                    + " FROM service_accounts WHERE id = :id"
+                    + (lock ? dialect.forUpdate() : ""))
             .bind("id", id)
             .map((rs, ctx) -> row(rs, List.of()))
             .findOne();
@@ -99,7 +102,9 @@ public final class ServiceAccountStore {
   List<ServiceAccount> page(Handle h, String afterName, int limit) {
     List<ServiceAccount> found =
         h.createQuery(
-                "SELECT * FROM service_accounts"
+                "SELECT "
+                    + COLUMNS
+                    + " FROM service_accounts"
                     + (afterName == null ? "" : " WHERE name > :after")
                     + " ORDER BY name LIMIT :limit")
             .bind("after", afterName)
@@ -196,7 +201,8 @@ public final class ServiceAccountStore {
 
   List<ClientSecret> secrets(Handle h, String id) {
     return h.createQuery(
-            "SELECT * FROM client_secrets WHERE service_account_id = :id ORDER BY created_at, id")
+            "SELECT id, service_account_id, name, prefix, created_at, last_used_at, expires_at"
+                + " FROM client_secrets WHERE service_account_id = :id ORDER BY created_at, id")
         .bind("id", id)
         .map(
             (rs, ctx) ->
@@ -263,6 +269,10 @@ public final class ServiceAccountStore {
         a.updatedAt(),
         a.organizationId());
   }
+
+  /** What {@link #row} reads. */
+  private static final String COLUMNS =
+      "id, name, description, status, created_at, updated_at, organization_id";
 
   private static ServiceAccount row(ResultSet rs, List<String> roles) throws SQLException {
     return new ServiceAccount(

@@ -110,7 +110,9 @@ public final class SessionStore {
 
   public Optional<Session> findLive(Handle h, String sessionId, Instant now) {
     return h.createQuery(
-            "SELECT * FROM sessions WHERE id = :id AND revoked_at IS NULL AND expires_at > :now")
+            "SELECT "
+                + COLUMNS
+                + " FROM sessions WHERE id = :id AND revoked_at IS NULL AND expires_at > :now")
         .bind("id", sessionId)
         .bind("now", now.toEpochMilli())
         .map((rs, ctx) -> map(rs))
@@ -123,7 +125,9 @@ public final class SessionStore {
    */
   List<Session> listLive(Handle h, String userId, Instant now, Instant idleSince) {
     return h.createQuery(
-            "SELECT * FROM sessions WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now"
+            "SELECT "
+                + COLUMNS
+                + " FROM sessions WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now"
                 + " AND last_used_at > :idle ORDER BY created_at DESC, id DESC")
         .bind("user", userId)
         .bind("now", now.toEpochMilli())
@@ -206,6 +210,10 @@ public final class SessionStore {
       long expiresAtMillis,
       long lastUsedMillis,
       String userStatus) {}
+
+  /** What {@link #map} reads. */
+  private static final String COLUMNS =
+      "id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at, amr";
 
   private static Session map(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Session(

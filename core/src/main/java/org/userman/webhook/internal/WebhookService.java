@@ -125,7 +125,9 @@ public final class WebhookService implements Webhooks {
         h ->
             Page.of(
                 h.createQuery(
-                        "SELECT * FROM webhook_endpoints"
+                        "SELECT "
+                            + WebhookStore.COLUMNS
+                            + " FROM webhook_endpoints"
                             + (afterId == null ? "" : " WHERE id > :after")
                             + " ORDER BY id LIMIT :limit")
                     .bind("after", afterId)

@@ -43,8 +43,13 @@ final class WebhookStore {
     return out;
   }
 
+  /** What {@link #row} reads: named, so that a column a later version adds changes no answer. */
+  static final String COLUMNS =
+      "id, url, description, event_filter, enabled, disabled_reason, failing_since,"
+          + " previous_secret_until, created_at, updated_at, secret, previous_secret";
+
   static Optional<Row> find(Handle h, String id) {
-    return h.createQuery("SELECT * FROM webhook_endpoints WHERE id = :id")
+    return h.createQuery("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE id = :id")
         .bind("id", id)
         .map((rs, ctx) -> row(rs))
         .findOne();
@@ -79,7 +84,9 @@ final class WebhookStore {
   }
 
   static final String DELIVERIES =
-      "SELECT d.*, e.type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id";
+      "SELECT d.event_id, d.status, d.attempts, d.response_status, d.latency_ms,"
+          + " d.response_excerpt, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at,"
+          + " e.type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id";
 
   static WebhookDelivery delivery(ResultSet rs) throws SQLException {
     String status = rs.getString("status");
