@@ -33,19 +33,33 @@ final class Transactions {
 
   private final Duration busyTimeout;
   private final Ticker ticker;
+  private final Dialect dialect;
 
   Transactions(Jdbi jdbi, Dialect dialect, Duration busyTimeout, Changes changes, Ticker ticker) {
     this.jdbi = jdbi;
     this.ticker = ticker;
     this.changes = changes;
     this.busyTimeout = busyTimeout;
+    this.dialect = dialect;
     this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
   }
 
   /** Runs {@code callback} in one transaction. */
   <R> R tx(HandleCallback<R, RuntimeException> callback) {
+    return tx(callback, false);
+  }
+
+  /**
+   * Runs {@code callback} in one transaction whose {@link Writes} are held until it returns, then
+   * sent together (see {@link Writes}): the callback must not read back what it wrote through them.
+   */
+  <R> R batchedTx(HandleCallback<R, RuntimeException> callback) {
+    return tx(callback, true);
+  }
+
+  private <R> R tx(HandleCallback<R, RuntimeException> callback, boolean batched) {
     if (sqliteWriter == null) {
-      return inTransaction(callback);
+      return inTransaction(callback, batched);
     }
     try {
       if (!sqliteWriter.tryLock(busyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -57,22 +71,36 @@ final class Transactions {
           ErrorCode.UNAVAILABLE, "Interrupted while waiting for the database.");
     }
     try {
-      return inTransaction(callback);
+      return inTransaction(callback, batched);
     } finally {
       sqliteWriter.unlock();
     }
   }
 
-  private <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
+  private <R> R inTransaction(HandleCallback<R, RuntimeException> callback, boolean batched) {
     long[] count = {-1};
     R result;
     try {
       result =
           jdbi.inTransaction(
               h -> {
-                R r = callback.withHandle(h);
-                count[0] = changes.announce(h);
-                return r;
+                if (!batched) {
+                  R r = callback.withHandle(h);
+                  count[0] = changes.announce(h);
+                  return r;
+                }
+                return Writes.holding(
+                    h,
+                    writes -> {
+                      R r = callback.withHandle(h);
+                      if (dialect == Dialect.POSTGRESQL) {
+                        count[0] = writes.sendWithCommit(changes.announcement());
+                      } else {
+                        writes.sendEach();
+                        count[0] = changes.announce(h);
+                      }
+                      return r;
+                    });
               });
     } catch (RuntimeException e) {
       throw Outages.translate(e);

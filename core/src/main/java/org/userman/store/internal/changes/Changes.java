@@ -100,6 +100,14 @@ public interface Changes extends AutoCloseable {
   }
 
   /**
+   * PostgreSQL: {@link #announce} as one statement that returns the count, for a transaction that
+   * sends it with its other writes; null where nothing counts.
+   */
+  default String announcement() {
+    return null;
+  }
+
+  /**
    * After a write transaction that set the count to {@code count} committed, before it is answered:
    * waits until no other node may still trust memory from before it (see {@link WriterBarrier}).
    * {@code committed} is when the commit returned, on the ticker; {@code jdbi} gives a connection
