@@ -3,6 +3,7 @@ package org.userman.store.internal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.userman.common.ErrorCode;
@@ -79,6 +80,7 @@ final class Transactions {
 
   private <R> R inTransaction(HandleCallback<R, RuntimeException> callback, boolean batched) {
     long[] count = {-1};
+    long[] behind = {-1};
     R result;
     try {
       result =
@@ -94,7 +96,10 @@ final class Transactions {
                     writes -> {
                       R r = callback.withHandle(h);
                       if (dialect == Dialect.POSTGRESQL) {
-                        count[0] = writes.sendWithCommit(changes.announcement());
+                        Writes.Sent sent =
+                            writes.sendWithCommit(changes.announcement(), othersBehind(h));
+                        count[0] = sent.last();
+                        behind[0] = sent.afterCommit();
                       } else {
                         writes.sendEach();
                         count[0] = changes.announce(h);
@@ -108,8 +113,19 @@ final class Transactions {
       changes.written();
     }
     // Answered only once no other node can serve what this changed from memory.
-    changes.awaitOtherNodes(count[0], ticker.read(), jdbi);
+    changes.awaitOtherNodes(count[0], ticker.read(), jdbi, behind[0]);
     return result;
+  }
+
+  /** The change watch's look at the other nodes, to send right after the commit; or null. */
+  private Writes.Write othersBehind(Handle h) {
+    Changes.Statement s = changes.othersBehind();
+    if (s == null) {
+      return null;
+    }
+    Writes.Write w = Writes.update(h, s.sql());
+    s.values().forEach(w::bind);
+    return w;
   }
 
   /** Runs {@code callback} on one connection without an explicit transaction (reads). */

@@ -132,12 +132,15 @@ public final class Writes {
     }
   }
 
+  /** What {@link #sendWithCommit} heard: the two numbers, each -1 where none was asked for. */
+  record Sent(long last, long afterCommit) {}
+
   /**
    * PostgreSQL: sends the held writes, then {@code last} (a statement that returns one number, the
-   * change count's, or null) and the commit, all in one round trip. Returns the number {@code last}
-   * returned, or -1 without one.
+   * change count's, or null), the commit, and {@code afterCommit} (a query that returns one number,
+   * run once the commit is done, or null), all in one round trip.
    */
-  long sendWithCommit(String last) {
+  Sent sendWithCommit(String last, Write afterCommit) {
     HELD.remove();
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < held.size(); i++) {
@@ -149,35 +152,46 @@ public final class Writes {
     // The commit rides with the writes: the driver then finds the transaction ended, and the
     // commit that Jdbi asks for next sends nothing.
     sql.append("COMMIT");
+    if (afterCommit != null) {
+      sql.append(";\n").append(afterCommit.sqlWith("a_"));
+    }
     Update update = handle.createUpdate(sql.toString());
     for (int i = 0; i < held.size(); i++) {
       held.get(i).bindTo(update, "w" + i + "_");
     }
-    return update.execute((statement, ctx) -> results(statement.get(), last != null));
+    if (afterCommit != null) {
+      afterCommit.bindTo(update, "a_");
+    }
+    List<Long> results = update.execute((statement, ctx) -> results(statement.get()));
+    for (int i = 0; i < held.size(); i++) {
+      if (held.get(i).rows != null) {
+        held.get(i).rows.accept(results.get(i).intValue());
+      }
+    }
+    int next = held.size();
+    long lastNumber = last == null ? -1 : results.get(next++);
+    next++; // the commit's
+    return new Sent(lastNumber, afterCommit == null ? -1 : results.get(next));
   }
 
-  /** Walks the results of the held writes in order, then the number of {@code last}. */
-  private long results(PreparedStatement st, boolean last) throws SQLException {
-    long number = -1;
-    int i = 0;
+  /**
+   * The results in order: the rows a write changed, or the number in the first row of a query's
+   * answer (-1 for none).
+   */
+  private static List<Long> results(PreparedStatement st) throws SQLException {
+    List<Long> out = new ArrayList<>();
     while (true) {
       ResultSet rs = st.getResultSet();
       if (rs != null) {
-        if (last && i == held.size() && rs.next()) {
-          number = rs.getLong(1);
-        }
+        out.add(rs.next() ? rs.getLong(1) : -1);
       } else {
         int changed = st.getUpdateCount();
         if (changed == -1) {
-          break;
+          return out;
         }
-        if (i < held.size() && held.get(i).rows != null) {
-          held.get(i).rows.accept(changed);
-        }
+        out.add((long) changed);
       }
-      i++;
       st.getMoreResults();
     }
-    return number;
   }
 }

@@ -1,5 +1,6 @@
 package org.userman.store.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,23 +19,27 @@ import java.util.regex.Pattern;
 import org.userman.store.DatabaseSettings;
 
 /**
- * A TCP relay between a test's connection pool and its database server that counts round trips:
- * each time a connection's client speaks after the server has answered it (or first), that is one.
- * It counts what the JDBC driver really sends, whatever the code above it does: statements, begins
- * and commits, batches sent at once, the pool's validations. Each round trip is kept with the
- * printable start of what the client sent, for a failure's message.
+ * A TCP relay between a test's connection pool and its database server that counts round trips in
+ * what the JDBC driver really sends, whatever the code above it does: statements, begins and
+ * commits, batches sent at once, the pool's validations. It reads the client's messages: on
+ * PostgreSQL a round trip is a Sync (the end of an extended-protocol request, however many
+ * statements it carries) or a simple Query, except the BEGIN that the driver sends ahead of a
+ * transaction's first statement without waiting for its answer; on MariaDB it is a command packet.
+ * Each is kept with the printable start of its request, for a failure's message.
  */
 public final class RoundTripProxy implements AutoCloseable {
   private static final Pattern URL = Pattern.compile("(jdbc:[a-z]+://)([^/:?]+)(?::(\\d+))?(.*)");
 
   private final ServerSocket listener;
+  private final boolean postgresql;
   private final String host;
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<String> turns = new CopyOnWriteArrayList<>();
   private volatile boolean counting;
 
-  private RoundTripProxy(String host, int port) throws IOException {
+  private RoundTripProxy(boolean postgresql, String host, int port) throws IOException {
+    this.postgresql = postgresql;
     this.host = host;
     this.port = port;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -46,12 +52,10 @@ public final class RoundTripProxy implements AutoCloseable {
     if (!m.matches()) {
       throw new IllegalArgumentException("not a server database's URL: " + settings.url());
     }
-    int port =
-        m.group(3) != null
-            ? Integer.parseInt(m.group(3))
-            : m.group(1).startsWith("jdbc:postgresql") ? 5432 : 3306;
+    boolean postgresql = m.group(1).startsWith("jdbc:postgresql");
+    int port = m.group(3) != null ? Integer.parseInt(m.group(3)) : postgresql ? 5432 : 3306;
     try {
-      return new RoundTripProxy(m.group(2), port);
+      return new RoundTripProxy(postgresql, m.group(2), port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,7 +79,7 @@ public final class RoundTripProxy implements AutoCloseable {
         settings.listenForChanges());
   }
 
-  /** Counts the round trips {@code work} makes, on all connections through the relay. */
+  /** The round trips {@code work} makes, on all connections through the relay. */
   public List<String> roundTripsOf(Runnable work) {
     turns.clear();
     counting = true;
@@ -97,36 +101,24 @@ public final class RoundTripProxy implements AutoCloseable {
         server.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(server);
-        Link link = new Link();
-        Thread.ofPlatform().daemon().start(() -> relay(client, server, link, true));
-        Thread.ofPlatform().daemon().start(() -> relay(server, client, link, false));
+        Requests requests = new Requests(postgresql);
+        Thread.ofPlatform().daemon().start(() -> relay(client, server, requests));
+        Thread.ofPlatform().daemon().start(() -> relay(server, client, null));
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  /** One connection's turn: whether the server spoke last. */
-  private static final class Link {
-    volatile boolean serverSpoke = true;
-  }
-
-  private void relay(Socket from, Socket to, Link link, boolean fromClient) {
+  /** Relays {@code from} to {@code to}; {@code requests} reads what a client sends. */
+  private void relay(Socket from, Socket to, Requests requests) {
     byte[] buf = new byte[64 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buf)) > 0) {
-        if (fromClient) {
-          if (link.serverSpoke) {
-            link.serverSpoke = false;
-            if (counting) {
-              turns.add(printable(buf, n));
-            }
-          }
-        } else {
-          // Before the answer reaches the client, so that its next words count as a new turn.
-          link.serverSpoke = true;
+        if (requests != null) {
+          requests.read(buf, n);
         }
         out.write(buf, 0, n);
         out.flush();
@@ -139,9 +131,105 @@ public final class RoundTripProxy implements AutoCloseable {
     }
   }
 
-  private static String printable(byte[] buf, int n) {
+  /** One connection's client messages, as they arrive in pieces. */
+  private final class Requests {
+    private final boolean postgresql;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+    /** PostgreSQL: messages without a type byte still to come (the start-up, an SSL request). */
+    private int untyped = 1;
+
+    /** The printable start of the request being sent, up to its end (a Sync). */
+    private final StringBuilder request = new StringBuilder();
+
+    Requests(boolean postgresql) {
+      this.postgresql = postgresql;
+    }
+
+    void read(byte[] buf, int n) {
+      pending.write(buf, 0, n);
+      byte[] all = pending.toByteArray();
+      int at = 0;
+      while (true) {
+        int used = postgresql ? postgresMessage(all, at) : mariadbPacket(all, at);
+        if (used == 0) {
+          break;
+        }
+        at += used;
+      }
+      pending.reset();
+      pending.write(all, at, all.length - at);
+    }
+
+    /** Takes one whole message at {@code at}; how many bytes it took (0: not all here yet). */
+    private int postgresMessage(byte[] b, int at) {
+      if (untyped > 0) {
+        if (b.length - at < 8) {
+          return 0;
+        }
+        int length = ByteBuffer.wrap(b, at, 4).getInt();
+        int code = ByteBuffer.wrap(b, at + 4, 4).getInt();
+        if (b.length - at < length) {
+          return 0;
+        }
+        // an SSL or GSS encryption request is followed by the start-up message
+        untyped += (code == 80877103 || code == 80877104) ? 0 : -1;
+        return length;
+      }
+      if (b.length - at < 5) {
+        return 0;
+      }
+      char type = (char) b[at];
+      int length = ByteBuffer.wrap(b, at + 1, 4).getInt();
+      if (b.length - at < 1 + length) {
+        return 0;
+      }
+      String text = printable(b, at + 5, length - 4);
+      switch (type) {
+        case 'Q' -> {
+          if (!text.equalsIgnoreCase("BEGIN")) {
+            count("Q " + text);
+          }
+        }
+        case 'P' -> note("P " + text);
+        case 'S' -> count(request.toString());
+        default -> note(String.valueOf(type));
+      }
+      return 1 + length;
+    }
+
+    /** MariaDB: a command is a packet with sequence number 0 from the client. */
+    private int mariadbPacket(byte[] b, int at) {
+      if (b.length - at < 4) {
+        return 0;
+      }
+      int length = (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16;
+      if (b.length - at < 4 + length) {
+        return 0;
+      }
+      if (b[at + 3] == 0) {
+        count(printable(b, at + 4, length));
+      }
+      return 4 + length;
+    }
+
+    private void note(String part) {
+      if (request.length() < 400) {
+        request.append(request.isEmpty() ? "" : " | ").append(part);
+      }
+    }
+
+    private void count(String what) {
+      if (counting) {
+        turns.add(what);
+      }
+      request.setLength(0);
+    }
+  }
+
+  private static String printable(byte[] buf, int from, int n) {
     StringBuilder s = new StringBuilder();
-    String text = new String(buf, 0, Math.min(n, 400), StandardCharsets.ISO_8859_1);
+    String text = new String(buf, from, Math.min(n, 300), StandardCharsets.ISO_8859_1);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       s.append(c >= 32 && c < 127 ? c : ' ');

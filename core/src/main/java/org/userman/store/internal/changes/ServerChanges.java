@@ -3,6 +3,7 @@ package org.userman.store.internal.changes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -151,6 +152,13 @@ final class ServerChanges implements Changes {
   @Override
   public String announcement() {
     return sql.dialect == Dialect.POSTGRESQL ? ANNOUNCE_POSTGRESQL : null;
+  }
+
+  @Override
+  public Statement othersBehind() {
+    return sql.dialect == Dialect.POSTGRESQL
+        ? new Statement(sql.laggingNow, Map.of("node", nodeId))
+        : null;
   }
 
   @Override
