@@ -26,6 +26,7 @@ import org.userman.common.Page;
 import org.userman.common.Text;
 import org.userman.role.Roles;
 import org.userman.store.Dialect;
+import org.userman.store.internal.Writes;
 
 /** SQL for users and their roles. Every method runs on the caller's handle (and transaction). */
 public final class AccountStore {
@@ -124,7 +125,7 @@ public final class AccountStore {
   }
 
   public void setPasswordHash(Handle h, String userId, String hash, Instant now) {
-    h.createUpdate("UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id")
+    Writes.update(h, "UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id")
         .bind("id", userId)
         .bind("hash", hash)
         .bind("now", now.toEpochMilli())
@@ -149,6 +150,41 @@ public final class AccountStore {
   }
 
   /**
+   * The user, with the row locked until the transaction ends, while the password hash is still
+   * {@code verified} (whatever the user's status); empty when it changed or the user is gone. One
+   * query with the user's roles: a sign-in asks it of every account.
+   */
+  Optional<User> holdingPassword(Handle h, String userId, String verified) {
+    String roles =
+        switch (dialect) {
+          case POSTGRESQL -> "string_agg(role, ',' ORDER BY role)";
+          case MARIADB -> "GROUP_CONCAT(role ORDER BY role SEPARATOR ',')";
+          // no order in the aggregate: sorted below, as SQLite's binary collation sorts
+          case SQLITE -> "group_concat(role, ',')";
+        };
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + ", password_hash, (SELECT "
+                + roles
+                + " FROM user_roles WHERE user_id = users.id) AS roles FROM users WHERE id = :id"
+                + dialect.forUpdate())
+        .bind("id", userId)
+        .map(
+            (rs, ctx) -> {
+              if (!verified.equals(rs.getString("password_hash"))) {
+                return null;
+              }
+              String all = rs.getString("roles");
+              // role names have no commas; in the order of the other reads' ORDER BY role
+              List<String> names = all == null ? List.of() : List.of(all.split(","));
+              return row(rs)
+                  .toUser(dialect == Dialect.SQLITE ? names.stream().sorted().toList() : names);
+            })
+        .findOne();
+  }
+
+  /**
    * Sets the password hash only while it is still {@code expected}; false when it changed
    * meanwhile.
    */
@@ -164,7 +200,7 @@ public final class AccountStore {
   }
 
   public void recordLogin(Handle h, String userId, Instant now) {
-    h.createUpdate("UPDATE users SET last_login_at = :now WHERE id = :id")
+    Writes.update(h, "UPDATE users SET last_login_at = :now WHERE id = :id")
         .bind("id", userId)
         .bind("now", now.toEpochMilli())
         .execute();

@@ -107,8 +107,8 @@ public final class SignInGuard implements SignInAccounts {
   }
 
   @Override
-  public boolean stillHolds(Handle h, Verified verified) {
-    return store.stillHolds(h, verified.userId(), verified.passwordHash(), true);
+  public Optional<User> holding(Handle h, Verified verified) {
+    return store.holdingPassword(h, verified.userId(), verified.passwordHash());
   }
 
   @Override

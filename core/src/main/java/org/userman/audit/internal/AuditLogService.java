@@ -19,6 +19,7 @@ import org.userman.common.Actor;
 import org.userman.common.Page;
 import org.userman.internal.Ids;
 import org.userman.store.internal.Database;
+import org.userman.store.internal.Writes;
 
 /**
  * The record of what happened to every account. An event is written in the same transaction as the
@@ -129,7 +130,8 @@ public final class AuditLogService implements AuditLog {
       String subjectId,
       boolean success,
       Map<String, String> details) {
-    h.createUpdate(
+    Writes.update(
+            h,
             "INSERT INTO audit_events (id, type, at, actor_id, subject_id, ip, user_agent, success, details)"
                 + " VALUES (:id, :type, :at, :actor, :subject, :ip, :ua, :success, :details)")
         .bind("id", ids.next())

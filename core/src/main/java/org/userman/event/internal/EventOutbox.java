@@ -19,6 +19,7 @@ import org.userman.common.Actor;
 import org.userman.event.Event;
 import org.userman.event.EventType;
 import org.userman.internal.Ids;
+import org.userman.store.internal.Writes;
 
 /**
  * Writes the events of each change into the outbox, in the change's transaction. It follows the
@@ -33,6 +34,10 @@ public final class EventOutbox implements AuditLogService.Follower {
     /** The events of one change, or of one batch of an import: each of them written. */
     void written(Handle h, List<Event> events);
   }
+
+  private static final String INSERT =
+      "INSERT INTO events (id, type, user_id, payload, created_at)"
+          + " VALUES (:id, :type, :user, :payload, :at)";
 
   private final ObjectMapper json;
   private final Ids ids;
@@ -69,23 +74,33 @@ public final class EventOutbox implements AuditLogService.Follower {
     }
     Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Event> events = new ArrayList<>(userIds.size());
-    PreparedBatch insert =
-        h.prepareBatch(
-            "INSERT INTO events (id, type, user_id, payload, created_at)"
-                + " VALUES (:id, :type, :user, :payload, :at)");
     for (String userId : userIds) {
-      Event event =
-          event(type, at, userId, actor.userId(), data(audit, type, actor, userId, details));
-      insert
+      events.add(
+          event(type, at, userId, actor.userId(), data(audit, type, actor, userId, details)));
+    }
+    if (events.size() == 1) {
+      // one change's event goes with the change's other writes (see Writes)
+      Event event = events.getFirst();
+      Writes.update(h, INSERT)
           .bind("id", event.id())
           .bind("type", type.code())
-          .bind("user", userId)
+          .bind("user", event.userId())
           .bind("payload", event.payload())
           .bind("at", at.toEpochMilli())
-          .add();
-      events.add(event);
+          .execute();
+    } else {
+      PreparedBatch insert = h.prepareBatch(INSERT);
+      for (Event event : events) {
+        insert
+            .bind("id", event.id())
+            .bind("type", type.code())
+            .bind("user", event.userId())
+            .bind("payload", event.payload())
+            .bind("at", at.toEpochMilli())
+            .add();
+      }
+      insert.execute();
     }
-    insert.execute();
     for (Sink sink : sinks) {
       sink.written(h, events);
     }

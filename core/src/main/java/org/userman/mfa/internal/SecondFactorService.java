@@ -78,14 +78,7 @@ public final class SecondFactorService implements SecondFactors, SecondFactorChe
 
   @Override
   public FactorStatus status(String userId) {
-    return db.read(
-        h -> {
-          Optional<SecondFactorStore.TotpRow> totp = store.totp(h, userId);
-          return new FactorStatus(
-              totp.map(SecondFactorStore.TotpRow::confirmed).orElse(false),
-              totp.map(t -> !t.confirmed()).orElse(false),
-              store.recoveryCodesLeft(h, userId));
-        });
+    return db.read(h -> store.status(h, userId));
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.userman.mfa.FactorStatus;
 
 /** SQL for TOTP factors and recovery codes. */
 final class SecondFactorStore {
@@ -104,6 +105,20 @@ final class SecondFactorStore {
             .bind("now", now.toEpochMilli())
             .execute()
         == 1;
+  }
+
+  /**
+   * Whether the user has TOTP on (or pending) and how many recovery codes are left, in one query: a
+   * sign-in asks this of every account.
+   */
+  FactorStatus status(Handle h, String userId) {
+    return h.createQuery(
+            "SELECT (SELECT COUNT(*) FROM totp_factors WHERE user_id = :user AND confirmed_at IS NOT NULL),"
+                + " (SELECT COUNT(*) FROM totp_factors WHERE user_id = :user AND confirmed_at IS NULL),"
+                + " (SELECT COUNT(*) FROM recovery_codes WHERE user_id = :user AND used_at IS NULL)")
+        .bind("user", userId)
+        .map((rs, ctx) -> new FactorStatus(rs.getInt(1) > 0, rs.getInt(2) > 0, rs.getInt(3)))
+        .one();
   }
 
   int recoveryCodesLeft(Handle h, String userId) {

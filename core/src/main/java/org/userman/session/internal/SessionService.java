@@ -202,7 +202,7 @@ public final class SessionService implements Sessions {
       throw new UsermanException(
           ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
     }
-    return db.tx(
+    return db.batchedTx(
         h -> startSession(h, user, cleanDevice, client, cookie, null, verified.amr(), null));
   }
 
@@ -261,57 +261,57 @@ public final class SessionService implements Sessions {
     limiter.consume(LimitRule.LOGIN_PER_IP, client.ip(), actor, null);
     String login = email != null ? email : username;
     SignInAccounts.Verified verified = accounts.signIn(email, username, password, actor);
-    // A concurrent deletion between the two reads looks like a wrong password, which is what it now
-    // is.
-    User user =
-        db.read(h -> accounts.find(h, verified.userId()))
-            .orElseThrow(SessionService::invalidCredentials);
-    if (user.status() != UserStatus.ACTIVE) {
-      audit.recordFailure(
-          AuditType.LOGIN_FAILED,
-          actor,
-          user.id(),
-          Map.of("reason", "account_" + user.status().wire(), "login", login));
-      throw new UsermanException(
-          ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + user.status().wire() + ".");
-    }
     String upgraded = verified.rehashed();
-    List<String> factors = secondFactors.factors(user.id());
-    if (!factors.isEmpty()) {
-      String secret = secrets.newToken();
-      Instant now = clock.instant();
-      db.tx(
-          h -> {
-            if (!accounts.stillHolds(h, verified)) {
-              throw invalidCredentials();
-            }
-            if (organizationId != null) {
-              organization(h, organizationId, user.id());
-            }
-            challenges.insert(
-                h,
-                Secrets.hash(secret),
-                user.id(),
-                cleanDevice,
-                cookie,
-                organizationId,
-                now,
-                now.plus(CHALLENGE_TTL));
-            if (upgraded != null) {
-              accounts.rehashed(h, user.id(), upgraded, now);
-            }
-            return null;
-          });
-      return new Waiting(new SecondFactorChallenge(secret, CHALLENGE_TTL.toSeconds(), factors));
+    List<String> factors = secondFactors.factors(verified.userId());
+    UserStatus[] notActive = {null};
+    // One transaction reads the user (locked, while the password checked is still theirs) and
+    // writes the sign-in; its writes go out together at its end (see Database#batchedTx).
+    Step step =
+        db.batchedTx(
+            h -> {
+              // A concurrent deletion or password change since the check looks like a wrong
+              // password, which is what it now is.
+              User user =
+                  accounts.holding(h, verified).orElseThrow(SessionService::invalidCredentials);
+              if (user.status() != UserStatus.ACTIVE) {
+                audit.recordRefused(
+                    h,
+                    AuditType.LOGIN_FAILED,
+                    actor,
+                    user.id(),
+                    Map.of("reason", "account_" + user.status().wire(), "login", login));
+                notActive[0] = user.status();
+                return null;
+              }
+              if (factors.isEmpty()) {
+                return startSession(
+                    h, user, cleanDevice, client, cookie, upgraded, PASSWORD, organizationId);
+              }
+              if (organizationId != null) {
+                organization(h, organizationId, user.id());
+              }
+              String secret = secrets.newToken();
+              Instant now = clock.instant();
+              challenges.insert(
+                  h,
+                  Secrets.hash(secret),
+                  user.id(),
+                  cleanDevice,
+                  cookie,
+                  organizationId,
+                  now,
+                  now.plus(CHALLENGE_TTL));
+              if (upgraded != null) {
+                accounts.rehashed(h, user.id(), upgraded, now);
+              }
+              return new Waiting(
+                  new SecondFactorChallenge(secret, CHALLENGE_TTL.toSeconds(), factors));
+            });
+    if (notActive[0] != null) {
+      throw new UsermanException(
+          ErrorCode.ACCOUNT_NOT_ACTIVE, "This account is " + notActive[0].wire() + ".");
     }
-    return db.tx(
-        h -> {
-          if (!accounts.stillHolds(h, verified)) {
-            throw invalidCredentials();
-          }
-          return startSession(
-              h, user, cleanDevice, client, cookie, upgraded, PASSWORD, organizationId);
-        });
+    return step;
   }
 
   /** The second step: the challenge, then the proof under the account's sign-in limit. */
@@ -349,7 +349,7 @@ public final class SessionService implements Sessions {
     List<String> amr = new ArrayList<>(PASSWORD);
     amr.addAll(methods.get());
     amr.add("mfa");
-    return db.tx(
+    return db.batchedTx(
         h -> {
           if (!challenges.take(h, hash)) {
             throw invalidChallenge();
@@ -364,7 +364,10 @@ public final class SessionService implements Sessions {
         });
   }
 
-  /** Records a sign-in and its new session, in the caller's transaction. */
+  /**
+   * Records a sign-in and its new session, in the caller's transaction: a batched one (its writes
+   * go out at its end), so nothing after this reads them back.
+   */
   private SignedIn startSession(
       Handle h,
       User user,

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.userman.common.ClientInfo;
 import org.userman.session.Session;
+import org.userman.store.internal.Writes;
 
 /** SQL for sessions and their refresh tokens. */
 public final class SessionStore {
@@ -14,7 +15,8 @@ public final class SessionStore {
    * Inserts a session held either by a refresh token or by a browser cookie (the other is null).
    */
   void insert(Handle h, Session s, String refreshHash, String cookieHash) {
-    h.createUpdate(
+    Writes.update(
+            h,
             "INSERT INTO sessions (id, user_id, device, ip, user_agent, created_at, last_used_at, expires_at,"
                 + " cookie_hash, amr, authenticated_at)"
                 + " VALUES (:id, :user, :device, :ip, :ua, :created, :used, :expires, :cookie, :amr, :created)")
@@ -35,7 +37,8 @@ public final class SessionStore {
   }
 
   void addRefreshToken(Handle h, String sessionId, String hash, Instant now) {
-    h.createUpdate(
+    Writes.update(
+            h,
             "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (:hash, :sid, :now)")
         .bind("hash", hash)
         .bind("sid", sessionId)
@@ -82,7 +85,7 @@ public final class SessionStore {
 
   /** The organization the session acts in from now on (null: none). */
   void actIn(Handle h, String sessionId, String organizationId) {
-    h.createUpdate("UPDATE sessions SET organization_id = :org WHERE id = :id")
+    Writes.update(h, "UPDATE sessions SET organization_id = :org WHERE id = :id")
         .bind("id", sessionId)
         .bind("org", organizationId)
         .execute();

@@ -27,11 +27,12 @@ public interface SignInAccounts {
   Verified signIn(String email, String username, Password password, Actor actor);
 
   /**
-   * In the transaction that records the sign-in: whether the verified password is still the user's
-   * and the user active, with the user's row locked, so that a reset or a disabling that committed
+   * In the transaction that records the sign-in: the user, with the row locked, while the verified
+   * password is still the user's (whatever the user's status, which the caller checks); empty when
+   * it changed or the user is gone. One read: so that a reset or a disabling that committed
    * meanwhile (or commits now) is not undone by a session made after it.
    */
-  boolean stillHolds(Handle h, Verified verified);
+  Optional<User> holding(Handle h, Verified verified);
 
   /** The user, read in the caller's transaction. */
   Optional<User> find(Handle h, String userId);

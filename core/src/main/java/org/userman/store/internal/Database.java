@@ -147,6 +147,20 @@ public final class Database implements Storage, AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #tx}, with the {@link Writes} of the callback held until it returns and then sent
+   * together with the change count (and, on PostgreSQL, the commit) in one round trip. The callback
+   * must not read back what it wrote through them.
+   */
+  public <R> R batchedTx(HandleCallback<R, RuntimeException> callback) {
+    Instrumentation.Step step = instrumentation.step("db.transaction");
+    try {
+      return transactions.batchedTx(callback);
+    } finally {
+      step.close();
+    }
+  }
+
   /** Runs {@code callback} on one connection without an explicit transaction (reads). */
   public <R> R read(HandleCallback<R, RuntimeException> callback) {
     Instrumentation.Step step = instrumentation.step("db.read");

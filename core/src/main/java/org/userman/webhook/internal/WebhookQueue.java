@@ -9,6 +9,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.userman.event.Event;
 import org.userman.event.EventType;
 import org.userman.event.internal.EventOutbox;
+import org.userman.store.internal.Writes;
 import org.userman.webhook.Webhooks;
 
 /**
@@ -31,15 +32,23 @@ public final class WebhookQueue implements EventOutbox.Sink {
   @Override
   public void written(Handle h, List<Event> events) {
     long now = clock.millis();
-    int queued =
-        events.size() == 1 ? queueOne(h, events.getFirst(), now) : queueAll(h, events, now);
-    if (queued > 0) {
+    if (events.size() == 1) {
+      // the count comes once the write is sent, which a batched transaction does at its end
+      queueOne(h, events.getFirst(), now)
+          .execute(
+              queued -> {
+                if (queued > 0) {
+                  h.afterCommit(nudge);
+                }
+              });
+    } else if (queueAll(h, events, now) > 0) {
       h.afterCommit(nudge);
     }
   }
 
-  private static int queueOne(Handle h, Event event, long now) {
-    return h.createUpdate(
+  private static Writes.Write queueOne(Handle h, Event event, long now) {
+    return Writes.update(
+            h,
             "INSERT INTO webhook_deliveries (endpoint_id, event_id, status, attempts, next_attempt_at, give_up_at, created_at)"
                 + " SELECT id, :event, 'pending', 0, :now, :giveUp, :now FROM webhook_endpoints"
                 + " WHERE enabled = 1 AND "
@@ -47,8 +56,7 @@ public final class WebhookQueue implements EventOutbox.Sink {
         .bind("event", event.id())
         .bind("now", now)
         .bind("giveUp", now + Webhooks.RETRY_FOR.toMillis())
-        .bind("pattern", pattern(event.type()))
-        .execute();
+        .bind("pattern", pattern(event.type()));
   }
 
   /** An import's batch: the endpoints looked up once a type, the deliveries in one batch. */

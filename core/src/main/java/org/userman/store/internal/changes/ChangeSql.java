@@ -26,6 +26,12 @@ final class ChangeSql {
   /** Writers: the count of other nodes that may trust memory from before a given count. */
   final String lagging;
 
+  /**
+   * Writers, right after the commit: as {@link #lagging}, before the count now (named parameter
+   * {@code node}).
+   */
+  final String laggingNow;
+
   ChangeSql(Dialect dialect) {
     if (dialect == Dialect.SQLITE) {
       throw new IllegalArgumentException("SQLite has no change count");
@@ -44,6 +50,10 @@ final class ChangeSql {
             + databaseTimePlus(-LeaseTimes.ABANDONED_MILLIS);
     this.lagging =
         "SELECT COUNT(*) FROM node_lease WHERE id <> ? AND seen < ? AND lease_until > "
+            + databaseTimePlus(-LeaseTimes.CLOCK_STEP_MILLIS);
+    this.laggingNow =
+        "SELECT COUNT(*) FROM node_lease WHERE id <> :node"
+            + " AND seen < (SELECT n FROM change_count WHERE id = 1) AND lease_until > "
             + databaseTimePlus(-LeaseTimes.CLOCK_STEP_MILLIS);
   }
 

@@ -1,6 +1,7 @@
 package org.userman.store.internal.changes;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -100,12 +101,44 @@ public interface Changes extends AutoCloseable {
   }
 
   /**
+   * PostgreSQL: {@link #announce} as one statement that returns the count, for a transaction that
+   * sends it with its other writes; null where nothing counts.
+   */
+  default String announcement() {
+    return null;
+  }
+
+  /**
    * After a write transaction that set the count to {@code count} committed, before it is answered:
    * waits until no other node may still trust memory from before it (see {@link WriterBarrier}).
    * {@code committed} is when the commit returned, on the ticker; {@code jdbi} gives a connection
    * for the checks. Nothing to wait for where nothing counts ({@code count} -1).
    */
   default void awaitOtherNodes(long count, long committed, Jdbi jdbi) {}
+
+  /**
+   * As {@link #awaitOtherNodes(long, long, Jdbi)}, with {@code behind} what the statement of {@link
+   * #othersBehind} returned right after the commit (-1: not asked): none behind, nothing to wait
+   * for.
+   */
+  default void awaitOtherNodes(long count, long committed, Jdbi jdbi, long behind) {
+    if (behind != 0) {
+      awaitOtherNodes(count, committed, jdbi);
+    }
+  }
+
+  /** A statement with the text values of its named parameters. */
+  record Statement(String sql, Map<String, String> values) {}
+
+  /**
+   * PostgreSQL: the writer's first look at the other nodes' leases, as a query that a transaction
+   * sends right after its commit in the same round trip: how many other nodes may still trust
+   * memory from before the current count, which is at least the write's (so none means that none is
+   * behind the write). Null where nothing counts.
+   */
+  default Statement othersBehind() {
+    return null;
+  }
 
   /**
    * After a write transaction, committed or not: this node's readers see the change from now on.

@@ -3,6 +3,7 @@ package org.userman.store.internal.changes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -136,15 +137,28 @@ final class ServerChanges implements Changes {
     return requestBegan::remove;
   }
 
+  private static final String ANNOUNCE_POSTGRESQL =
+      "UPDATE change_count SET n = n + 1 WHERE id = 1 RETURNING n";
+
   @Override
   public long announce(Handle h) {
     if (sql.dialect == Dialect.POSTGRESQL) {
-      return h.createQuery("UPDATE change_count SET n = n + 1 WHERE id = 1 RETURNING n")
-          .mapTo(Long.class)
-          .one();
+      return h.createQuery(ANNOUNCE_POSTGRESQL).mapTo(Long.class).one();
     }
     h.execute("UPDATE change_count SET n = n + 1 WHERE id = 1");
     return h.createQuery(sql.count).mapTo(Long.class).one();
+  }
+
+  @Override
+  public String announcement() {
+    return sql.dialect == Dialect.POSTGRESQL ? ANNOUNCE_POSTGRESQL : null;
+  }
+
+  @Override
+  public Statement othersBehind() {
+    return sql.dialect == Dialect.POSTGRESQL
+        ? new Statement(sql.laggingNow, Map.of("node", nodeId))
+        : null;
   }
 
   @Override
