@@ -3,12 +3,19 @@ package org.userman.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -223,6 +230,54 @@ class EventsTest {
             userman.accounts().findByEmail("bob@example.org").orElseThrow().id());
     assertThat(events).allSatisfy(e -> assertThat(e.data()).containsEntry("imported", true));
     assertThat(fresh.number("SELECT COUNT(*) FROM events")).isEqualTo(2L);
+  }
+
+  @Test
+  void each_imported_users_stored_payload_is_its_event_written_as_json() throws Exception {
+    var unused = userman.events().subscribe(Set.of(EventType.USER_CREATED), heard::add);
+    String given = "0190f5a2-7c1e-7b3a-9d4e-5f6a7b8c9d0e";
+    String lines =
+        """
+        {"email":"ada@example.org"}
+        {"id":"%s","email":"bob@example.org"}
+        {"email":"cy@example.org"}
+        """
+            .formatted(given);
+    ImportSummary summary =
+        userman
+            .transfers()
+            .importUsers(
+                new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
+                ImportFormat.JSONL,
+                new ImportOptions(false, false),
+                ImportProgress.NONE,
+                Actor.COMMAND_LINE);
+    assertThat(summary.imported()).isEqualTo(3);
+
+    List<Event> events = take(3);
+    assertThat(events).extracting(Event::userId).contains(given);
+    ObjectMapper json = Userman.jsonMapper();
+    for (Event e : events) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("user_id", e.userId());
+      data.put("actor_id", Actor.COMMAND_LINE.userId());
+      data.put("imported", true);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", e.id());
+      body.put("type", "user.created");
+      body.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(e.occurredAt()));
+      body.put("data", data);
+      String written = json.writeValueAsString(body);
+      assertThat(e.payload()).isEqualTo(written);
+      try (Connection c = fresh.connect();
+          PreparedStatement q = c.prepareStatement("SELECT payload FROM events WHERE id = ?")) {
+        q.setString(1, e.id());
+        try (ResultSet rs = q.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo(written);
+        }
+      }
+    }
   }
 
   private List<Event> take(int n) throws InterruptedException {

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
 import org.userman.account.User;
@@ -26,6 +25,7 @@ import org.userman.common.Page;
 import org.userman.common.Text;
 import org.userman.role.Roles;
 import org.userman.store.Dialect;
+import org.userman.store.internal.RowBatch;
 import org.userman.store.internal.Writes;
 
 /** SQL for users and their roles. Every method runs on the caller's handle (and transaction). */
@@ -386,40 +386,38 @@ public final class AccountStore {
    * for the users and one for their roles: an import's write.
    */
   void insertAll(Handle h, List<User> users, List<String> passwordHashes) {
-    PreparedBatch batch =
-        h.prepareBatch(
-            "INSERT INTO users (id, email, email_norm, email_verified, username, name, name_norm, status,"
-                + " password_hash, attributes, created_at, updated_at, last_login_at) VALUES (:id, :email,"
-                + " :email_norm, :verified, :username, :name, :name_norm, :status, :hash, :attributes,"
-                + " :created, :updated, NULL)");
-    PreparedBatch roles =
-        h.prepareBatch("INSERT INTO user_roles (user_id, role) VALUES (:id, :role)");
-    boolean anyRole = false;
-    for (int i = 0; i < users.size(); i++) {
-      User u = users.get(i);
-      batch
-          .bind("id", u.id())
-          .bind("email", u.email())
-          .bind("email_norm", Text.fold(u.email()))
-          .bind("verified", u.emailVerified() ? 1 : 0)
-          .bind("username", u.username())
-          .bind("name", u.name())
-          .bind("name_norm", Text.fold(u.name()))
-          .bind("status", u.status().wire())
-          .bind("attributes", write(u.attributes()))
-          .bind("updated", u.updatedAt().toEpochMilli())
-          .bind("hash", passwordHashes.get(i))
-          .bind("created", u.createdAt().toEpochMilli())
-          .add();
-      for (String role : new TreeSet<>(u.roles())) {
-        roles.bind("id", u.id()).bind("role", role).add();
-        anyRole = true;
+    if (users.isEmpty()) {
+      return;
+    }
+    try (RowBatch batch =
+            RowBatch.prepare(
+                h,
+                "INSERT INTO users (id, email, email_norm, email_verified, username, name, name_norm,"
+                    + " status, password_hash, attributes, created_at, updated_at, last_login_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
+        RowBatch roles =
+            RowBatch.prepare(h, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)")) {
+      for (int i = 0; i < users.size(); i++) {
+        User u = users.get(i);
+        batch
+            .text(u.id())
+            .text(u.email())
+            .text(Text.fold(u.email()))
+            .number(u.emailVerified() ? 1 : 0)
+            .text(u.username())
+            .text(u.name())
+            .text(Text.fold(u.name()))
+            .text(u.status().wire())
+            .text(passwordHashes.get(i))
+            .text(write(u.attributes()))
+            .number(u.createdAt().toEpochMilli())
+            .number(u.updatedAt().toEpochMilli())
+            .add();
+        for (String role : new TreeSet<>(u.roles())) {
+          roles.text(u.id()).text(role).add();
+        }
       }
-    }
-    if (!users.isEmpty()) {
       batch.execute();
-    }
-    if (anyRole) {
       roles.execute();
     }
   }

@@ -39,8 +39,11 @@ final class ImportRecords {
           "password_hash",
           "password");
 
-  /** A record ready to insert: the user, and its password hash (null: no password yet). */
-  record Candidate(User user, String passwordHash) {}
+  /**
+   * A record ready to insert: the user, its password hash (null: no password yet), and whether its
+   * id came from the file (else it is new, made here, and no account can hold it yet).
+   */
+  record Candidate(User user, String passwordHash, boolean idGiven) {}
 
   /** Why a record cannot be imported: the rules it breaks, field by field. */
   static final class Refused extends RuntimeException {
@@ -172,7 +175,7 @@ final class ImportRecords {
             created,
             now,
             null);
-    return new Candidate(user, hash);
+    return new Candidate(user, hash, id != null);
   }
 
   private static String text(ObjectNode fields, String field, List<FieldError> errors) {

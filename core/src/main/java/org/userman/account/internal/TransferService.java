@@ -238,7 +238,15 @@ public final class TransferService implements UserTransfers {
               h,
               "username",
               users.stream().map(User::username).filter(java.util.Objects::nonNull).toList()));
-      ids.addAll(store.existing(h, "id", users.stream().map(User::id).toList()));
+      // An id made for a record here is new: only the ids a file gives can be held already.
+      ids.addAll(
+          store.existing(
+              h,
+              "id",
+              batch.stream()
+                  .filter(p -> p.candidate() != null && p.candidate().idGiven())
+                  .map(p -> p.candidate().user().id())
+                  .toList()));
     }
 
     Settled of(Pending p) {

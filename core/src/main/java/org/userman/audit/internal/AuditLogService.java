@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.userman.audit.AuditEvent;
 import org.userman.audit.AuditLog;
@@ -19,6 +18,7 @@ import org.userman.common.Actor;
 import org.userman.common.Page;
 import org.userman.internal.Ids;
 import org.userman.store.internal.Database;
+import org.userman.store.internal.RowBatch;
 import org.userman.store.internal.Writes;
 
 /**
@@ -85,25 +85,27 @@ public final class AuditLogService implements AuditLog {
     if (subjectIds.isEmpty()) {
       return;
     }
-    PreparedBatch batch =
-        h.prepareBatch(
-            "INSERT INTO audit_events (id, type, at, actor_id, subject_id, ip, user_agent, success, details)"
-                + " VALUES (:id, :type, :at, :actor, :subject, :ip, :ua, 1, :details)");
     long at = clock.instant().toEpochMilli();
     String written = write(details);
-    for (String subject : subjectIds) {
-      batch
-          .bind("id", ids.next())
-          .bind("type", type.code())
-          .bind("at", at)
-          .bind("actor", actor.userId())
-          .bind("subject", subject)
-          .bind("ip", actor.client().ip())
-          .bind("ua", actor.client().userAgent())
-          .bind("details", written)
-          .add();
+    try (RowBatch batch =
+        RowBatch.prepare(
+            h,
+            "INSERT INTO audit_events (id, type, at, actor_id, subject_id, ip, user_agent, success,"
+                + " details) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)")) {
+      for (String subject : subjectIds) {
+        batch
+            .text(ids.next())
+            .text(type.code())
+            .number(at)
+            .text(actor.userId())
+            .text(subject)
+            .text(actor.client().ip())
+            .text(actor.client().userAgent())
+            .text(written)
+            .add();
+      }
+      batch.execute();
     }
-    batch.execute();
     follower.recordedAll(h, type, actor, subjectIds, details);
   }
 

@@ -12,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.userman.audit.AuditType;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.common.Actor;
 import org.userman.event.Event;
 import org.userman.event.EventType;
 import org.userman.internal.Ids;
+import org.userman.store.internal.RowBatch;
 import org.userman.store.internal.Writes;
 
 /**
@@ -74,13 +74,13 @@ public final class EventOutbox implements AuditLogService.Follower {
     }
     Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<Event> events = new ArrayList<>(userIds.size());
-    for (String userId : userIds) {
-      events.add(
-          event(type, at, userId, actor.userId(), data(audit, type, actor, userId, details)));
-    }
-    if (events.size() == 1) {
+    if (userIds.size() == 1) {
       // one change's event goes with the change's other writes (see Writes)
-      Event event = events.getFirst();
+      String userId = userIds.getFirst();
+      String id = ids.next();
+      Map<String, Object> data = data(audit, type, actor, userId, details);
+      Event event =
+          new Event(id, type, at, userId, actor.userId(), data, write(body(type, at, id, data)));
       Writes.update(h, INSERT)
           .bind("id", event.id())
           .bind("type", type.code())
@@ -88,18 +88,35 @@ public final class EventOutbox implements AuditLogService.Follower {
           .bind("payload", event.payload())
           .bind("at", at.toEpochMilli())
           .execute();
+      events.add(event);
     } else {
-      PreparedBatch insert = h.prepareBatch(INSERT);
-      for (Event event : events) {
-        insert
-            .bind("id", event.id())
-            .bind("type", type.code())
-            .bind("user", event.userId())
-            .bind("payload", event.payload())
-            .bind("at", at.toEpochMilli())
-            .add();
+      // The payloads of a batch differ only in the event's id and the user's: Jackson writes one,
+      // and each event's is that one with its own two ids put in.
+      Payloads payloads =
+          new Payloads(body(type, at, ID_MARK, data(audit, type, actor, USER_MARK, details)));
+      try (RowBatch insert =
+          RowBatch.prepare(
+              h,
+              "INSERT INTO events (id, type, user_id, payload, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        for (String userId : userIds) {
+          String id = ids.next();
+          Map<String, Object> data = data(audit, type, actor, userId, details);
+          String payload = payloads.of(id, userId);
+          if (payload == null) {
+            payload = write(body(type, at, id, data));
+          }
+          Event event = new Event(id, type, at, userId, actor.userId(), data, payload);
+          insert
+              .text(event.id())
+              .text(type.code())
+              .text(userId)
+              .text(event.payload())
+              .number(at.toEpochMilli())
+              .add();
+          events.add(event);
+        }
+        insert.execute();
       }
-      insert.execute();
     }
     for (Sink sink : sinks) {
       sink.written(h, events);
@@ -122,21 +139,77 @@ public final class EventOutbox implements AuditLogService.Follower {
     return data;
   }
 
-  private Event event(
-      EventType type, Instant at, String userId, String actorId, Map<String, Object> data) {
-    String id = ids.next();
+  private static Map<String, Object> body(
+      EventType type, Instant at, String id, Map<String, Object> data) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
     body.put("type", type.code());
     body.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(at));
     body.put("data", data);
-    String payload;
+    return body;
+  }
+
+  private String write(Map<String, Object> body) {
     try {
-      payload = json.writeValueAsString(body);
+      return json.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    return new Event(id, type, at, userId, actorId, data, payload);
+  }
+
+  /** Stand-ins for the two ids in the payload that {@link Payloads} is made from. */
+  private static final String ID_MARK = "event-id-mark";
+
+  private static final String USER_MARK = "user-id-mark";
+
+  /**
+   * The payload of every event of a batch, from one that Jackson wrote with {@link #ID_MARK} and
+   * {@link #USER_MARK} for the event's id and the user's. Ids are plain ASCII that JSON writes as
+   * they are; any other value (and a template without exactly one of each stand-in) is left to
+   * Jackson.
+   */
+  private final class Payloads {
+    private final String before;
+    private final String between;
+    private final String after;
+
+    Payloads(Map<String, Object> template) {
+      String written = write(template);
+      String id = '"' + ID_MARK + '"';
+      String user = '"' + USER_MARK + '"';
+      int i = written.indexOf(id);
+      int u = written.indexOf(user);
+      if (i < 0 || u < i || written.indexOf(id, i + 1) >= 0 || written.indexOf(user, u + 1) >= 0) {
+        before = null;
+        between = null;
+        after = null;
+      } else {
+        before = written.substring(0, i + 1);
+        between = written.substring(i + id.length() - 1, u + 1);
+        after = written.substring(u + user.length() - 1);
+      }
+    }
+
+    /** The payload of the event {@code id} of user {@code userId}, or null: Jackson's to write. */
+    String of(String id, String userId) {
+      if (before == null || !plain(id) || !plain(userId)) {
+        return null;
+      }
+      return before + id + between + userId + after;
+    }
+
+    private static boolean plain(String s) {
+      if (s == null) {
+        return false;
+      }
+      for (int k = 0; k < s.length(); k++) {
+        char c = s.charAt(k);
+        if (!(c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** The event an audit record stands for, or null for records that change nothing of interest. */
