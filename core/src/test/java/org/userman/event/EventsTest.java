@@ -211,15 +211,7 @@ class EventsTest {
         {"email":"ada@example.org","status":"active"}
         {"email":"bob@example.org","status":"disabled"}
         """;
-    ImportSummary summary =
-        userman
-            .transfers()
-            .importUsers(
-                new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
-                ImportFormat.JSONL,
-                new ImportOptions(false, false),
-                ImportProgress.NONE,
-                Actor.COMMAND_LINE);
+    ImportSummary summary = importLines(lines);
     assertThat(summary.imported()).isEqualTo(2);
 
     List<Event> events = take(2);
@@ -243,15 +235,7 @@ class EventsTest {
         {"email":"cy@example.org"}
         """
             .formatted(given);
-    ImportSummary summary =
-        userman
-            .transfers()
-            .importUsers(
-                new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
-                ImportFormat.JSONL,
-                new ImportOptions(false, false),
-                ImportProgress.NONE,
-                Actor.COMMAND_LINE);
+    ImportSummary summary = importLines(lines);
     assertThat(summary.imported()).isEqualTo(3);
 
     List<Event> events = take(3);
@@ -289,5 +273,16 @@ class EventsTest {
     }
     userman.awaitIdle(Duration.ofSeconds(5));
     return out;
+  }
+
+  private ImportSummary importLines(String lines) {
+    return userman
+        .transfers()
+        .importUsers(
+            new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)),
+            ImportFormat.JSONL,
+            new ImportOptions(false, false),
+            ImportProgress.NONE,
+            Actor.COMMAND_LINE);
   }
 }

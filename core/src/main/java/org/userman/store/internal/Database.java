@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.userman.internal.Ticker;
@@ -139,12 +140,7 @@ public final class Database implements Storage, AutoCloseable {
 
   /** Runs {@code callback} in one transaction; a database outage becomes {@code unavailable}. */
   public <R> R tx(HandleCallback<R, RuntimeException> callback) {
-    Instrumentation.Step step = instrumentation.step("db.transaction");
-    try {
-      return transactions.tx(callback);
-    } finally {
-      step.close();
-    }
+    return transaction(() -> transactions.tx(callback));
   }
 
   /**
@@ -153,9 +149,13 @@ public final class Database implements Storage, AutoCloseable {
    * must not read back what it wrote through them.
    */
   public <R> R batchedTx(HandleCallback<R, RuntimeException> callback) {
+    return transaction(() -> transactions.batchedTx(callback));
+  }
+
+  private <R> R transaction(Supplier<R> run) {
     Instrumentation.Step step = instrumentation.step("db.transaction");
     try {
-      return transactions.batchedTx(callback);
+      return run.get();
     } finally {
       step.close();
     }
