@@ -224,6 +224,48 @@ class UserTransfersTest {
         .isEqualTo(UserStatus.DISABLED);
   }
 
+  /**
+   * On a server database batches are written side by side; an email or username that two batches
+   * share still goes to the first record of the file that holds it, as when they go in turn.
+   */
+  @Test
+  void in_a_file_of_many_batches_the_first_record_with_an_email_or_username_is_the_one_imported() {
+    StringBuilder file = new StringBuilder();
+    int records = 4 * 500 + 7;
+    for (int i = 1; i <= records; i++) {
+      String email = "user" + i + "@example.org";
+      String username = "user" + i;
+      String name = "line " + i;
+      if (i == 501) {
+        email = "USER500@example.org"; // the email of the line before, the next batch's first
+      } else if (i == 1_020) {
+        username = "User12"; // the username of line 12, two batches later
+      } else if (i == 1_700) {
+        email = "user1690@example.org"; // a line of its own batch
+      }
+      file.append(
+          "{\"email\":\"%s\",\"username\":\"%s\",\"name\":\"%s\",\"roles\":[\"support\"]}\n"
+              .formatted(email, username, name));
+    }
+
+    ImportSummary summary = importText(userman, file.toString(), ImportFormat.JSONL, IMPORT);
+
+    assertThat(summary.problems())
+        .extracting(ImportSummary.Problem::line, ImportSummary.Problem::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(501L, ImportOutcome.SKIPPED),
+            org.assertj.core.groups.Tuple.tuple(1_020L, ImportOutcome.FAILED),
+            org.assertj.core.groups.Tuple.tuple(1_700L, ImportOutcome.SKIPPED));
+    assertThat(summary.imported()).isEqualTo(records - 3);
+    assertThat(userman.accounts().findByEmail("user500@example.org").orElseThrow().name())
+        .isEqualTo("line 500");
+    assertThat(userman.accounts().findByEmail("user1690@example.org").orElseThrow().name())
+        .isEqualTo("line 1690");
+    assertThat(userman.accounts().findByEmail("user1020@example.org")).isEmpty();
+    assertThat(userman.accounts().findByEmail("user2007@example.org").orElseThrow().roles())
+        .containsExactly("support");
+  }
+
   @Test
   void a_run_again_skips_what_the_first_imported_so_a_stopped_run_is_resumed() {
     String first = "{\"email\":\"a@example.org\"}\n{\"email\":\"b@example.org\"}\n";

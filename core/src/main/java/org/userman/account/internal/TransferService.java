@@ -9,11 +9,18 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jdbi.v3.core.Handle;
 import org.userman.account.ImportFormat;
 import org.userman.account.ImportOptions;
@@ -25,7 +32,9 @@ import org.userman.account.UserTransfers;
 import org.userman.audit.AuditType;
 import org.userman.audit.internal.AuditLogService;
 import org.userman.common.Actor;
+import org.userman.common.ErrorCode;
 import org.userman.common.Text;
+import org.userman.common.UsermanException;
 import org.userman.internal.Ids;
 import org.userman.password.internal.PasswordHasher;
 import org.userman.role.internal.RoleCatalog;
@@ -93,20 +102,139 @@ public final class TransferService implements UserTransfers {
       Actor actor) {
     Tally tally = new Tally(options.dryRun(), progress);
     DryRun dryRun = options.dryRun() ? new DryRun() : null;
-    try (ImportReader reader = ImportReader.open(in, format, json)) {
+    try (ImportReader reader = ImportReader.open(in, format, json);
+        Pipeline pipeline = new Pipeline(dryRun == null ? writers() : 0, tally)) {
       List<Pending> batch = new ArrayList<>(BATCH);
       for (ImportReader.Item item = reader.next(); item != null; item = reader.next()) {
         batch.add(pending(item, options));
         if (batch.size() == BATCH) {
-          settle(batch, dryRun, format, actor, tally);
-          batch.clear();
+          List<Pending> full = batch;
+          pipeline.write(full, keys(full), () -> settle(full, dryRun, format, actor));
+          batch = new ArrayList<>(BATCH);
         }
       }
-      settle(batch, dryRun, format, actor, tally);
+      List<Pending> rest = batch;
+      pipeline.write(rest, keys(rest), () -> settle(rest, dryRun, format, actor));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return tally.summary();
+  }
+
+  /**
+   * Batches written at once on a server database: a batch's reading and checking, its statements
+   * and the database's work on them run one after the other, so one writer keeps about one of the
+   * machine's cores busy (and waits on the network besides). SQLite takes one writer at a time.
+   */
+  private int writers() {
+    return db.dialect() == Dialect.SQLITE
+        ? 0
+        : Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
+  }
+
+  /** What two records must not share: their emails, usernames and the ids a file gives. */
+  private static Set<String> keys(List<Pending> batch) {
+    Set<String> keys = new HashSet<>();
+    for (Pending p : batch) {
+      if (p.candidate() == null) {
+        continue;
+      }
+      User u = p.candidate().user();
+      keys.add("e:" + Text.fold(u.email()));
+      if (u.username() != null) {
+        keys.add("u:" + Text.fold(u.username()));
+      }
+      if (p.candidate().idGiven()) {
+        keys.add("i:" + u.id());
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * The batches being written, on threads of the import's own (none: on the caller's), and tallied
+   * in the file's order as they finish, the oldest first. A batch that shares an email, a username
+   * or a given id with one still being written waits until those are done, so that the first record
+   * of the file that holds it is the one imported, as when the batches go one after another.
+   */
+  private static final class Pipeline implements AutoCloseable {
+    private final int writers;
+    private final Tally tally;
+    private final ExecutorService executor;
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+
+    private record InFlight(List<Pending> batch, Set<String> keys, Future<List<Settled>> settled) {}
+
+    Pipeline(int writers, Tally tally) {
+      this.writers = writers;
+      this.tally = tally;
+      this.executor =
+          writers == 0
+              ? null
+              : Executors.newFixedThreadPool(
+                  writers, Thread.ofPlatform().name("userman-import-", 1).daemon().factory());
+    }
+
+    void write(List<Pending> batch, Set<String> keys, Callable<List<Settled>> settle) {
+      if (batch.isEmpty()) {
+        return;
+      }
+      if (executor == null) {
+        tally(batch, call(settle));
+        return;
+      }
+      if (inFlight.stream().anyMatch(f -> !Collections.disjoint(f.keys(), keys))) {
+        while (!inFlight.isEmpty()) {
+          tallyOldest();
+        }
+      }
+      while (inFlight.size() >= writers) {
+        tallyOldest();
+      }
+      inFlight.add(new InFlight(batch, keys, executor.submit(settle)));
+    }
+
+    private void tallyOldest() {
+      InFlight oldest = inFlight.removeFirst();
+      try {
+        tally(oldest.batch(), oldest.settled().get());
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UsermanException(ErrorCode.UNAVAILABLE, "interrupted while importing");
+      }
+    }
+
+    private void tally(List<Pending> batch, List<Settled> settled) {
+      for (int i = 0; i < batch.size(); i++) {
+        tally.add(batch.get(i).line(), settled.get(i));
+      }
+    }
+
+    private static List<Settled> call(Callable<List<Settled>> settle) {
+      try {
+        return settle.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Tallies what is still being written; on a failure, lets it finish (each batch is whole). */
+    @Override
+    public void close() {
+      try {
+        while (!inFlight.isEmpty()) {
+          tallyOldest();
+        }
+      } finally {
+        if (executor != null) {
+          executor.close();
+        }
+      }
+    }
   }
 
   private Pending pending(ImportReader.Item item, ImportOptions options) {
@@ -123,27 +251,20 @@ public final class TransferService implements UserTransfers {
     };
   }
 
-  private void settle(
-      List<Pending> batch, DryRun dryRun, ImportFormat format, Actor actor, Tally tally) {
-    if (batch.isEmpty()) {
-      return;
-    }
-    List<Settled> settled;
+  private List<Settled> settle(
+      List<Pending> batch, DryRun dryRun, ImportFormat format, Actor actor) {
     if (dryRun != null) {
-      settled = db.read(h -> dryRun.check(h, batch));
-    } else {
-      try {
-        settled = db.tx(h -> write(h, batch, format, actor));
-      } catch (RuntimeException e) {
-        // each record alone, so that the one that failed the batch fails only itself
-        settled = new ArrayList<>();
-        for (Pending p : batch) {
-          settled.add(writeAlone(p, format, actor));
-        }
-      }
+      return db.read(h -> dryRun.check(h, batch));
     }
-    for (int i = 0; i < batch.size(); i++) {
-      tally.add(batch.get(i).line(), settled.get(i));
+    try {
+      return db.tx(h -> write(h, batch, format, actor));
+    } catch (RuntimeException e) {
+      // each record alone, so that the one that failed the batch fails only itself
+      List<Settled> settled = new ArrayList<>();
+      for (Pending p : batch) {
+        settled.add(writeAlone(p, format, actor));
+      }
+      return settled;
     }
   }
 
