@@ -133,18 +133,14 @@ public final class AccountStore {
   }
 
   /**
-   * Whether the user's password hash is still {@code verified} and the user active, with the row
-   * locked until the transaction ends: a change that checked the password before a concurrent
-   * reset, or a disabling, commits only if neither came first.
+   * Whether the user's password hash is still {@code verified}, with the row locked until the
+   * transaction ends: a change that checked the password before a concurrent reset commits only if
+   * the reset did not come first. (A sign-in asks {@link #holdingPassword} instead.)
    */
-  boolean stillHolds(Handle h, String userId, String verified, boolean mustBeActive) {
-    return h.createQuery(
-            "SELECT password_hash, status FROM users WHERE id = :id" + dialect.forUpdate())
+  boolean stillHolds(Handle h, String userId, String verified) {
+    return h.createQuery("SELECT password_hash FROM users WHERE id = :id" + dialect.forUpdate())
         .bind("id", userId)
-        .map(
-            (rs, ctx) ->
-                verified.equals(rs.getString(1))
-                    && (!mustBeActive || UserStatus.ACTIVE.wire().equals(rs.getString(2))))
+        .map((rs, ctx) -> verified.equals(rs.getString(1)))
         .findOne()
         .orElse(false);
   }

@@ -121,7 +121,7 @@ public final class EmailVerificationService implements EmailVerifications {
     db.tx(
         h -> {
           sessions.requireLive(h, actor.sessionId(), clock.instant());
-          if (!store.stillHolds(h, user.id(), verifiedHash, false)) {
+          if (!store.stillHolds(h, user.id(), verifiedHash)) {
             throw new UsermanException(
                 ErrorCode.WRONG_CURRENT_PASSWORD, "The current password is wrong.");
           }
